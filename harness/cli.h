@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The command line: one file per subcommand (cmd_*.c), each exporting one
+ * nr_cmd_* entry point that main.c's table names.
+ */
+#ifndef NETRIG_CLI_H
+#define NETRIG_CLI_H
+
+/* Exit codes (DESIGN.md, "Command line contract"). */
+enum nr_exit {
+	NR_EXIT_OK = 0,    /* all passed / answered */
+	NR_EXIT_FAIL = 1,  /* an assertion failed, a route was refused, a mismatch */
+	NR_EXIT_USAGE = 2, /* bad input or usage */
+	NR_EXIT_ENV = 3,   /* environment: privileges, missing namespace, kernel feature, tool */
+};
+
+struct nr_cmd {
+	const char *name;
+	int (*run)(int argc, char **argv); /* argv[0] is the subcommand name */
+	const char *usage;                 /* one line, after "netrig " */
+	const char *summary;
+};
+
+/* Print "netrig: " + message + newline to stderr; returns code. */
+int nr_cli_error(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+#endif

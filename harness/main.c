@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* netrig: the subcommand table (WireGuard's wg.c layout). */
+#include "cli.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const struct nr_cmd commands[] = {
+	{0},
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: netrig COMMAND [ARGS...]\n\ncommands:\n");
+	for (const struct nr_cmd *c = commands; c->name; c++)
+		fprintf(f, "  netrig %-60s %s\n", c->usage, c->summary);
+	fprintf(f, "\nexit status: 0 ok, 1 failure or mismatch, 2 usage or bad input,\n"
+		   "3 environment (privileges, namespace, missing tool)\n"
+		   "'netrig COMMAND --help' describes one command.\n");
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return NR_EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+		usage(stdout);
+		return NR_EXIT_OK;
+	}
+	if (!strcmp(argv[1], "--version")) {
+		printf("netrig %s\n", NETRIG_VERSION);
+		return NR_EXIT_OK;
+	}
+	for (const struct nr_cmd *c = commands; c->name; c++)
+		if (!strcmp(argv[1], c->name))
+			return c->run(argc - 1, argv + 1);
+	nr_cli_error(NR_EXIT_USAGE, "unknown command '%s' (try 'netrig --help')", argv[1]);
+	return NR_EXIT_USAGE;
+}
