@@ -25,6 +25,14 @@ void nr_stack_clear_routes(struct nr_stack *s);
 struct nr_iface_table *nr_stack_ifaces(struct nr_stack *s);
 const struct nr_iface_table *nr_stack_ifaces_const(const struct nr_stack *s);
 
+/* The neighbour cache (netrig/neigh.h) and nameservers (netrig/resolv.h). */
+struct nr_neigh_cache;
+struct nr_resolv;
+struct nr_neigh_cache *nr_stack_neigh(struct nr_stack *s);
+const struct nr_neigh_cache *nr_stack_neigh_const(const struct nr_stack *s);
+struct nr_resolv *nr_stack_resolv(struct nr_stack *s);
+const struct nr_resolv *nr_stack_resolv_const(const struct nr_stack *s);
+
 /*
  * Add a route to table r->table of family r->family, as the kernel keeps
  * it: several routes may share a prefix (different metric, tos, type).

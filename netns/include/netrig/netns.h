@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The kernel side: reach a network namespace, read its tables into a
+ * netrig stack, and ask its routing code for decisions. libnl-3 lives
+ * behind this header; callers see negative errno and a message.
+ */
+#ifndef NETRIG_NETNS_H
+#define NETRIG_NETNS_H
+
+#include "netrig/addr.h"
+#include "netrig/route.h"
+#include "netrig/stack.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* A human-readable error: the kernel's extended-ack text when there is one. */
+struct nr_os_error {
+	int err;        /* negative errno */
+	char msg[256];  /* "what: why", e.g. "RTM_GETROUTE: Nexthop has invalid gateway" */
+};
+
+struct nr_netns;
+
+/*
+ * Open a namespace: spec is NULL or "" for the caller's own, a name under
+ * /run/netns ("lab1"), a path ("/proc/123/ns/net", "/run/netns/x"), or
+ * "pid:123". -ENOENT unknown name or pid, -EPERM/-EACCES not allowed.
+ * The namespace's name (for /etc/netns/NAME/resolv.conf) is kept when given.
+ */
+int nr_netns_open(const char *spec, struct nr_netns **ret, struct nr_os_error *err);
+void nr_netns_close(struct nr_netns *ns);
+/* The name it was opened by ("" for the caller's own or a path/pid). */
+const char *nr_netns_name(const struct nr_netns *ns);
+
+/*
+ * Run fn(arg) with the calling thread inside ns, then come back (setns).
+ * Sockets and fds created inside stay bound to ns. Returns fn's result, or
+ * a negative errno if entering or leaving failed.
+ */
+int nr_netns_run(struct nr_netns *ns, int (*fn)(void *arg), void *arg, struct nr_os_error *err);
+
+/* Which tables nr_os_load fills. */
+#define NR_OS_LINKS 0x01u
+#define NR_OS_ADDRS 0x02u
+#define NR_OS_ROUTES 0x04u
+#define NR_OS_RULES 0x08u
+#define NR_OS_NEIGH 0x10u
+#define NR_OS_RESOLV 0x20u
+#define NR_OS_ALL 0x3fu
+
+/*
+ * Fill s from ns: interfaces, addresses (dump order), routes of every
+ * table and family (a raw RTM_GETROUTE dump, cloned entries skipped),
+ * policy rules, neighbours, nameservers. s's previous tables are replaced.
+ */
+int nr_os_load(struct nr_netns *ns, struct nr_stack *s, unsigned what, struct nr_os_error *err);
+
+/* A route as the kernel dumps it, for comparing the stack with the dump. */
+int nr_os_dump_routes(struct nr_netns *ns, int family,
+		      int (*cb)(const struct nr_route *r, void *arg), void *arg,
+		      struct nr_os_error *err);
+
+/* The kernel's answer to `ip route get` (RTM_GETROUTE for one destination). */
+struct nr_kroute_answer {
+	int error;        /* 0, or the kernel's negative errno (-ENETUNREACH...) */
+	uint8_t type;     /* rtm_type */
+	uint32_t table;
+	int ifindex;      /* RTA_OIF */
+	struct nr_addr gateway; /* RTA_GATEWAY / RTA_VIA, AF_UNSPEC when on-link */
+	struct nr_addr prefsrc; /* RTA_PREFSRC, AF_UNSPEC when absent */
+	uint32_t metric;
+	char errmsg[128]; /* extended ack text when error != 0 and the kernel gave one */
+};
+
+/* A reusable RTM_GETROUTE channel into one namespace. */
+struct nr_kroute;
+
+int nr_kroute_open(struct nr_netns *ns, struct nr_kroute **ret, struct nr_os_error *err);
+void nr_kroute_close(struct nr_kroute *k);
+/* One query; returns 0 with ret->error set by the kernel's answer, or a
+ * negative errno when the channel itself failed. */
+int nr_kroute_get(struct nr_kroute *k, const struct nr_route_query *q,
+		  struct nr_kroute_answer *ret);
+/* Many queries at once (pipelined); ret[i] answers q[i]. */
+int nr_kroute_get_many(struct nr_kroute *k, const struct nr_route_query *q, size_t n,
+		       struct nr_kroute_answer *ret);
+
+#endif
