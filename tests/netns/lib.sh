@@ -1,0 +1,62 @@
+# SPDX-License-Identifier: BSD-2-Clause
+# Shared shell helpers for the netns tier: privilege check (skip = 77),
+# namespaces with unique names that are removed on every path out.
+set -eu
+
+: "${NETRIG:=${NETRIG_BUILD_DIR:-build}/harness/netrig}"
+: "${NETRIG_SOURCE_DIR:=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
+PY=/usr/bin/python3
+NR_NAMESPACES=""
+
+nr_skip() { echo "SKIP: $*"; exit 77; }
+
+nr_require_netns() {
+	[ "$(id -u)" -eq 0 ] || nr_skip "needs root (CAP_NET_ADMIN, CAP_SYS_ADMIN)"
+	command -v ip >/dev/null || nr_skip "iproute2 missing"
+	local probe="nrt-probe-$$"
+	ip netns add "$probe" 2>/dev/null || nr_skip "cannot create network namespaces here"
+	ip netns del "$probe"
+}
+
+nr_cleanup() {
+	for ns in $NR_NAMESPACES; do
+		ip netns del "$ns" 2>/dev/null || true
+	done
+	NR_NAMESPACES=""
+}
+trap nr_cleanup EXIT INT TERM HUP
+
+# nr_netns VAR TAG: create a namespace "nrt-TAG-PID-N" with lo up, name in VAR.
+nr_ns_counter=0
+nr_netns() {
+	nr_ns_counter=$((nr_ns_counter + 1))
+	local name="nrt-$2-$$-$nr_ns_counter"
+	ip netns add "$name"
+	NR_NAMESPACES="$NR_NAMESPACES $name"
+	ip -n "$name" link set lo up
+	eval "$1=\$name"
+}
+
+nr_netns_del() {
+	ip netns del "$1"
+	NR_NAMESPACES=$(printf '%s\n' $NR_NAMESPACES | grep -vx "$1" | tr '\n' ' ')
+}
+
+# nr_gen_tables HOST_NS PEER_NS SEED: four veth pairs + random tables.
+nr_gen_tables() {
+	local host=$1 peer=$2 seed=$3 script
+	for i in 0 1 2 3; do
+		ip -n "$host" link add "v$i" type veth peer name "pv$i" netns "$peer"
+		ip -n "$host" link set "v$i" up
+		ip -n "$peer" link set "pv$i" up
+	done
+	script=$($PY "$NETRIG_SOURCE_DIR/tests/netns/gen_tables.py" "$seed" "$host" "$peer") ||
+		{ echo "gen_tables: seed $seed: generator failed" >&2; return 1; }
+	# Lines starting "-6 " need `ip -6` (rules without an address say no family).
+	printf '%s\n' "$script" | sed -n '/^#peer$/q;p' | grep -v '^-6 ' | ip -n "$host" -batch - ||
+		{ echo "gen_tables: seed $seed: ip -batch failed in $host" >&2; return 1; }
+	printf '%s\n' "$script" | sed -n '/^#peer$/q;p' | sed -n 's/^-6 //p' | ip -6 -n "$host" -batch - ||
+		{ echo "gen_tables: seed $seed: ip -6 -batch failed in $host" >&2; return 1; }
+	printf '%s\n' "$script" | sed -n '/^#peer$/,$p' | sed 1d | ip -n "$peer" -batch - ||
+		{ echo "gen_tables: seed $seed: ip -batch failed in $peer" >&2; return 1; }
+}
