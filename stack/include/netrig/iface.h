@@ -26,6 +26,8 @@
 #define NR_IFA_F_NOPREFIXROUTE 0x200u
 #define NR_IFA_F_MCAUTOJOIN 0x400u
 #define NR_IFA_F_STABLE_PRIVACY 0x800u
+/* IPv6 gives bit 0 another meaning: IFA_F_TEMPORARY (a privacy address). */
+#define NR_IFA_F_TEMPORARY 0x01u
 
 /* RT_SCOPE_* values (linux/rtnetlink.h). */
 #define NR_SCOPE_UNIVERSE 0
@@ -105,6 +107,8 @@ const struct nr_iface *nr_iface_by_addr(const struct nr_iface_table *t, const st
 const char *nr_iff_name(uint32_t bit);
 /* Name of an NR_IFA_F_* bit ("secondary", "nodad", ...), NULL if unknown. */
 const char *nr_ifa_flag_name(uint32_t bit);
+/* The same for one family: bit 0 is "temporary" for AF_INET6, as iproute2 prints it. */
+const char *nr_ifa_flag_name_af(int family, uint32_t bit);
 /* "global", "site", "link", "host", "nowhere", or the number. */
 const char *nr_scope_name(uint8_t scope, char *buf, size_t cap);
 const char *nr_operstate_name(uint8_t operstate);

@@ -1,0 +1,402 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Source-address selection, the kernel's way (see srcsel.h for the rules and
+ * where they come from). Pure functions of the interface table.
+ */
+#include "netrig/srcsel.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+/* ---- IPv4 ------------------------------------------------------------- */
+
+/*
+ * inet_ifa_match(): the subnet is taken from IFA_ADDRESS, which is the peer
+ * on a point-to-point address, under the local prefix length.
+ */
+static bool ifa4_match(const struct nr_ifaddr *a, const struct nr_addr *dst)
+{
+	struct nr_prefix p;
+
+	p.addr = a->peer.family == AF_INET ? a->peer : a->local.addr;
+	p.len = a->local.len;
+	return nr_prefix_contains(&p, dst);
+}
+
+int nr_srcsel4(const struct nr_iface_table *t, int ifindex, const struct nr_addr *dst, uint8_t scope,
+	       struct nr_addr *ret, const char **ret_reason)
+{
+	const struct nr_ifaddr *first = NULL;
+	const struct nr_iface *ifc;
+	bool have_dst = false;
+
+	if (dst && dst->family != AF_UNSPEC) {
+		if (dst->family != AF_INET)
+			return -EINVAL;
+		have_dst = !nr_addr_is_unspec(dst);
+	}
+	ifc = nr_iface_by_index(t, ifindex);
+	if (!ifc)
+		return -ENODEV;
+
+	for (size_t i = 0; i < ifc->naddrs; i++) {
+		const struct nr_ifaddr *a = &ifc->addrs[i];
+		/* min(ifa_scope, RT_SCOPE_HOST) with route_localnet off. */
+		uint8_t s = a->scope < NR_SCOPE_HOST ? a->scope : NR_SCOPE_HOST;
+
+		if (a->local.addr.family != AF_INET || (a->flags & NR_IFA_F_SECONDARY) || s > scope)
+			continue;
+		if (have_dst && ifa4_match(a, dst)) {
+			*ret = a->local.addr;
+			if (ret_reason)
+				*ret_reason = "same-subnet";
+			return 0;
+		}
+		if (!have_dst) {
+			/* The kernel's !dst: the first suitable address. */
+			*ret = a->local.addr;
+			if (ret_reason)
+				*ret_reason = "first-primary";
+			return 0;
+		}
+		if (!first)
+			first = a;
+	}
+	if (first) {
+		*ret = first->local.addr;
+		if (ret_reason)
+			*ret_reason = "first-primary";
+		return 0;
+	}
+
+	/* in_dev_select_addr() over every device, lo first: link-scope
+	 * addresses are never borrowed from another device. */
+	for (size_t d = 0; d < nr_iface_count(t); d++) {
+		const struct nr_iface *o = nr_iface_at(t, d);
+
+		for (size_t i = 0; i < o->naddrs; i++) {
+			const struct nr_ifaddr *a = &o->addrs[i];
+
+			if (a->local.addr.family != AF_INET || (a->flags & NR_IFA_F_SECONDARY))
+				continue;
+			if (a->scope != NR_SCOPE_LINK && a->scope <= scope) {
+				*ret = a->local.addr;
+				if (ret_reason)
+					*ret_reason = "other-device";
+				return 0;
+			}
+		}
+	}
+	return -EADDRNOTAVAIL;
+}
+
+/* ---- IPv6 address types, scopes, labels ------------------------------- */
+
+static uint32_t be32_at(const struct nr_addr *a, unsigned word)
+{
+	const uint8_t *b = &a->bytes[word * 4];
+
+	return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
+}
+
+#define SCOPE_TYPE(s) ((s) << 16)
+
+int nr_ipv6_addr_type(const struct nr_addr *a)
+{
+	uint32_t w0;
+
+	if (!a || a->family != AF_INET6)
+		return NR_IPV6_ADDR_ANY;
+	w0 = be32_at(a, 0);
+
+	/* Anything not starting 000 or 111 is global unicast. */
+	if ((w0 & 0xe0000000u) != 0 && (w0 & 0xe0000000u) != 0xe0000000u)
+		return NR_IPV6_ADDR_UNICAST | SCOPE_TYPE(NR_IPV6_SCOPE_GLOBAL);
+
+	if ((w0 & 0xff000000u) == 0xff000000u) {
+		int scope = a->bytes[1] & 0x0f;
+		int type = NR_IPV6_ADDR_MULTICAST | SCOPE_TYPE(scope);
+
+		/* ipv6_addr_scope2type(): three scopes also carry a type bit. */
+		if (scope == NR_IPV6_SCOPE_NODELOCAL)
+			type |= NR_IPV6_ADDR_LOOPBACK;
+		else if (scope == NR_IPV6_SCOPE_LINKLOCAL)
+			type |= NR_IPV6_ADDR_LINKLOCAL;
+		else if (scope == NR_IPV6_SCOPE_SITELOCAL)
+			type |= NR_IPV6_ADDR_SITELOCAL;
+		return type;
+	}
+	if ((w0 & 0xffc00000u) == 0xfe800000u)
+		return NR_IPV6_ADDR_LINKLOCAL | NR_IPV6_ADDR_UNICAST |
+		       SCOPE_TYPE(NR_IPV6_SCOPE_LINKLOCAL);
+	if ((w0 & 0xffc00000u) == 0xfec00000u)
+		return NR_IPV6_ADDR_SITELOCAL | NR_IPV6_ADDR_UNICAST |
+		       SCOPE_TYPE(NR_IPV6_SCOPE_SITELOCAL);
+	if ((w0 & 0xfe000000u) == 0xfc000000u) /* ULA: global, RFC 4193 */
+		return NR_IPV6_ADDR_UNICAST | SCOPE_TYPE(NR_IPV6_SCOPE_GLOBAL);
+
+	if ((w0 | be32_at(a, 1)) == 0) {
+		uint32_t w2 = be32_at(a, 2), w3 = be32_at(a, 3);
+
+		if (w2 == 0) {
+			if (w3 == 0)
+				return NR_IPV6_ADDR_ANY;
+			if (w3 == 1) /* RFC 6724 3.4: loopback is link-local */
+				return NR_IPV6_ADDR_LOOPBACK | NR_IPV6_ADDR_UNICAST |
+				       SCOPE_TYPE(NR_IPV6_SCOPE_LINKLOCAL);
+			return NR_IPV6_ADDR_COMPATv4 | NR_IPV6_ADDR_UNICAST |
+			       SCOPE_TYPE(NR_IPV6_SCOPE_GLOBAL);
+		}
+		if (w2 == 0x0000ffffu) /* the kernel leaves UNICAST off here */
+			return NR_IPV6_ADDR_MAPPED | SCOPE_TYPE(NR_IPV6_SCOPE_GLOBAL);
+	}
+	return NR_IPV6_ADDR_UNICAST | SCOPE_TYPE(NR_IPV6_SCOPE_GLOBAL);
+}
+
+int nr_ipv6_addr_src_scope(int type)
+{
+	return type == NR_IPV6_ADDR_ANY ? NR_IPV6_SCOPE_INVALID : type >> 16;
+}
+
+int nr_ipv6_addr_scope(const struct nr_addr *a)
+{
+	return nr_ipv6_addr_src_scope(nr_ipv6_addr_type(a));
+}
+
+struct label_entry {
+	uint8_t prefix[16];
+	uint8_t len;
+	int addrtype; /* must equal the address's MAPPED|COMPATv4|LOOPBACK bits when set */
+	uint32_t label;
+};
+
+/*
+ * The kernel's default table in the order its insertion leaves it: longer
+ * prefixes first, and for equal lengths the one added later first (::/96
+ * before ::ffff:0:0/96). addrtype is what ip6addrlbl_alloc derives: ::/96
+ * has type ANY, so it carries no type restriction.
+ */
+static const struct label_entry label_table[] = {
+	{{[15] = 1}, 128, NR_IPV6_ADDR_LOOPBACK, 0},
+	{{0}, 96, 0, 3},
+	{{[10] = 0xff, [11] = 0xff}, 96, NR_IPV6_ADDR_MAPPED, 4},
+	{{0x20, 0x01}, 32, 0, 6},
+	{{0x20, 0x01, 0x00, 0x10}, 28, 0, 7},
+	{{0x20, 0x02}, 16, 0, 2},
+	{{0x3f, 0xfe}, 16, 0, 12},
+	{{0xfe, 0xc0}, 10, 0, 11},
+	{{0xfc}, 7, 0, 5},
+	{{0}, 0, 0, 1},
+};
+
+static uint32_t label_of(const struct nr_addr *a, int type)
+{
+	type &= NR_IPV6_ADDR_MAPPED | NR_IPV6_ADDR_COMPATv4 | NR_IPV6_ADDR_LOOPBACK;
+	for (size_t i = 0; i < sizeof(label_table) / sizeof(label_table[0]); i++) {
+		const struct label_entry *e = &label_table[i];
+		struct nr_prefix p;
+
+		if (e->addrtype && e->addrtype != type)
+			continue;
+		nr_addr_set_v6(&p.addr, e->prefix);
+		p.len = e->len;
+		if (nr_prefix_contains(&p, a))
+			return e->label;
+	}
+	return NR_IPV6_ADDR_LABEL_DEFAULT;
+}
+
+uint32_t nr_ipv6_addr_label(const struct nr_addr *a)
+{
+	if (!a || a->family != AF_INET6)
+		return NR_IPV6_ADDR_LABEL_DEFAULT;
+	return label_of(a, nr_ipv6_addr_type(a));
+}
+
+/* ipv6_addr_orchid(): 2001:10::/28. */
+static bool is_orchid(const struct nr_addr *a)
+{
+	return (be32_at(a, 0) & 0xfffffff0u) == 0x20010010u;
+}
+
+/* ---- IPv6 selection --------------------------------------------------- */
+
+void nr_srcsel6_opts_default(struct nr_srcsel6_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->rule_not_optimistic = true;
+}
+
+enum {
+	R_INIT,
+	R_LOCAL,
+	R_SCOPE,
+	R_PREFERRED,
+	R_HOA,
+	R_OIF,
+	R_LABEL,
+	R_PRIVACY,
+	R_ORCHID,
+	R_PREFIX,
+	R_NOT_OPTIMISTIC,
+	R_MAX,
+};
+
+static const char *const rule_names[R_MAX] = {
+	[R_INIT] = "rule 0 (only candidate)",
+	[R_LOCAL] = "rule 1 (same address)",
+	[R_SCOPE] = "rule 2 (scope)",
+	[R_PREFERRED] = "rule 3 (avoid deprecated)",
+	[R_HOA] = "rule 4 (home address)",
+	[R_OIF] = "rule 5 (outgoing interface)",
+	[R_LABEL] = "rule 6 (matching label)",
+	[R_PRIVACY] = "rule 7 (privacy)",
+	[R_ORCHID] = "rule 8- (orchid)",
+	[R_PREFIX] = "rule 8 (longest match)",
+	[R_NOT_OPTIMISTIC] = "rule 8+ (not optimistic)",
+};
+
+struct sel_dst {
+	const struct nr_addr *addr;
+	int ifindex;
+	int scope;
+	uint32_t label;
+	bool orchid;
+	const struct nr_srcsel6_opts *o;
+};
+
+/* A candidate's value for every rule; larger is better on each. */
+static void score(const struct sel_dst *d, const struct nr_ifaddr *a, int ifindex, int type,
+		  int v[R_MAX])
+{
+	uint32_t avoid = NR_IFA_F_DEPRECATED;
+	int s = nr_ipv6_addr_src_scope(type);
+	unsigned match;
+
+	v[R_INIT] = 1;
+	v[R_LOCAL] = nr_addr_eq(&a->local.addr, d->addr);
+	/* Smallest scope that is enough; failing that, the largest. */
+	v[R_SCOPE] = s >= d->scope ? -s : s - 128;
+	if (!d->o->use_optimistic)
+		avoid |= NR_IFA_F_OPTIMISTIC;
+	v[R_PREFERRED] =
+		(type & (NR_IPV6_ADDR_MAPPED | NR_IPV6_ADDR_COMPATv4 | NR_IPV6_ADDR_LOOPBACK)) ||
+		!(a->flags & avoid);
+	v[R_HOA] = d->o->rule_home ? !!(a->flags & NR_IFA_F_HOMEADDRESS) : 0;
+	v[R_OIF] = !d->ifindex || d->ifindex == ifindex;
+	v[R_LABEL] = label_of(&a->local.addr, type) == d->label;
+	v[R_PRIVACY] = !(a->flags & NR_IFA_F_TEMPORARY) ^ (d->o->use_tempaddr >= 2);
+	v[R_ORCHID] = is_orchid(&a->local.addr) == d->orchid;
+	match = nr_addr_common_bits(&a->local.addr, d->addr);
+	v[R_PREFIX] = (int)(match < a->local.len ? match : a->local.len);
+	v[R_NOT_OPTIMISTIC] = d->o->rule_not_optimistic ? !(a->flags & NR_IFA_F_OPTIMISTIC) : 0;
+}
+
+struct sel_state {
+	const struct nr_ifaddr *best;
+	int best_v[R_MAX];
+	int last_rule; /* R_MAX: the last comparison was a tie */
+};
+
+/* __ipv6_dev_get_saddr() for one device. */
+static void consider_dev(const struct sel_dst *d, const struct nr_iface *ifc, struct sel_state *st)
+{
+	for (size_t k = 0; k < ifc->naddrs; k++) {
+		const struct nr_ifaddr *a = &ifc->addrs[k];
+		int v[R_MAX];
+		int type, i;
+
+		if (a->local.addr.family != AF_INET6)
+			continue;
+		/* Tentative is not assigned unless optimistic; a DAD failure
+		 * leaves the address tentative in the kernel. */
+		if ((a->flags & NR_IFA_F_TENTATIVE) && !(a->flags & NR_IFA_F_OPTIMISTIC))
+			continue;
+		if (a->flags & NR_IFA_F_DADFAILED)
+			continue;
+		type = nr_ipv6_addr_type(&a->local.addr);
+		if (type == NR_IPV6_ADDR_ANY || (type & NR_IPV6_ADDR_MULTICAST))
+			continue;
+
+		score(d, a, ifc->index, type, v);
+		if (!st->best) {
+			st->best = a;
+			memcpy(st->best_v, v, sizeof(v));
+			st->last_rule = R_INIT;
+			continue;
+		}
+		/* The kernel stops scanning a device when rule 2 loses with a
+		 * positive scope distance; that distance is never positive for
+		 * a unicast candidate, so the case is left out. */
+		for (i = R_LOCAL; i < R_MAX; i++)
+			if (v[i] != st->best_v[i])
+				break;
+		st->last_rule = i;
+		if (i < R_MAX && v[i] > st->best_v[i]) {
+			st->best = a;
+			memcpy(st->best_v, v, sizeof(v));
+		}
+	}
+}
+
+static void set_reason(char *reason, size_t cap, const char *text)
+{
+	if (reason && cap)
+		snprintf(reason, cap, "%s", text);
+}
+
+int nr_srcsel6_ex(const struct nr_iface_table *t, int ifindex, const struct nr_addr *dst,
+		  const struct nr_srcsel6_opts *opts, struct nr_addr *ret, char *reason,
+		  size_t cap)
+{
+	struct nr_srcsel6_opts defaults;
+	const struct nr_iface *oif = NULL;
+	struct sel_state st = {.best = NULL, .last_rule = R_MAX};
+	struct sel_dst d;
+	int dst_type;
+
+	if (!dst || dst->family != AF_INET6)
+		return -EINVAL;
+	if (ifindex) {
+		oif = nr_iface_by_index(t, ifindex);
+		if (!oif)
+			return -ENODEV;
+	}
+	if (!opts) {
+		nr_srcsel6_opts_default(&defaults);
+		opts = &defaults;
+	}
+
+	dst_type = nr_ipv6_addr_type(dst);
+	d.addr = dst;
+	d.ifindex = ifindex;
+	d.scope = nr_ipv6_addr_src_scope(dst_type);
+	d.label = label_of(dst, dst_type);
+	d.orchid = is_orchid(dst);
+	d.o = opts;
+
+	/* RFC 6724 section 4: multicast and link-local destinations take
+	 * their source from the outgoing link only. */
+	if (oif && ((dst_type & NR_IPV6_ADDR_MULTICAST) || d.scope <= NR_IPV6_SCOPE_LINKLOCAL ||
+		    opts->use_oif_addrs_only)) {
+		consider_dev(&d, oif, &st);
+	} else {
+		for (size_t i = 0; i < nr_iface_count(t); i++)
+			consider_dev(&d, nr_iface_at(t, i), &st);
+	}
+
+	if (!st.best) {
+		set_reason(reason, cap, "no candidate");
+		return -EADDRNOTAVAIL;
+	}
+	*ret = st.best->local.addr;
+	set_reason(reason, cap, st.last_rule < R_MAX ? rule_names[st.last_rule] : "tie (first kept)");
+	return 0;
+}
+
+int nr_srcsel6(const struct nr_iface_table *t, int ifindex, const struct nr_addr *dst,
+	       struct nr_addr *ret, char *reason, size_t cap)
+{
+	return nr_srcsel6_ex(t, ifindex, dst, NULL, ret, reason, cap);
+}
