@@ -1,0 +1,301 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+#include "output/jsonl.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define JSONL_DEFAULT_CAP (1u << 20)
+
+int nr_jsonl_init(struct nr_jsonl *w, FILE *f, size_t cap)
+{
+	char *buf;
+
+	if (!cap)
+		cap = JSONL_DEFAULT_CAP;
+	/* Room for at least one worst-case address member after a flush. */
+	if (cap < 256)
+		cap = 256;
+	buf = malloc(cap);
+	if (!buf)
+		return -ENOMEM;
+	*w = (struct nr_jsonl){ .f = f, .buf = buf, .cap = cap };
+	return 0;
+}
+
+static void drain(struct nr_jsonl *w)
+{
+	if (w->len && !w->err && fwrite(w->buf, 1, w->len, w->f) != w->len)
+		w->err = -EIO;
+	w->len = 0;
+}
+
+int nr_jsonl_flush(struct nr_jsonl *w)
+{
+	drain(w);
+	if (!w->err && fflush(w->f))
+		w->err = -EIO;
+	return w->err;
+}
+
+int nr_jsonl_done(struct nr_jsonl *w)
+{
+	int r;
+
+	if (!w->buf)
+		return w->err;
+	r = nr_jsonl_flush(w);
+	free(w->buf);
+	w->buf = NULL;
+	return r;
+}
+
+/*
+ * Make room for need more bytes: drain the buffer, and grow it only for
+ * a single value bigger than the whole buffer. On allocation failure the
+ * member is dropped and the error kept.
+ */
+static bool reserve(struct nr_jsonl *w, size_t need)
+{
+	if (w->cap - w->len >= need)
+		return true;
+	drain(w);
+	if (w->cap >= need)
+		return true;
+	char *n = realloc(w->buf, need);
+
+	if (!n) {
+		w->err = -ENOMEM;
+		return false;
+	}
+	w->buf = n;
+	w->cap = need;
+	return true;
+}
+
+static void put_key(struct nr_jsonl *w, const char *key)
+{
+	size_t klen = strlen(key);
+	char *p = w->buf + w->len;
+
+	if (w->need_comma)
+		*p++ = ',';
+	*p++ = '"';
+	memcpy(p, key, klen);
+	p += klen;
+	*p++ = '"';
+	*p++ = ':';
+	w->len = (size_t)(p - w->buf);
+	w->need_comma = true;
+}
+
+void nr_jsonl_begin(struct nr_jsonl *w)
+{
+	if (!reserve(w, 1))
+		return;
+	w->buf[w->len++] = '{';
+	w->need_comma = false;
+}
+
+void nr_jsonl_end(struct nr_jsonl *w)
+{
+	if (!reserve(w, 2))
+		return;
+	w->buf[w->len++] = '}';
+	w->buf[w->len++] = '\n';
+	w->need_comma = false;
+}
+
+/* Length of the valid UTF-8 sequence at s (1..4), or 0 when invalid. */
+static size_t utf8_seq(const unsigned char *s, size_t avail)
+{
+	unsigned char c = s[0];
+	size_t n;
+	unsigned char lo = 0x80, hi = 0xbf;
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf)
+		n = 2;
+	else if (c >= 0xe0 && c <= 0xef)
+		n = 3;
+	else if (c >= 0xf0 && c <= 0xf4)
+		n = 4;
+	else
+		return 0;
+	/* Overlong forms, surrogates and code points past U+10FFFF. */
+	if (c == 0xe0)
+		lo = 0xa0;
+	else if (c == 0xed)
+		hi = 0x9f;
+	else if (c == 0xf0)
+		lo = 0x90;
+	else if (c == 0xf4)
+		hi = 0x8f;
+	if (avail < n || s[1] < lo || s[1] > hi)
+		return 0;
+	for (size_t i = 2; i < n; i++)
+		if (s[i] < 0x80 || s[i] > 0xbf)
+			return 0;
+	return n;
+}
+
+size_t nr_json_escape(char *dst, const char *src, size_t len)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *s = (const unsigned char *)src;
+	char *p = dst;
+	size_t i = 0;
+
+	while (i < len) {
+		unsigned char c = s[i];
+
+		if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+			*p++ = (char)c;
+			i++;
+			continue;
+		}
+		if (c == '"' || c == '\\') {
+			*p++ = '\\';
+			*p++ = (char)c;
+			i++;
+			continue;
+		}
+		if (c < 0x20) {
+			*p++ = '\\';
+			switch (c) {
+			case '\b': *p++ = 'b'; break;
+			case '\f': *p++ = 'f'; break;
+			case '\n': *p++ = 'n'; break;
+			case '\r': *p++ = 'r'; break;
+			case '\t': *p++ = 't'; break;
+			default:
+				*p++ = 'u';
+				*p++ = '0';
+				*p++ = '0';
+				*p++ = hex[c >> 4];
+				*p++ = hex[c & 15];
+			}
+			i++;
+			continue;
+		}
+		size_t n = utf8_seq(s + i, len - i);
+
+		if (n) {
+			memcpy(p, s + i, n);
+			p += n;
+			i += n;
+		} else {
+			memcpy(p, "\\ufffd", 6);
+			p += 6;
+			i++;
+		}
+	}
+	return (size_t)(p - dst);
+}
+
+void nr_jsonl_strn(struct nr_jsonl *w, const char *key, const char *val, size_t len)
+{
+	if (!reserve(w, strlen(key) + 6 * len + 8))
+		return;
+	put_key(w, key);
+	w->buf[w->len++] = '"';
+	w->len += nr_json_escape(w->buf + w->len, val, len);
+	w->buf[w->len++] = '"';
+}
+
+void nr_jsonl_str(struct nr_jsonl *w, const char *key, const char *val)
+{
+	nr_jsonl_strn(w, key, val, strlen(val));
+}
+
+/* Digits of v, most significant first, at dst; returns the count. */
+static size_t fmt_u64(char *dst, uint64_t v)
+{
+	char tmp[20];
+	size_t n = 0;
+
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	for (size_t i = 0; i < n; i++)
+		dst[i] = tmp[n - 1 - i];
+	return n;
+}
+
+void nr_jsonl_uint(struct nr_jsonl *w, const char *key, uint64_t val)
+{
+	if (!reserve(w, strlen(key) + 24))
+		return;
+	put_key(w, key);
+	w->len += fmt_u64(w->buf + w->len, val);
+}
+
+void nr_jsonl_bool(struct nr_jsonl *w, const char *key, bool val)
+{
+	if (!reserve(w, strlen(key) + 10))
+		return;
+	put_key(w, key);
+	memcpy(w->buf + w->len, val ? "true" : "false", val ? 4 : 5);
+	w->len += val ? 4 : 5;
+}
+
+size_t nr_fmt_ipv4(char *dst, uint32_t a)
+{
+	char *p = dst;
+
+	for (int shift = 24; shift >= 0; shift -= 8) {
+		unsigned o = (a >> shift) & 0xffu;
+
+		if (o >= 100) {
+			*p++ = (char)('0' + o / 100);
+			*p++ = (char)('0' + o / 10 % 10);
+		} else if (o >= 10) {
+			*p++ = (char)('0' + o / 10);
+		}
+		*p++ = (char)('0' + o % 10);
+		if (shift)
+			*p++ = '.';
+	}
+	*p = '\0';
+	return (size_t)(p - dst);
+}
+
+void nr_jsonl_addr(struct nr_jsonl *w, const char *key, const struct nr_addr *a)
+{
+	char text[NR_ADDR_STRLEN];
+	size_t n;
+
+	if (!reserve(w, strlen(key) + NR_ADDR_STRLEN + 8))
+		return;
+	if (a->family == AF_INET)
+		n = nr_fmt_ipv4(text, nr_addr_v4(a));
+	else
+		n = strlen(nr_addr_format(a, text, sizeof(text)));
+	put_key(w, key);
+	w->buf[w->len++] = '"';
+	memcpy(w->buf + w->len, text, n);
+	w->len += n;
+	w->buf[w->len++] = '"';
+}
+
+void nr_jsonl_str_array(struct nr_jsonl *w, const char *key, const char *const *vals, size_t n)
+{
+	size_t need = strlen(key) + 8;
+
+	for (size_t i = 0; i < n; i++)
+		need += 6 * strlen(vals[i]) + 3;
+	if (!reserve(w, need))
+		return;
+	put_key(w, key);
+	w->buf[w->len++] = '[';
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			w->buf[w->len++] = ',';
+		w->buf[w->len++] = '"';
+		w->len += nr_json_escape(w->buf + w->len, vals[i], strlen(vals[i]));
+		w->buf[w->len++] = '"';
+	}
+	w->buf[w->len++] = ']';
+}
