@@ -1,0 +1,135 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* ICMP for IPv4, RFC 792. */
+#include "netrig/icmp4.h"
+#include "netrig/csum.h"
+#include "netrig/ipv4.h"
+
+#include <errno.h>
+#include <string.h>
+
+bool nr_icmp4_has_id(uint8_t type)
+{
+	return type == NR_ICMP4_ECHO_REPLY || type == NR_ICMP4_ECHO_REQUEST ||
+	       type == NR_ICMP4_TIMESTAMP || type == NR_ICMP4_TIMESTAMP_REPLY;
+}
+
+bool nr_icmp4_is_error(uint8_t type)
+{
+	return type == NR_ICMP4_DEST_UNREACH || type == NR_ICMP4_SOURCE_QUENCH ||
+	       type == NR_ICMP4_REDIRECT || type == NR_ICMP4_TIME_EXCEEDED ||
+	       type == NR_ICMP4_PARAM_PROBLEM;
+}
+
+/* The largest code each error type defines; 255 for types not checked. */
+static uint8_t max_code(uint8_t type)
+{
+	switch (type) {
+	case NR_ICMP4_DEST_UNREACH:
+		return 15; /* RFC 1812 adds 13..15 */
+	case NR_ICMP4_REDIRECT:
+		return 3;
+	case NR_ICMP4_TIME_EXCEEDED:
+		return 1;
+	case NR_ICMP4_PARAM_PROBLEM:
+		return 2;
+	default:
+		return 255;
+	}
+}
+
+int nr_icmp4_decode(const uint8_t *data, size_t len, struct nr_icmp4 *ret,
+		    enum nr_wire_reason *why)
+{
+	struct nr_icmp4 m = {0};
+	struct nr_buf b;
+
+	nr_buf_init(&b, data, len);
+	if (nr_buf_get_u8(&b, &m.type) < 0 || nr_buf_get_u8(&b, &m.code) < 0 ||
+	    nr_buf_get_be16(&b, &m.checksum) < 0 || nr_buf_get_be32(&b, &m.rest) < 0)
+		return nr_wire_fail(NR_WIRE_TRUNCATED, why);
+	if (nr_csum(data, len) != 0)
+		return nr_wire_fail(NR_WIRE_BAD_CHECKSUM, why);
+	if (m.code > max_code(m.type))
+		return nr_wire_fail(NR_WIRE_BAD_CODE, why);
+	if (nr_icmp4_has_id(m.type)) {
+		m.id = (uint16_t)(m.rest >> 16);
+		m.seq = (uint16_t)m.rest;
+	}
+	m.data_len = nr_buf_remaining(&b);
+	m.data = m.data_len ? nr_buf_cur(&b) : NULL;
+	*ret = m;
+	return 0;
+}
+
+size_t nr_icmp4_encoded_len(const struct nr_icmp4 *m)
+{
+	return NR_ICMP4_HLEN + m->data_len;
+}
+
+int nr_icmp4_encode(const struct nr_icmp4 *m, uint8_t *buf, size_t cap)
+{
+	size_t need = nr_icmp4_encoded_len(m);
+	uint32_t rest = m->rest;
+	struct nr_wbuf w;
+	int r = 0;
+
+	if ((m->data_len && !m->data) || need > NR_IPV4_MAX_LEN - NR_IPV4_HLEN)
+		return -EINVAL;
+	if (need > cap)
+		return -EMSGSIZE;
+	if (nr_icmp4_has_id(m->type))
+		rest = (uint32_t)m->id << 16 | m->seq;
+	if (m->data_len)
+		memmove(buf + NR_ICMP4_HLEN, m->data, m->data_len);
+	nr_wbuf_init(&w, buf, NR_ICMP4_HLEN);
+	r |= nr_wbuf_put_u8(&w, m->type);
+	r |= nr_wbuf_put_u8(&w, m->code);
+	r |= nr_wbuf_put_be16(&w, 0);
+	r |= nr_wbuf_put_be32(&w, rest);
+	if (r < 0)
+		return -EMSGSIZE;
+	nr_store_be16(buf + 2, nr_csum(buf, need));
+	return (int)need;
+}
+
+void nr_icmp4_error_init(struct nr_icmp4 *m, uint8_t type, uint8_t code, uint32_t rest,
+			 const uint8_t *orig, size_t orig_len)
+{
+	memset(m, 0, sizeof(*m));
+	m->type = type;
+	m->code = code;
+	m->rest = rest;
+	m->data = orig;
+	m->data_len = orig_len < NR_ICMP4_QUOTE_MAX ? orig_len : NR_ICMP4_QUOTE_MAX;
+}
+
+int nr_icmp4_quote_decode(const struct nr_icmp4 *m, struct nr_icmp4_quote *ret,
+			  enum nr_wire_reason *why)
+{
+	struct nr_icmp4_quote q = {0};
+	uint8_t vihl, saddr[4], daddr[4];
+	struct nr_buf b;
+	size_t hlen;
+
+	if (!nr_icmp4_is_error(m->type))
+		return nr_wire_fail(NR_WIRE_BAD_TYPE, why);
+	nr_buf_init(&b, m->data, m->data_len);
+	if (nr_buf_get_u8(&b, &vihl) < 0 || nr_buf_skip(&b, 3) < 0 ||
+	    nr_buf_get_be16(&b, &q.id) < 0 || nr_buf_skip(&b, 3) < 0 ||
+	    nr_buf_get_u8(&b, &q.proto) < 0 || nr_buf_skip(&b, 2) < 0 ||
+	    nr_buf_get_bytes(&b, saddr, 4) < 0 || nr_buf_get_bytes(&b, daddr, 4) < 0)
+		return nr_wire_fail(NR_WIRE_TRUNCATED, why);
+	if (vihl >> 4 != 4)
+		return nr_wire_fail(NR_WIRE_BAD_VERSION, why);
+	if ((vihl & 0x0f) < 5)
+		return nr_wire_fail(NR_WIRE_BAD_LENGTH, why);
+	hlen = (size_t)(vihl & 0x0f) * 4;
+	if (nr_buf_skip(&b, hlen - NR_IPV4_HLEN) < 0 || nr_buf_remaining(&b) < 8)
+		return nr_wire_fail(NR_WIRE_TRUNCATED, why);
+	nr_addr_set_v4(&q.src, nr_load_be32(saddr));
+	nr_addr_set_v4(&q.dst, nr_load_be32(daddr));
+	q.transport = nr_buf_cur(&b);
+	q.transport_len = nr_buf_remaining(&b);
+	*ret = q;
+	return 0;
+}

@@ -1,0 +1,144 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* IPv6 header and extension-header walk, RFC 8200. */
+#include "netrig/ipv6.h"
+
+#include <errno.h>
+#include <string.h>
+
+#define AH_MIN_LEN 12
+#define FRAG_HDR_LEN 8
+
+/*
+ * Walk the extension headers of h->payload (already bounded by payload
+ * length). Every length is checked against what is left before the header
+ * is counted; the number of headers is capped.
+ */
+static enum nr_wire_reason walk(struct nr_ipv6 *h)
+{
+	struct nr_buf b;
+	uint8_t proto = h->next_header;
+
+	nr_buf_init(&b, h->payload, h->payload_len);
+	for (;;) {
+		struct nr_buf hdr = b;
+		uint8_t nh, hl;
+		size_t elen;
+
+		switch (proto) {
+		case NR_IPPROTO_HOPOPTS:
+		case NR_IPPROTO_ROUTING:
+		case NR_IPPROTO_DSTOPTS:
+		case NR_IPPROTO_AH:
+		case NR_IPPROTO_FRAGMENT:
+			break;
+		default:
+			goto upper;
+		}
+		if (proto == NR_IPPROTO_HOPOPTS && h->n_ext != 0)
+			return NR_WIRE_HBH_NOT_FIRST;
+		if (h->n_ext == NR_IPV6_EXT_MAX)
+			return NR_WIRE_TOO_MANY_EXT;
+		if (nr_buf_get_u8(&hdr, &nh) < 0 || nr_buf_get_u8(&hdr, &hl) < 0)
+			return NR_WIRE_TRUNCATED;
+		if (proto == NR_IPPROTO_FRAGMENT)
+			elen = FRAG_HDR_LEN;
+		else if (proto == NR_IPPROTO_AH)
+			elen = ((size_t)hl + 2) * 4; /* RFC 4302: 32-bit words minus 2 */
+		else
+			elen = ((size_t)hl + 1) * 8; /* RFC 8200: 8-octet units minus 1 */
+		if (proto == NR_IPPROTO_AH && elen < AH_MIN_LEN)
+			return NR_WIRE_BAD_LENGTH;
+		if (nr_buf_remaining(&b) < elen)
+			return NR_WIRE_TRUNCATED;
+		h->ext[h->n_ext].type = proto;
+		h->ext[h->n_ext].off = (uint16_t)(NR_IPV6_HLEN + nr_buf_offset(&b));
+		h->ext[h->n_ext].len = (uint16_t)elen;
+		h->n_ext++;
+		if (proto == NR_IPPROTO_FRAGMENT) {
+			uint16_t offm;
+			uint32_t id;
+
+			if (nr_buf_get_be16(&hdr, &offm) < 0 || nr_buf_get_be32(&hdr, &id) < 0)
+				return NR_WIRE_TRUNCATED;
+			h->is_fragment = true;
+			h->frag_off = offm >> 3;
+			h->frag_more = (offm & 1) != 0;
+			h->frag_id = id;
+			if ((size_t)h->frag_off * 8 + (nr_buf_remaining(&b) - elen) > 65535)
+				return NR_WIRE_BAD_FRAGMENT;
+		}
+		(void)nr_buf_skip(&b, elen);
+		proto = nh;
+		/* Past a non-first fragment's header lies data, not a header. */
+		if (h->is_fragment && h->frag_off != 0)
+			goto upper;
+	}
+upper:
+	h->upper_proto = proto;
+	h->upper_off = NR_IPV6_HLEN + nr_buf_offset(&b);
+	h->upper_len = nr_buf_remaining(&b);
+	h->upper = h->upper_len ? nr_buf_cur(&b) : NULL;
+	return NR_WIRE_OK;
+}
+
+int nr_ipv6_decode(const uint8_t *data, size_t len, struct nr_ipv6 *ret,
+		   enum nr_wire_reason *why)
+{
+	struct nr_ipv6 h = {0};
+	uint8_t saddr[16], daddr[16];
+	enum nr_wire_reason bad;
+	uint16_t plen;
+	uint32_t vtf;
+	struct nr_buf b;
+
+	nr_buf_init(&b, data, len);
+	if (nr_buf_get_be32(&b, &vtf) < 0 || nr_buf_get_be16(&b, &plen) < 0 ||
+	    nr_buf_get_u8(&b, &h.next_header) < 0 || nr_buf_get_u8(&b, &h.hop_limit) < 0 ||
+	    nr_buf_get_bytes(&b, saddr, 16) < 0 || nr_buf_get_bytes(&b, daddr, 16) < 0)
+		return nr_wire_fail(NR_WIRE_TRUNCATED, why);
+	if (vtf >> 28 != 6)
+		return nr_wire_fail(NR_WIRE_BAD_VERSION, why);
+	h.tclass = (uint8_t)(vtf >> 20);
+	h.flow = vtf & 0xfffff;
+	if (nr_buf_remaining(&b) < plen)
+		return nr_wire_fail(NR_WIRE_TRUNCATED, why);
+	nr_addr_set_v6(&h.src, saddr);
+	nr_addr_set_v6(&h.dst, daddr);
+	h.payload_len = plen;
+	h.payload = plen ? nr_buf_cur(&b) : NULL;
+	bad = walk(&h);
+	if (bad != NR_WIRE_OK)
+		return nr_wire_fail(bad, why);
+	*ret = h;
+	return 0;
+}
+
+size_t nr_ipv6_encoded_len(const struct nr_ipv6 *h)
+{
+	return NR_IPV6_HLEN + h->payload_len;
+}
+
+int nr_ipv6_encode(const struct nr_ipv6 *h, uint8_t *buf, size_t cap)
+{
+	size_t need = nr_ipv6_encoded_len(h);
+	struct nr_wbuf w;
+	int r = 0;
+
+	if (h->src.family != AF_INET6 || h->dst.family != AF_INET6 || h->flow > 0xfffff ||
+	    h->payload_len > 65535 || (h->payload_len && !h->payload))
+		return -EINVAL;
+	if (need > cap)
+		return -EMSGSIZE;
+	if (h->payload_len)
+		memmove(buf + NR_IPV6_HLEN, h->payload, h->payload_len);
+	nr_wbuf_init(&w, buf, NR_IPV6_HLEN);
+	r |= nr_wbuf_put_be32(&w, 6u << 28 | (uint32_t)h->tclass << 20 | h->flow);
+	r |= nr_wbuf_put_be16(&w, (uint16_t)h->payload_len);
+	r |= nr_wbuf_put_u8(&w, h->next_header);
+	r |= nr_wbuf_put_u8(&w, h->hop_limit);
+	r |= nr_wbuf_put_bytes(&w, h->src.bytes, 16);
+	r |= nr_wbuf_put_bytes(&w, h->dst.bytes, 16);
+	if (r < 0)
+		return -EMSGSIZE;
+	return (int)need;
+}
