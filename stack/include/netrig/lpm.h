@@ -53,4 +53,10 @@ int nr_lpm_walk(const struct nr_lpm *t,
 /* Bytes the trie itself uses (nodes), for the memory-per-route figure. */
 size_t nr_lpm_memory(const struct nr_lpm *t);
 
+/*
+ * Nodes in the trie: one per stored prefix plus the glue nodes where two
+ * subtrees meet; never more than 2 * count - 1 (tests check the merging).
+ */
+size_t nr_lpm_nodes(const struct nr_lpm *t);
+
 #endif

@@ -1,0 +1,545 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Longest-prefix match: a path-compressed binary trie (Patricia), in the
+ * spirit of WireGuard's allowedips.c.
+ *
+ * Every node holds a prefix (key, plen). A node's children hold longer
+ * prefixes that extend it; child[b] is the subtree whose bit number plen
+ * (counting from the most significant bit) is b. A node with a value is a
+ * stored prefix; a node without one ("glue") only joins two subtrees where
+ * they diverge, so it always has exactly two children. That invariant is
+ * what keeps the trie at most 2n - 1 nodes and makes memory shrink back on
+ * removal: removing a prefix frees its node when it has fewer than two
+ * children, and then at most one glue parent that is left with one child.
+ *
+ * Keys are kept as 32-bit words in host order (one word for IPv4, four for
+ * IPv6) so that bit tests and prefix comparisons are word operations. The
+ * hot paths are written once, for any word count, and forced inline into
+ * two specialisations so the IPv4 loop has no loop over words at all.
+ *
+ * Nodes come from per-trie slabs of SLAB_SIZE bytes, aligned to their size
+ * so a node finds its slab by masking its address. That keeps nodes at
+ * exactly 32 bytes (IPv4) or 48 (IPv6) with no allocator header, and lets a
+ * slab go back to libc as soon as its last node is freed.
+ */
+#include "netrig/lpm.h"
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define LPM_ALWAYS_INLINE inline __attribute__((always_inline))
+
+/* Longest possible root-to-leaf path: plen strictly grows, 0..128. */
+#define LPM_MAX_DEPTH 129
+
+struct lpm_node {
+	struct lpm_node *child[2];
+	void *value; /* NULL: glue node */
+	uint32_t plen;
+	uint32_t key[]; /* nwords words, host order, bits past plen zero */
+};
+
+#define SLAB_SIZE ((size_t)65536)
+#define SLAB_HEADER ((size_t)64) /* nodes start on a cache line */
+
+struct lpm_slab {
+	/*
+	 * One list per trie, every slab with a free slot before every full
+	 * one, so allocation only ever looks at the head.
+	 */
+	struct lpm_slab *prev, *next;
+	struct lpm_node *free; /* freed nodes, chained through child[0] */
+	uint32_t live;         /* nodes handed out */
+	uint32_t bump;         /* slots from here on were never handed out */
+};
+
+_Static_assert(sizeof(struct lpm_slab) <= SLAB_HEADER, "slab header too large");
+
+struct nr_lpm {
+	struct lpm_node *root;
+	unsigned maxbits;
+	unsigned nwords;
+	size_t node_size;
+	uint32_t slab_capacity;
+	size_t count;
+	size_t nnodes;
+	size_t nslabs;
+	struct lpm_slab *slabs;
+};
+
+/* ---- slabs ---------------------------------------------------------- */
+
+static void slab_unlink(struct nr_lpm *t, struct lpm_slab *s)
+{
+	if (s->prev)
+		s->prev->next = s->next;
+	else
+		t->slabs = s->next;
+	if (s->next)
+		s->next->prev = s->prev;
+	s->prev = s->next = NULL;
+}
+
+static void slab_push_front(struct nr_lpm *t, struct lpm_slab *s)
+{
+	s->prev = NULL;
+	s->next = t->slabs;
+	if (t->slabs)
+		t->slabs->prev = s;
+	t->slabs = s;
+}
+
+static void slab_push_back(struct nr_lpm *t, struct lpm_slab *s)
+{
+	struct lpm_slab *last = t->slabs;
+
+	/*
+	 * Walking to the tail is linear in the slab count, but it happens
+	 * once per slab filled, that is once per slab_capacity allocations.
+	 */
+	if (!last) {
+		slab_push_front(t, s);
+		return;
+	}
+	while (last->next)
+		last = last->next;
+	last->next = s;
+	s->prev = last;
+	s->next = NULL;
+}
+
+static struct lpm_node *node_alloc(struct nr_lpm *t)
+{
+	struct lpm_slab *s = t->slabs;
+	struct lpm_node *n;
+
+	if (!s || s->live == t->slab_capacity) {
+		s = aligned_alloc(SLAB_SIZE, SLAB_SIZE);
+		if (!s)
+			return NULL;
+		memset(s, 0, sizeof(*s));
+		slab_push_front(t, s);
+		t->nslabs++;
+	}
+	if (s->free) {
+		n = s->free;
+		s->free = n->child[0];
+	} else {
+		n = (struct lpm_node *)((char *)s + SLAB_HEADER + s->bump * t->node_size);
+		s->bump++;
+	}
+	s->live++;
+	t->nnodes++;
+	if (s->live == t->slab_capacity && s->next) {
+		slab_unlink(t, s);
+		slab_push_back(t, s);
+	}
+	memset(n, 0, t->node_size);
+	return n;
+}
+
+static void node_free(struct nr_lpm *t, struct lpm_node *n)
+{
+	struct lpm_slab *s = (struct lpm_slab *)((uintptr_t)n & ~(uintptr_t)(SLAB_SIZE - 1));
+
+	n->child[0] = s->free;
+	s->free = n;
+	if (s->live == t->slab_capacity && s != t->slabs) {
+		/* No longer full: it must sit before the full ones. */
+		slab_unlink(t, s);
+		slab_push_front(t, s);
+	}
+	s->live--;
+	t->nnodes--;
+	if (s->live == 0) {
+		slab_unlink(t, s);
+		free(s);
+		t->nslabs--;
+	}
+}
+
+/* ---- keys ----------------------------------------------------------- */
+
+static LPM_ALWAYS_INLINE void key_load(uint32_t *w, const uint8_t *bytes, unsigned nw)
+{
+	for (unsigned i = 0; i < nw; i++)
+		w[i] = (uint32_t)bytes[4 * i] << 24 | (uint32_t)bytes[4 * i + 1] << 16 |
+		       (uint32_t)bytes[4 * i + 2] << 8 | bytes[4 * i + 3];
+}
+
+static void key_store(uint8_t *bytes, const uint32_t *w, unsigned nw)
+{
+	for (unsigned i = 0; i < nw; i++) {
+		bytes[4 * i] = (uint8_t)(w[i] >> 24);
+		bytes[4 * i + 1] = (uint8_t)(w[i] >> 16);
+		bytes[4 * i + 2] = (uint8_t)(w[i] >> 8);
+		bytes[4 * i + 3] = (uint8_t)w[i];
+	}
+}
+
+/* The bits of word i that lie inside the first plen bits. */
+static LPM_ALWAYS_INLINE uint32_t word_mask(unsigned plen, unsigned i)
+{
+	unsigned lo = 32 * i;
+	unsigned inside = plen <= lo ? 0 : plen - lo > 32 ? 32 : plen - lo;
+
+	/* A 64-bit shift so that inside == 0 (shift by 32) is defined. */
+	return (uint32_t)(UINT64_MAX << (32 - inside));
+}
+
+static LPM_ALWAYS_INLINE void key_mask(uint32_t *w, unsigned plen, unsigned nw)
+{
+	for (unsigned i = 0; i < nw; i++)
+		w[i] &= word_mask(plen, i);
+}
+
+/* Bit number b, counting from the most significant; b < 32 * nw. */
+static LPM_ALWAYS_INLINE unsigned key_bit(const uint32_t *w, unsigned b)
+{
+	return (w[b >> 5] >> (31 - (b & 31))) & 1;
+}
+
+/* Does node n's prefix contain key k? */
+static LPM_ALWAYS_INLINE bool node_contains(const struct lpm_node *n, const uint32_t *k,
+					    unsigned nw)
+{
+	uint32_t diff = 0;
+
+	for (unsigned i = 0; i < nw; i++)
+		diff |= (k[i] ^ n->key[i]) & word_mask(n->plen, i);
+	return diff == 0;
+}
+
+/* Leading bits a and b share, at most limit. */
+static unsigned common_bits(const uint32_t *a, const uint32_t *b, unsigned nw, unsigned limit)
+{
+	for (unsigned i = 0; i < nw && 32 * i < limit; i++) {
+		uint32_t x = a[i] ^ b[i];
+
+		if (x) {
+			unsigned c = 32 * i + (unsigned)__builtin_clz(x);
+
+			return c < limit ? c : limit;
+		}
+	}
+	return limit;
+}
+
+static struct lpm_node *node_new(struct nr_lpm *t, const uint32_t *k, unsigned plen, void *value)
+{
+	struct lpm_node *n = node_alloc(t);
+
+	if (!n)
+		return NULL;
+	n->plen = plen;
+	n->value = value;
+	memcpy(n->key, k, t->nwords * sizeof(uint32_t));
+	key_mask(n->key, plen, t->nwords);
+	return n;
+}
+
+/* ---- lifecycle ------------------------------------------------------ */
+
+struct nr_lpm *nr_lpm_new(unsigned maxbits)
+{
+	struct nr_lpm *t;
+
+	if (maxbits != 32 && maxbits != 128)
+		return NULL;
+	t = calloc(1, sizeof(*t));
+	if (!t)
+		return NULL;
+	t->maxbits = maxbits;
+	t->nwords = maxbits / 32;
+	/* Round up so every node in a slab stays pointer-aligned. */
+	t->node_size = (offsetof(struct lpm_node, key) + t->nwords * sizeof(uint32_t) + 7) &
+		       ~(size_t)7;
+	t->slab_capacity = (uint32_t)((SLAB_SIZE - SLAB_HEADER) / t->node_size);
+	return t;
+}
+
+void nr_lpm_free(struct nr_lpm *t, void (*free_value)(void *value))
+{
+	struct lpm_node *stack[LPM_MAX_DEPTH + 1];
+	size_t sp = 0;
+
+	if (!t)
+		return;
+	if (free_value && t->root) {
+		stack[sp++] = t->root;
+		while (sp > 0) {
+			struct lpm_node *n = stack[--sp];
+
+			if (n->value)
+				free_value(n->value);
+			if (n->child[1])
+				stack[sp++] = n->child[1];
+			if (n->child[0])
+				stack[sp++] = n->child[0];
+		}
+	}
+	while (t->slabs) {
+		struct lpm_slab *s = t->slabs;
+
+		t->slabs = s->next;
+		free(s);
+	}
+	free(t);
+}
+
+/* ---- updates -------------------------------------------------------- */
+
+int nr_lpm_insert(struct nr_lpm *t, const uint8_t *key, unsigned plen, void *value,
+		  void **ret_old)
+{
+	uint32_t k[4];
+	struct lpm_node **link, *n, *fresh, *glue;
+	unsigned nw, c, b;
+
+	if (!t || !key || !value || plen > t->maxbits)
+		return -EINVAL;
+	nw = t->nwords;
+	/* Bits past plen may be junk: node_new masks what it stores. */
+	key_load(k, key, nw);
+
+	link = &t->root;
+	while ((n = *link)) {
+		c = common_bits(n->key, k, nw, n->plen < plen ? n->plen : plen);
+		if (c == n->plen) {
+			if (n->plen == plen) {
+				void *old = n->value;
+
+				n->value = value;
+				if (!old)
+					t->count++; /* was glue */
+				if (ret_old)
+					*ret_old = old;
+				return 0;
+			}
+			link = &n->child[key_bit(k, n->plen)];
+			continue;
+		}
+		/* The new prefix leaves n's path at bit c, above n. */
+		fresh = node_new(t, k, plen, value);
+		if (!fresh)
+			return -ENOMEM;
+		if (c == plen) {
+			/* The new prefix contains n: it goes in between. */
+			fresh->child[key_bit(n->key, plen)] = n;
+			*link = fresh;
+		} else {
+			glue = node_new(t, k, c, NULL);
+			if (!glue) {
+				node_free(t, fresh);
+				return -ENOMEM;
+			}
+			b = key_bit(k, c);
+			glue->child[b] = fresh;
+			glue->child[!b] = n;
+			*link = glue;
+		}
+		t->count++;
+		if (ret_old)
+			*ret_old = NULL;
+		return 0;
+	}
+	fresh = node_new(t, k, plen, value);
+	if (!fresh)
+		return -ENOMEM;
+	*link = fresh;
+	t->count++;
+	if (ret_old)
+		*ret_old = NULL;
+	return 0;
+}
+
+/*
+ * The link that points at the node holding exactly (k, plen), or NULL. The
+ * link that points at that node's parent goes to *parent_link (NULL for
+ * the root).
+ */
+static struct lpm_node **find_link(const struct nr_lpm *t, const uint32_t *k, unsigned plen,
+				   struct lpm_node ***parent_link)
+{
+	struct lpm_node *const *link = &t->root;
+	struct lpm_node *const *parent = NULL;
+	const struct lpm_node *n;
+
+	while ((n = *link)) {
+		if (n->plen > plen || !node_contains(n, k, t->nwords))
+			return NULL;
+		if (n->plen == plen) {
+			if (parent_link)
+				*parent_link = (struct lpm_node **)parent;
+			return (struct lpm_node **)link;
+		}
+		parent = link;
+		link = &n->child[key_bit(k, n->plen)];
+	}
+	return NULL;
+}
+
+void *nr_lpm_remove(struct nr_lpm *t, const uint8_t *key, unsigned plen)
+{
+	uint32_t k[4];
+	struct lpm_node **link, **parent_link = NULL, *n, *p, *only;
+	void *value;
+
+	if (!t || !key || plen > t->maxbits)
+		return NULL;
+	key_load(k, key, t->nwords);
+	key_mask(k, plen, t->nwords);
+	link = find_link(t, k, plen, &parent_link);
+	if (!link || !(*link)->value)
+		return NULL;
+	n = *link;
+	value = n->value;
+	t->count--;
+	if (n->child[0] && n->child[1]) {
+		/* Still where two subtrees meet: keep it as glue. */
+		n->value = NULL;
+		return value;
+	}
+	only = n->child[0] ? n->child[0] : n->child[1];
+	*link = only;
+	node_free(t, n);
+	/*
+	 * A leaf went away, so its parent lost a child. A glue parent is
+	 * left with one and has no reason to exist. A parent that lost a
+	 * non-leaf kept the replacement child, so nothing cascades.
+	 */
+	if (!only && parent_link) {
+		p = *parent_link;
+		if (!p->value) {
+			*parent_link = p->child[0] ? p->child[0] : p->child[1];
+			node_free(t, p);
+		}
+	}
+	return value;
+}
+
+/* ---- queries -------------------------------------------------------- */
+
+void *nr_lpm_exact(const struct nr_lpm *t, const uint8_t *key, unsigned plen)
+{
+	uint32_t k[4];
+	struct lpm_node **link;
+
+	if (!t || !key || plen > t->maxbits)
+		return NULL;
+	key_load(k, key, t->nwords);
+	key_mask(k, plen, t->nwords);
+	link = find_link(t, k, plen, NULL);
+	return link ? (*link)->value : NULL;
+}
+
+static LPM_ALWAYS_INLINE const struct lpm_node *lookup_nw(const struct nr_lpm *t,
+							  const uint8_t *key, unsigned nw)
+{
+	const struct lpm_node *n = t->root, *best = NULL;
+	const unsigned maxbits = 32 * nw;
+	uint32_t k[4];
+
+	key_load(k, key, nw);
+	while (n && node_contains(n, k, nw)) {
+		if (n->value)
+			best = n;
+		if (n->plen == maxbits)
+			break;
+		n = n->child[key_bit(k, n->plen)];
+	}
+	return best;
+}
+
+void *nr_lpm_lookup(const struct nr_lpm *t, const uint8_t *key, unsigned *ret_plen)
+{
+	const struct lpm_node *best;
+
+	if (!t || !key)
+		return NULL;
+	best = t->nwords == 1 ? lookup_nw(t, key, 1) : lookup_nw(t, key, 4);
+	if (!best)
+		return NULL;
+	if (ret_plen)
+		*ret_plen = best->plen;
+	return best->value;
+}
+
+size_t nr_lpm_matches(const struct nr_lpm *t, const uint8_t *key, void **values,
+		      unsigned *plens, size_t cap)
+{
+	const struct lpm_node *found[LPM_MAX_DEPTH], *n;
+	uint32_t k[4];
+	size_t nfound = 0;
+
+	if (!t || !key)
+		return 0;
+	key_load(k, key, t->nwords);
+	for (n = t->root; n && node_contains(n, k, t->nwords);) {
+		if (n->value)
+			found[nfound++] = n;
+		if (n->plen == t->maxbits)
+			break;
+		n = n->child[key_bit(k, n->plen)];
+	}
+	/* Found shortest first; the caller wants longest first. */
+	for (size_t i = 0; i < nfound && i < cap; i++) {
+		if (values)
+			values[i] = found[nfound - 1 - i]->value;
+		if (plens)
+			plens[i] = found[nfound - 1 - i]->plen;
+	}
+	return nfound;
+}
+
+size_t nr_lpm_count(const struct nr_lpm *t)
+{
+	return t ? t->count : 0;
+}
+
+int nr_lpm_walk(const struct nr_lpm *t,
+		int (*cb)(const uint8_t *key, unsigned plen, void *value, void *arg), void *arg)
+{
+	/*
+	 * Pre-order, child[0] first, is exactly (address, length) order: a
+	 * node's address is the lowest in its subtree and its length the
+	 * shortest, and every address under child[0] is below every address
+	 * under child[1]. The stack holds at most one pending child[1] per
+	 * level of the current path, plus the node being expanded.
+	 */
+	const struct lpm_node *stack[LPM_MAX_DEPTH + 1];
+	uint8_t bytes[16];
+	size_t sp = 0;
+	int r;
+
+	if (!t || !cb || !t->root)
+		return 0;
+	stack[sp++] = t->root;
+	while (sp > 0) {
+		const struct lpm_node *n = stack[--sp];
+
+		if (n->value) {
+			key_store(bytes, n->key, t->nwords);
+			r = cb(bytes, n->plen, n->value, arg);
+			if (r)
+				return r;
+		}
+		if (n->child[1])
+			stack[sp++] = n->child[1];
+		if (n->child[0])
+			stack[sp++] = n->child[0];
+	}
+	return 0;
+}
+
+size_t nr_lpm_memory(const struct nr_lpm *t)
+{
+	return t ? t->nslabs * SLAB_SIZE : 0;
+}
+
+size_t nr_lpm_nodes(const struct nr_lpm *t)
+{
+	return t ? t->nnodes : 0;
+}
