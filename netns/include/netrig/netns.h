@@ -86,4 +86,49 @@ int nr_kroute_get(struct nr_kroute *k, const struct nr_route_query *q,
 int nr_kroute_get_many(struct nr_kroute *k, const struct nr_route_query *q, size_t n,
 		       struct nr_kroute_answer *ret);
 
+/*
+ * The tables of a namespace as read, before they go into a stack: what
+ * nr_os_load fills a stack from, usable on its own (verify, tests).
+ */
+struct nr_os_addr {
+	int ifindex;
+	uint8_t family;
+	struct nr_ifaddr a; /* label: IFA_LABEL as the kernel gives it (IPv4 only) */
+};
+
+struct nr_os_neigh {
+	uint8_t family;
+	int ifindex;
+	struct nr_addr dst;
+	struct nr_lladdr lladdr; /* len 0 when NDA_LLADDR is absent (INCOMPLETE, FAILED) */
+	uint16_t state;          /* NUD_* */
+	uint8_t flags;           /* NTF_* (NTF_ROUTER, NTF_PROXY) */
+	uint8_t type;            /* ndm_type (RTN_UNICAST...) */
+};
+
+struct nr_os_snapshot {
+	size_t nifaces;
+	struct nr_iface *ifaces;   /* ascending index order; addrs NULL (see addrs) */
+	size_t naddrs;
+	struct nr_os_addr *addrs;  /* dump order: IPv4, then IPv6 */
+	size_t nroutes;
+	struct nr_route *routes;   /* AF_INET dump, then AF_INET6; nh point into nh_pool */
+	struct nr_nexthop *nh_pool;
+	size_t nrules;
+	struct nr_rule *rules;     /* dump order (priority), AF_INET then AF_INET6 */
+	size_t nneigh;
+	struct nr_os_neigh *neigh;
+	char resolv_path[128];     /* the resolv.conf read, empty if none */
+	char *resolv_text;         /* its contents (NUL-terminated), NULL if none */
+	size_t resolv_len;
+};
+
+/* Read the tables of ns selected by what (NR_OS_*). */
+int nr_os_snapshot_read(struct nr_netns *ns, unsigned what, struct nr_os_snapshot **ret,
+			struct nr_os_error *err);
+void nr_os_snapshot_free(struct nr_os_snapshot *snap);
+/* Replace s's tables selected by what with the snapshot's (as nr_os_load). */
+int nr_os_snapshot_apply(const struct nr_os_snapshot *snap, struct nr_stack *s, unsigned what,
+			 struct nr_os_error *err);
+
 #endif

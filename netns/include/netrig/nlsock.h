@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * netns/ internals: a rtnetlink socket bound to one namespace, dumps that
+ * survive NLM_F_DUMP_INTR, the kernel's errno and extended-ack text kept,
+ * and the parsers from rtnetlink messages to netrig values. Not for
+ * harness/: it sees netns.h only.
+ */
+#ifndef NETRIG_NLSOCK_H
+#define NETRIG_NLSOCK_H
+
+#include "netrig/netns.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct nlmsghdr;
+struct nl_sock;
+
+/* Fill err (when not NULL) and return e. */
+int nr_os_error_set(struct nr_os_error *err, int e, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* "namespace 'x'", "own namespace" or the path, for messages. */
+const char *nr_netns_what(const struct nr_netns *ns);
+
+struct nr_nlsock;
+
+/* A NETLINK_ROUTE socket created inside ns (NULL: the caller's), with
+ * NETLINK_EXT_ACK, NETLINK_GET_STRICT_CHK and a 4 MiB receive buffer. */
+int nr_nlsock_open(struct nr_netns *ns, struct nr_nlsock **ret, struct nr_os_error *err);
+void nr_nlsock_close(struct nr_nlsock *s);
+struct nl_sock *nr_nlsock_sk(struct nr_nlsock *s);
+
+/*
+ * Dump: send type with NLM_F_DUMP and the family header hdr (hdrlen
+ * bytes), call fn for every message until NLMSG_DONE. fn returns 0 or a
+ * negative errno (the rest of the dump is drained, then that error is
+ * returned). When the kernel flags the dump NLM_F_DUMP_INTR (its table
+ * changed meanwhile), reset(arg) drops what fn collected and the dump is
+ * redone, a bounded number of times (-EAGAIN after that). what names the
+ * request in messages ("RTM_GETROUTE").
+ */
+int nr_nlsock_dump(struct nr_nlsock *s, const char *what, uint16_t type, const void *hdr,
+		   size_t hdrlen, int (*fn)(struct nlmsghdr *h, void *arg),
+		   void (*reset)(void *arg), void *arg, struct nr_os_error *err);
+
+/*
+ * The extended-ack message of an NLMSG_ERROR or NLMSG_DONE message, copied
+ * to buf (empty when the kernel gave none). Bounded by h->nlmsg_len.
+ */
+void nr_nlmsg_ext_ack(const struct nlmsghdr *h, char *buf, size_t cap);
+
+/*
+ * Parsers, rtnetlink message -> netrig value. Each returns 0, 1 when the
+ * message is to be skipped (another family, a cloned route), or -EBADMSG
+ * (-E2BIG: more nexthops than NR_ROUTE_MAX_NH) for a malformed message.
+ */
+int nr_os_parse_link(struct nlmsghdr *h, struct nr_iface *ret);
+int nr_os_parse_addr(struct nlmsghdr *h, struct nr_os_addr *ret);
+/* nh must hold NR_ROUTE_MAX_NH entries; ret->nh points to it. */
+int nr_os_parse_route(struct nlmsghdr *h, struct nr_route *ret, struct nr_nexthop *nh);
+int nr_os_parse_rule(struct nlmsghdr *h, struct nr_rule *ret);
+int nr_os_parse_neigh(struct nlmsghdr *h, struct nr_os_neigh *ret);
+
+#endif

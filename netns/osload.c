@@ -1,0 +1,192 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Filling a stack from a namespace: read everything first (a snapshot),
+ * then replace the stack's tables, so a failed read leaves the stack as
+ * it was.
+ */
+#include "netrig/nlsock.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int fail_obj(struct nr_os_error *err, int r, const char *what, const char *obj)
+{
+	return nr_os_error_set(err, r, "loading %s %s into the stack: %s", what, obj,
+			       strerror(-r));
+}
+
+static void clear_ifaces(struct nr_iface_table *t)
+{
+	size_t guard = nr_iface_count(t) + 1;
+
+	while (nr_iface_count(t) > 0 && guard--)
+		if (nr_iface_del(t, nr_iface_at(t, 0)->index) < 0)
+			break;
+}
+
+static void clear_addrs(struct nr_iface_table *t)
+{
+	size_t i;
+
+	for (i = 0; i < nr_iface_count(t); i++) {
+		const struct nr_iface *ifc = nr_iface_at(t, i);
+		size_t guard = ifc->naddrs + 1;
+
+		while (ifc->naddrs > 0 && guard--) {
+			/* A copy: the argument would point into what is freed. */
+			struct nr_prefix p = ifc->addrs[0].local;
+
+			if (nr_iface_addr_del(t, ifc->index, &p) < 0)
+				break;
+			ifc = nr_iface_at(t, i);
+		}
+	}
+}
+
+static void clear_rules(struct nr_stack *s)
+{
+	static const int fams[] = { AF_INET, AF_INET6 };
+	size_t f;
+
+	for (f = 0; f < 2; f++) {
+		size_t guard = nr_stack_rule_count(s, fams[f]) + 1;
+
+		while (nr_stack_rule_count(s, fams[f]) > 0 && guard--) {
+			struct nr_rule ru = *nr_stack_rule_at(s, fams[f], 0);
+
+			if (nr_stack_rule_del(s, &ru) < 0)
+				break;
+		}
+	}
+}
+
+static int add_rules(struct nr_stack *s, const struct nr_rule *rules, size_t n,
+		     struct nr_os_error *err)
+{
+	size_t i;
+	int r;
+
+	for (i = 0; i < n; i++) {
+		r = nr_stack_rule_add(s, &rules[i]);
+		if (r < 0) {
+			char obj[32];
+
+			snprintf(obj, sizeof(obj), "with priority %u", rules[i].priority);
+			return fail_obj(err, r, "rule", obj);
+		}
+	}
+	return 0;
+}
+
+/* Routes go in with nr_stack_clear_routes, which takes the rules too:
+ * keep the stack's rules when they are not being replaced. */
+static int load_routes(const struct nr_os_snapshot *snap, struct nr_stack *s, bool keep_rules,
+		       struct nr_os_error *err)
+{
+	struct nr_rule *saved = NULL;
+	size_t nsaved = 0, i;
+	int r;
+
+	if (keep_rules) {
+		size_t n4 = nr_stack_rule_count(s, AF_INET), n6 = nr_stack_rule_count(s, AF_INET6);
+
+		saved = calloc(n4 + n6 + 1, sizeof(*saved));
+		if (!saved)
+			return nr_os_error_set(err, -ENOMEM, "out of memory");
+		for (i = 0; i < n4; i++)
+			saved[nsaved++] = *nr_stack_rule_at(s, AF_INET, i);
+		for (i = 0; i < n6; i++)
+			saved[nsaved++] = *nr_stack_rule_at(s, AF_INET6, i);
+	}
+	nr_stack_clear_routes(s);
+	for (i = 0; i < snap->nroutes; i++) {
+		const struct nr_route *rt = &snap->routes[i];
+
+		r = nr_stack_route_add(s, rt);
+		if (r < 0) {
+			char p[NR_PREFIX_STRLEN], obj[96];
+
+			snprintf(obj, sizeof(obj), "%s table %u metric %u",
+				 nr_prefix_format(&rt->dst, p, sizeof(p)), rt->table, rt->metric);
+			fail_obj(err, r, "route", obj);
+			goto out;
+		}
+	}
+	if (keep_rules) {
+		clear_rules(s);
+		r = add_rules(s, saved, nsaved, err);
+		if (r < 0)
+			goto out;
+	}
+	r = 0;
+out:
+	free(saved);
+	return r;
+}
+
+int nr_os_snapshot_apply(const struct nr_os_snapshot *snap, struct nr_stack *s, unsigned what,
+			 struct nr_os_error *err)
+{
+	struct nr_iface_table *t = nr_stack_ifaces(s);
+	size_t i;
+	int r;
+
+	if (what & NR_OS_LINKS) {
+		clear_ifaces(t);
+		for (i = 0; i < snap->nifaces; i++) {
+			r = nr_iface_add(t, &snap->ifaces[i]);
+			if (r < 0)
+				return fail_obj(err, r, "interface", snap->ifaces[i].name);
+		}
+	}
+	if (what & NR_OS_ADDRS) {
+		if (!(what & NR_OS_LINKS))
+			clear_addrs(t);
+		for (i = 0; i < snap->naddrs; i++) {
+			const struct nr_os_addr *a = &snap->addrs[i];
+
+			r = nr_iface_addr_add(t, a->ifindex, &a->a);
+			/* A link that came or went between the two dumps, or
+			 * one the stack does not have when links are not
+			 * loaded: its addresses have nowhere to go. */
+			if (r == -ENODEV)
+				continue;
+			if (r < 0) {
+				char p[NR_PREFIX_STRLEN];
+
+				return fail_obj(err, r, "address",
+						nr_prefix_format(&a->a.local, p, sizeof(p)));
+			}
+		}
+	}
+	if (what & NR_OS_ROUTES) {
+		r = load_routes(snap, s, !(what & NR_OS_RULES), err);
+		if (r < 0)
+			return r;
+	}
+	if (what & NR_OS_RULES) {
+		clear_rules(s);
+		r = add_rules(s, snap->rules, snap->nrules, err);
+		if (r < 0)
+			return r;
+	}
+	/* NR_OS_NEIGH and NR_OS_RESOLV: the stack's neighbour cache and
+	 * nameserver list are not declared yet (netrig/neigh.h, resolv.h);
+	 * the snapshot carries them meanwhile. */
+	return 0;
+}
+
+int nr_os_load(struct nr_netns *ns, struct nr_stack *s, unsigned what, struct nr_os_error *err)
+{
+	struct nr_os_snapshot *snap = NULL;
+	int r;
+
+	r = nr_os_snapshot_read(ns, what, &snap, err);
+	if (r < 0)
+		return r;
+	r = nr_os_snapshot_apply(snap, s, what, err);
+	nr_os_snapshot_free(snap);
+	return r;
+}
