@@ -24,4 +24,8 @@ struct nr_cmd {
 /* Print "netrig: " + message + newline to stderr; returns code. */
 int nr_cli_error(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* Subcommand entry points (one cmd_*.c each). */
+int nr_cmd_show(int argc, char **argv);  /* cmd_show.c */
+int nr_cmd_route(int argc, char **argv); /* cmd_route.c */
+
 #endif

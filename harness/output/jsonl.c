@@ -194,6 +194,30 @@ size_t nr_json_escape(char *dst, const char *src, size_t len)
 	return (size_t)(p - dst);
 }
 
+char *nr_utf8_sanitize(const char *s)
+{
+	size_t len = strlen(s), o = 0;
+	char *out = malloc(3 * len + 1);
+
+	if (!out)
+		return NULL;
+	for (size_t i = 0; i < len;) {
+		size_t n = utf8_seq((const unsigned char *)s + i, len - i);
+
+		if (n) {
+			memcpy(out + o, s + i, n);
+			o += n;
+			i += n;
+		} else {
+			memcpy(out + o, "\xef\xbf\xbd", 3);
+			o += 3;
+			i++;
+		}
+	}
+	out[o] = '\0';
+	return out;
+}
+
 void nr_jsonl_strn(struct nr_jsonl *w, const char *key, const char *val, size_t len)
 {
 	if (!reserve(w, strlen(key) + 6 * len + 8))

@@ -52,6 +52,13 @@ int nr_jsonl_flush(struct nr_jsonl *w);
  */
 size_t nr_json_escape(char *dst, const char *s, size_t len);
 
+/*
+ * A copy of s (malloc'd) in which every byte that is not part of valid
+ * UTF-8 is replaced by U+FFFD, for libraries that refuse such text
+ * (jansson). NULL on allocation failure.
+ */
+char *nr_utf8_sanitize(const char *s);
+
 /* Dotted quad of a host-order IPv4 address into dst (>= 16 bytes); returns length. */
 size_t nr_fmt_ipv4(char *dst, uint32_t host_order);
 

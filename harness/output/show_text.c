@@ -331,14 +331,14 @@ static void src_candidates(struct cell *c, const struct nr_view *v, const struct
 static int route_rows(struct nr_texttable *t, const struct nr_view *v, const struct nr_route *r)
 {
 	char dst[NR_PREFIX_STRLEN], mask[NR_ADDR_STRLEN], gw[NR_ADDR_STRLEN], src[NR_ADDR_STRLEN];
-	char num[16], metric[16], table[16], proto[16], scope[16];
+	char num[16], metric[16], tbuf[16], pbuf[16], sbuf[16];
 	bool v4 = r->family == AF_INET;
 	size_t rows = r->nh_count ? r->nh_count : 1;
 	int ret = 0;
-
-	nr_table_name(r->table, table, sizeof(table));
-	nr_rtprot_name(r->protocol, proto, sizeof(proto));
-	nr_scope_name(r->scope, scope, sizeof(scope));
+	/* The name helpers return constants for known values, buf otherwise. */
+	const char *table = nr_table_name(r->table, tbuf, sizeof(tbuf));
+	const char *proto = nr_rtprot_name(r->protocol, pbuf, sizeof(pbuf));
+	const char *scope = nr_scope_name(r->scope, sbuf, sizeof(sbuf));
 	snprintf(metric, sizeof(metric), "%" PRIu32, r->metric);
 	if (v4) {
 		struct nr_addr m = { .family = AF_INET };
@@ -539,5 +539,25 @@ int nr_print_rules(FILE *f, const struct nr_view *v)
 	for (size_t i = 0; i < v->nrules; i++)
 		fprintf(f, "%" PRIu32 ":\t%s\n", v->rules[i]->priority,
 			nr_rule_format(v, v->rules[i], line, sizeof(line)));
+	return ferror(f) ? -EIO : 0;
+}
+
+/* ---- neighbours ------------------------------------------------------- */
+
+int nr_print_neigh(FILE *f, const struct nr_view *v)
+{
+	for (size_t i = 0; i < v->nneigh; i++) {
+		const struct nr_neigh_entry *e = v->neigh[i];
+		char a[NR_ADDR_STRLEN], ll[NR_LLADDR_STRLEN], num[16];
+		const char *state = nr_neigh_state_name(e->state);
+
+		fprintf(f, "%s dev %s", nr_addr_format(&e->addr, a, sizeof(a)),
+			nr_view_ifname(v, e->ifindex, num, sizeof(num)));
+		if (e->lladdr.len)
+			fprintf(f, " lladdr %s", nr_lladdr_format(&e->lladdr, ll, sizeof(ll)));
+		if (e->router)
+			fputs(" router", f);
+		fprintf(f, " %s\n", state ? state : "UNKNOWN");
+	}
 	return ferror(f) ? -EIO : 0;
 }

@@ -22,6 +22,9 @@ int nr_print_routes6(FILE *f, const struct nr_view *v);
 /* One line per rule, as `ip rule` prints it ("0:\tfrom all lookup local"). */
 int nr_print_rules(FILE *f, const struct nr_view *v);
 
+/* One line per neighbour, as `ip neigh` prints it, state last. */
+int nr_print_neigh(FILE *f, const struct nr_view *v);
+
 /* The rule's text after "PRIO:\t" into buf; returns buf. */
 char *nr_rule_format(const struct nr_view *v, const struct nr_rule *r, char *buf, size_t cap);
 

@@ -61,8 +61,10 @@ int nr_view_from_stack(struct nr_view *v, const struct nr_stack *s, int family)
 	const struct nr_iface_table *it = nr_stack_ifaces_const(s);
 	const struct nr_iface **ifaces = NULL;
 	const struct nr_rule **rules = NULL;
+	const struct nr_neigh_entry **neigh = NULL;
+	const struct nr_neigh_cache *nc = nr_stack_neigh_const(s);
 	struct collect c = { 0 };
-	size_t ni = nr_iface_count(it), nrules = 0;
+	size_t ni = nr_iface_count(it), nrules = 0, nn = nc ? nr_neigh_count(nc) : 0;
 	int r = -ENOMEM;
 
 	ifaces = calloc(ni ? ni : 1, sizeof(*ifaces));
@@ -70,6 +72,11 @@ int nr_view_from_stack(struct nr_view *v, const struct nr_stack *s, int family)
 		goto out;
 	for (size_t i = 0; i < ni; i++)
 		ifaces[i] = nr_iface_at(it, i);
+	neigh = calloc(nn ? nn : 1, sizeof(*neigh));
+	if (!neigh)
+		goto out;
+	for (size_t i = 0; i < nn; i++)
+		neigh[i] = nr_neigh_at(nc, i);
 	if (family == AF_INET || family == AF_INET6) {
 		r = nr_stack_route_walk(s, family, collect_route, &c);
 		if (r < 0)
@@ -86,11 +93,13 @@ int nr_view_from_stack(struct nr_view *v, const struct nr_stack *s, int family)
 		.ifaces = ifaces, .nifaces = ni,
 		.routes = c.routes, .nroutes = c.n,
 		.rules = rules, .nrules = nrules,
+		.neigh = neigh, .nneigh = nn,
 	};
 	return 0;
 out:
 	free(ifaces);
 	free(rules);
+	free(neigh);
 	free(c.routes);
 	return r;
 }
@@ -102,5 +111,6 @@ void nr_view_done(struct nr_view *v)
 	free((void *)v->ifaces);
 	free((void *)v->routes);
 	free((void *)v->rules);
+	free((void *)v->neigh);
 	*v = (struct nr_view){ 0 };
 }

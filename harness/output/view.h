@@ -8,6 +8,7 @@
 #define NETRIG_OUTPUT_VIEW_H
 
 #include "netrig/iface.h"
+#include "netrig/neigh.h"
 #include "netrig/route.h"
 #include "netrig/stack.h"
 
@@ -20,6 +21,8 @@ struct nr_view {
 	size_t nroutes;
 	const struct nr_rule *const *rules;   /* priority order */
 	size_t nrules;
+	const struct nr_neigh_entry *const *neigh; /* any family, table order */
+	size_t nneigh;
 };
 
 const struct nr_iface *nr_view_iface(const struct nr_view *v, int index);
@@ -27,9 +30,9 @@ const struct nr_iface *nr_view_iface(const struct nr_view *v, int index);
 const char *nr_view_ifname(const struct nr_view *v, int index, char *buf, size_t cap);
 
 /*
- * Fill v from s: interfaces always; routes of `family` when family is
- * AF_INET or AF_INET6; rules of `family`. The arrays are allocated and
- * point into s (valid while s is unchanged). -ENOMEM.
+ * Fill v from s: interfaces and neighbours always; routes and rules of
+ * `family` when family is AF_INET or AF_INET6. The arrays are allocated
+ * and point into s (valid while s is unchanged). -ENOMEM.
  */
 int nr_view_from_stack(struct nr_view *v, const struct nr_stack *s, int family);
 void nr_view_done(struct nr_view *v);

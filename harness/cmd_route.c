@@ -1,0 +1,371 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * netrig route get: the kernel's route decision for destinations, taken by
+ * netrig's stack from a namespace's tables. One destination per argument,
+ * or '-': one per line on stdin, answered as JSON Lines, a batch at a time.
+ */
+#include "cli.h"
+#include "options.h"
+#include "output/jsonl.h"
+#include "output/route_out.h"
+#include "output/view.h"
+
+#include "netrig/netns.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char route_usage[] =
+	"usage: netrig route get [--netns NS] [--json] [--from SRC] [--iif DEV] [--oif DEV]\n"
+	"                        [--mark N] [--scapy] DST... | -\n"
+	"\n"
+	"The route the kernel would take to each DST (an IPv4 or IPv6 address), decided by\n"
+	"netrig's stack from the tables of the namespace (default: netrig's own):\n"
+	"  198.51.100.7 via 198.51.100.254 dev eth0 table main src 198.51.100.1\n"
+	"\n"
+	"  --netns NS   a name under /run/netns, a path, or pid:PID\n"
+	"  --json       one object per destination and line: dst, type (when not unicast),\n"
+	"               table (\"main\", \"local\", \"default\" or the number as a string), dev,\n"
+	"               gateway (absent when on-link), prefsrc; a refused destination has\n"
+	"               its type (unreachable, prohibit, blackhole), no route at all is\n"
+	"               \"type\":\"unreachable\",\"error\":\"no route\"\n"
+	"  --from SRC   source address of the packet (ip route get ... from SRC)\n"
+	"  --iif DEV    the packet arrives on DEV (forwarding decision)\n"
+	"  --oif DEV    force the output device\n"
+	"  --mark N     firewall mark (decimal or 0x hex), for fwmark rules\n"
+	"  --scapy      answer as Scapy 2.5.0's conf.route/conf.route6 would:\n"
+	"               ('eth0', '198.51.100.1', '198.51.100.254')\n"
+	"  -            read destinations from stdin, one per line (blank lines and\n"
+	"               '#' comments skipped) and answer each with one JSON line\n"
+	"\n"
+	"exit status: 0 all answered, 1 a destination was refused (not in batch mode),\n"
+	"2 bad usage or a bad destination, 3 namespace or privileges\n";
+
+struct route_opts {
+	const char *netns, *from, *iif, *oif;
+	uint32_t mark;
+	bool json, scapy;
+};
+
+static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static int usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("netrig: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	fputs(route_usage, stderr);
+	return NR_EXIT_USAGE;
+}
+
+/* inet_pton, family chosen by the presence of a colon: the batch fast path. */
+static int parse_dst(const char *s, struct nr_addr *ret)
+{
+	struct nr_addr a = { 0 };
+
+	if (strchr(s, ':')) {
+		if (inet_pton(AF_INET6, s, a.bytes) != 1)
+			return -EINVAL;
+		a.family = AF_INET6;
+	} else {
+		if (inet_pton(AF_INET, s, a.bytes) != 1)
+			return -EINVAL;
+		a.family = AF_INET;
+	}
+	*ret = a;
+	return 0;
+}
+
+static int parse_opts(int argc, char **argv, struct route_opts *o)
+{
+	static const struct option opts[] = {
+		{ "netns", required_argument, NULL, 'n' }, { "json", no_argument, NULL, 'j' },
+		{ "from", required_argument, NULL, 'f' },  { "iif", required_argument, NULL, 'i' },
+		{ "oif", required_argument, NULL, 'o' },   { "mark", required_argument, NULL, 'm' },
+		{ "scapy", no_argument, NULL, 's' },	   { "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	int c;
+
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'n':
+			o->netns = optarg;
+			break;
+		case 'j':
+			o->json = true;
+			break;
+		case 'f':
+			o->from = optarg;
+			break;
+		case 'i':
+			o->iif = optarg;
+			break;
+		case 'o':
+			o->oif = optarg;
+			break;
+		case 'm':
+			if (nr_parse_u32(optarg, &o->mark) < 0)
+				return usage_error("bad mark '%s' (expected a 32-bit number)", optarg);
+			break;
+		case 's':
+			o->scapy = true;
+			break;
+		case 'h':
+			fputs(route_usage, stdout);
+			return -1;
+		case ':':
+			return usage_error("option '%s' needs a value", argv[optind - 1]);
+		default:
+			return usage_error("unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	return 0;
+}
+
+struct route_ctx {
+	const struct nr_stack *s;
+	struct nr_view v;
+	struct nr_route_query base; /* from, iif, oif, mark */
+	struct nr_jsonl w;
+	bool json;
+};
+
+/* Answer one destination; returns 1 when refused, 0 when answered, <0 on a bad query. */
+static int answer(struct route_ctx *c, const struct nr_addr *dst, bool text)
+{
+	struct nr_route_query q = c->base;
+	struct nr_route_result res;
+	int r;
+
+	q.dst = *dst;
+	r = nr_stack_route_get(c->s, &q, &res);
+	if (r < 0)
+		return r;
+	if (text)
+		nr_print_route_result(stdout, &c->v, &q, &res);
+	else
+		nr_jsonl_route_result(&c->w, &c->v, &q, &res);
+	return nr_route_result_refused(&res) ? 1 : 0;
+}
+
+/* Strip blanks and a CR around the line; NULL for a blank line or a comment. */
+static char *trim_line(char *s, size_t len)
+{
+	while (len && (s[len - 1] == ' ' || s[len - 1] == '\t' || s[len - 1] == '\r'))
+		len--;
+	s[len] = '\0';
+	while (*s == ' ' || *s == '\t')
+		s++;
+	return *s && *s != '#' ? s : NULL;
+}
+
+struct batch {
+	unsigned long line;
+	bool bad;
+};
+
+static void batch_line(struct route_ctx *c, struct batch *b, char *text, size_t len)
+{
+	struct nr_addr dst;
+	char *s;
+
+	b->line++;
+	s = trim_line(text, len);
+	if (!s)
+		return;
+	if (parse_dst(s, &dst) < 0 ||
+	    (c->base.src.family != AF_UNSPEC && c->base.src.family != dst.family)) {
+		fprintf(stderr, "stdin:%lu: bad address '%s'%s\n", b->line, s,
+			parse_dst(s, &dst) < 0 ? "" : " (not of --from's family)");
+		b->bad = true;
+		return;
+	}
+	if (answer(c, &dst, false) < 0) {
+		fprintf(stderr, "stdin:%lu: bad address '%s'\n", b->line, s);
+		b->bad = true;
+	}
+}
+
+#define BATCH_READ (1u << 20)
+
+/*
+ * Read stdin a chunk at a time and answer every complete line of the
+ * chunk before reading again, so a producer that writes one line and
+ * waits gets its answer, and a file of a million lines goes at full speed.
+ */
+static int run_batch(struct route_ctx *c)
+{
+	struct batch b = { 0 };
+	char *buf = malloc(BATCH_READ + 1);
+	size_t have = 0;
+	bool skipping = false, eof = false;
+	int ret = NR_EXIT_OK;
+
+	if (!buf)
+		return nr_cli_error(NR_EXIT_FAIL, "out of memory");
+	while (!eof) {
+		ssize_t n = read(STDIN_FILENO, buf + have, BATCH_READ - have);
+		char *p = buf, *end, *nl;
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			ret = nr_cli_error(NR_EXIT_FAIL, "reading stdin: %s", strerror(errno));
+			break;
+		}
+		eof = n == 0;
+		end = buf + have + (size_t)n;
+		if (skipping) {
+			/* The rest of a line too long for the buffer: already reported. */
+			nl = memchr(p, '\n', (size_t)(end - p));
+			if (!nl) {
+				have = 0;
+				continue;
+			}
+			p = nl + 1;
+			skipping = false;
+		}
+		while ((nl = memchr(p, '\n', (size_t)(end - p)))) {
+			batch_line(c, &b, p, (size_t)(nl - p));
+			p = nl + 1;
+		}
+		have = (size_t)(end - p);
+		if (eof && have) {
+			batch_line(c, &b, p, have); /* last line without a newline */
+			have = 0;
+		} else if (have == BATCH_READ) {
+			fprintf(stderr, "stdin:%lu: bad address '%.40s...' (line too long)\n",
+				++b.line, p);
+			b.bad = true;
+			skipping = true;
+			have = 0;
+		} else {
+			memmove(buf, p, have);
+		}
+		if (nr_jsonl_flush(&c->w) < 0) {
+			ret = nr_cli_error(NR_EXIT_FAIL, "writing the output failed");
+			break;
+		}
+	}
+	free(buf);
+	if (ret == NR_EXIT_OK && b.bad)
+		ret = NR_EXIT_USAGE;
+	return ret;
+}
+
+static int run_single(struct route_ctx *c, const struct nr_addr *dsts, int n, char **args)
+{
+	bool refused = false;
+
+	for (int i = 0; i < n; i++) {
+		int r = answer(c, &dsts[i], !c->json);
+
+		if (r < 0) {
+			nr_jsonl_flush(&c->w);
+			fflush(stdout);
+			return nr_cli_error(NR_EXIT_USAGE, "route get %s: %s", args[i], strerror(-r));
+		}
+		refused |= r == 1;
+	}
+	if (nr_jsonl_flush(&c->w) < 0 || fflush(stdout))
+		return nr_cli_error(NR_EXIT_FAIL, "writing the output failed");
+	return refused ? NR_EXIT_FAIL : NR_EXIT_OK;
+}
+
+/* --iif/--oif name -> index in the loaded tables. */
+static int ifindex_of(const struct nr_stack *s, const char *opt, const char *name, int *ret)
+{
+	const struct nr_iface *ifc = nr_iface_by_name(nr_stack_ifaces_const(s), name);
+
+	if (!ifc) {
+		nr_cli_error(NR_EXIT_USAGE, "%s: no interface '%s' in the namespace", opt, name);
+		return NR_EXIT_USAGE;
+	}
+	*ret = ifc->index;
+	return 0;
+}
+
+int nr_cmd_route(int argc, char **argv)
+{
+	struct route_opts o = { 0 };
+	struct route_ctx c = { 0 };
+	struct nr_stack *s = NULL;
+	struct nr_addr *dsts = NULL;
+	bool batch;
+	int r, ndst;
+
+	if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+		fputs(route_usage, stdout);
+		return NR_EXIT_OK;
+	}
+	if (argc < 2 || strcmp(argv[1], "get"))
+		return usage_error("route: expected 'get'%s", argc < 2 ? "" : " (the only route command)");
+	r = parse_opts(argc - 1, argv + 1, &o);
+	if (r)
+		return r < 0 ? NR_EXIT_OK : r;
+	argv += 1 + optind;
+	ndst = argc - 1 - optind;
+	if (ndst < 1)
+		return usage_error("route get: no destination%s", " (give DST... or - for stdin)");
+	batch = ndst == 1 && !strcmp(argv[0], "-");
+	if (o.scapy)
+		return nr_cli_error(NR_EXIT_USAGE, "--scapy: the Scapy model is not built in yet");
+	if (o.from && nr_addr_parse(o.from, AF_UNSPEC, &c.base.src) < 0)
+		return nr_cli_error(NR_EXIT_USAGE, "bad source '%s': not an IPv4 or IPv6 address",
+				    o.from);
+	if (!batch) {
+		dsts = calloc((size_t)ndst, sizeof(*dsts));
+		if (!dsts)
+			return nr_cli_error(NR_EXIT_FAIL, "out of memory");
+		for (int i = 0; i < ndst; i++) {
+			if (!strcmp(argv[i], "-") || parse_dst(argv[i], &dsts[i]) < 0) {
+				r = nr_cli_error(NR_EXIT_USAGE,
+						 "bad destination '%s': %s", argv[i],
+						 strcmp(argv[i], "-") ? "not an IPv4 or IPv6 address"
+								      : "'-' must be the only destination");
+				goto out;
+			}
+			if (c.base.src.family != AF_UNSPEC && c.base.src.family != dsts[i].family) {
+				r = nr_cli_error(NR_EXIT_USAGE,
+						 "bad destination '%s': --from %s is of the other family",
+						 argv[i], o.from);
+				goto out;
+			}
+		}
+	}
+	r = nr_cli_load(o.netns, NR_OS_LINKS | NR_OS_ADDRS | NR_OS_ROUTES | NR_OS_RULES, &s);
+	if (r)
+		goto out;
+	c.s = s;
+	c.json = o.json || batch;
+	c.base.mark = o.mark;
+	if ((o.iif && (r = ifindex_of(s, "--iif", o.iif, &c.base.iif))) ||
+	    (o.oif && (r = ifindex_of(s, "--oif", o.oif, &c.base.oif))))
+		goto out;
+	if (nr_view_from_stack(&c.v, s, AF_UNSPEC) < 0 || nr_jsonl_init(&c.w, stdout, 0) < 0) {
+		r = nr_cli_error(NR_EXIT_FAIL, "out of memory");
+		goto out;
+	}
+	r = batch ? run_batch(&c) : run_single(&c, dsts, ndst, argv);
+out:
+	if (c.w.buf)
+		nr_jsonl_done(&c.w);
+	nr_view_done(&c.v);
+	nr_stack_free(s);
+	free(dsts);
+	return r;
+}

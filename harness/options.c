@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+#include "options.h"
+#include "cli.h"
+
+#include "netrig/netns.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int env_error(const char *netns, const struct nr_os_error *e, int err, const char *doing)
+{
+	const char *what = e->msg[0] ? e->msg : strerror(-err);
+
+	if (err == -EPERM || err == -EACCES) {
+		if (netns && *netns)
+			return nr_cli_error(NR_EXIT_ENV,
+					    "%s namespace '%s' needs CAP_SYS_ADMIN and CAP_NET_ADMIN "
+					    "(%s); run as root, e.g. 'sudo netrig ...'",
+					    doing, netns, what);
+		return nr_cli_error(NR_EXIT_ENV, "%s this namespace needs CAP_NET_ADMIN (%s); run as root",
+				    doing, what);
+	}
+	if (netns && *netns)
+		return nr_cli_error(NR_EXIT_ENV, "%s namespace '%s': %s", doing, netns, what);
+	return nr_cli_error(NR_EXIT_ENV, "%s this namespace: %s", doing, what);
+}
+
+int nr_cli_load(const char *netns, unsigned what, struct nr_stack **ret_stack)
+{
+	struct nr_os_error e = { 0 };
+	struct nr_netns *ns = NULL;
+	struct nr_stack *s = NULL;
+	int r;
+
+	r = nr_netns_open(netns, &ns, &e);
+	if (r == -ENOENT && netns && *netns) {
+		r = nr_cli_error(NR_EXIT_ENV, "no namespace '%s' (see 'ip netns list')", netns);
+		goto out;
+	}
+	if (r < 0) {
+		r = env_error(netns, &e, r, "entering");
+		goto out;
+	}
+	s = nr_stack_new();
+	if (!s) {
+		r = nr_cli_error(NR_EXIT_FAIL, "out of memory");
+		goto out;
+	}
+	memset(&e, 0, sizeof(e));
+	r = nr_os_load(ns, s, what, &e);
+	if (r < 0) {
+		r = env_error(netns, &e, r, "reading the tables of");
+		goto out;
+	}
+	*ret_stack = s;
+	s = NULL;
+	r = 0;
+out:
+	nr_stack_free(s);
+	nr_netns_close(ns);
+	return r;
+}
+
+int nr_parse_u32(const char *s, uint32_t *ret)
+{
+	unsigned long long v;
+	char *end;
+
+	/* strtoull accepts a sign and leading blanks; a mark is neither. */
+	if (!*s || *s == '-' || *s == '+' || *s == ' ' || *s == '\t')
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (*end)
+		return -EINVAL;
+	if (errno == ERANGE || v > UINT32_MAX)
+		return -ERANGE;
+	*ret = (uint32_t)v;
+	return 0;
+}
