@@ -17,6 +17,13 @@
  * hot paths are written once, for any word count, and forced inline into
  * two specialisations so the IPv4 loop has no loop over words at all.
  *
+ * A trie of many prefixes also gets a jump table indexed by the first
+ * JUMP_BITS bits of the key. Its entry says where a lookup's path leaves
+ * the first JUMP_BITS levels and the best prefix met above that, so a
+ * lookup skips the upper levels (a full binary tree in a large table,
+ * about 16 dependent cache misses). Updates refill only the entries whose
+ * path crosses the link they changed.
+ *
  * Nodes come from per-trie slabs of SLAB_SIZE bytes, aligned to their size
  * so a node finds its slab by masking its address. That keeps nodes at
  * exactly 32 bytes (IPv4) or 48 (IPv6) with no allocator header, and lets a
@@ -57,6 +64,22 @@ struct lpm_slab {
 
 _Static_assert(sizeof(struct lpm_slab) <= SLAB_HEADER, "slab header too large");
 
+#define JUMP_BITS 16
+#define JUMP_SIZE ((size_t)1 << JUMP_BITS)
+/* Build it from JUMP_ON prefixes (1 MiB is then 64 bytes a prefix at
+ * most), drop it below JUMP_OFF so a table near the threshold does not
+ * rebuild it on every change. */
+#define JUMP_ON 16384
+#define JUMP_OFF 4096
+
+struct lpm_jump {
+	/* First node on the path with plen >= JUMP_BITS, NULL if the path
+	 * ends or leaves the key above that. */
+	const struct lpm_node *next;
+	/* Longest prefix shorter than JUMP_BITS on the path, or NULL. */
+	const struct lpm_node *best;
+};
+
 struct nr_lpm {
 	struct lpm_node *root;
 	unsigned maxbits;
@@ -67,6 +90,7 @@ struct nr_lpm {
 	size_t nnodes;
 	size_t nslabs;
 	struct lpm_slab *slabs;
+	struct lpm_jump *jump; /* JUMP_SIZE entries, or NULL */
 };
 
 /* ---- slabs ---------------------------------------------------------- */
@@ -182,10 +206,12 @@ static void key_store(uint8_t *bytes, const uint32_t *w, unsigned nw)
 /* The bits of word i that lie inside the first plen bits. */
 static LPM_ALWAYS_INLINE uint32_t word_mask(unsigned plen, unsigned i)
 {
-	unsigned lo = 32 * i;
-	unsigned inside = plen <= lo ? 0 : plen - lo > 32 ? 32 : plen - lo;
+	int inside = (int)plen - 32 * (int)i;
 
-	/* A 64-bit shift so that inside == 0 (shift by 32) is defined. */
+	/* Clamped without branches (they would mispredict in lookups), and a
+	 * 64-bit shift so that inside == 0 (shift by 32) is defined. */
+	inside = inside < 0 ? 0 : inside;
+	inside = inside > 32 ? 32 : inside;
 	return (uint32_t)(UINT64_MAX << (32 - inside));
 }
 
@@ -240,6 +266,60 @@ static struct lpm_node *node_new(struct nr_lpm *t, const uint32_t *k, unsigned p
 	return n;
 }
 
+/* ---- jump table ----------------------------------------------------- */
+
+/* Recompute the entries whose first bits bits (<= JUMP_BITS) are k's. */
+static void jump_fill(struct nr_lpm *t, const uint32_t *k, unsigned bits)
+{
+	uint32_t span = (uint32_t)1 << (JUMP_BITS - bits);
+	uint32_t first = (k[0] >> (32 - JUMP_BITS)) & ~(span - 1);
+
+	for (uint32_t v = first; v < first + span; v++) {
+		const uint32_t probe[4] = {v << (32 - JUMP_BITS)};
+		const struct lpm_node *n = t->root, *best = NULL;
+
+		/* Above JUMP_BITS the path depends on nothing but v. */
+		while (n && n->plen < JUMP_BITS) {
+			if (!node_contains(n, probe, t->nwords)) {
+				n = NULL;
+				break;
+			}
+			if (n->value)
+				best = n;
+			n = n->child[key_bit(probe, n->plen)];
+		}
+		t->jump[v].next = n;
+		t->jump[v].best = best;
+	}
+}
+
+/*
+ * The trie changed for keys starting with the first bits bits of k: a link
+ * below a node of length bits - 1 (0: the root link) was rewritten, or a
+ * node of length bits gained or lost its value. Deeper changes leave the
+ * entries alone.
+ */
+static void jump_refresh(struct nr_lpm *t, const uint32_t *k, unsigned bits)
+{
+	if (t->jump && bits <= JUMP_BITS)
+		jump_fill(t, k, bits);
+}
+
+static void jump_resize(struct nr_lpm *t)
+{
+	static const uint32_t zero[4];
+
+	if (!t->jump && t->count >= JUMP_ON) {
+		/* Without it lookups are slower, not wrong: no error. */
+		t->jump = malloc(JUMP_SIZE * sizeof(*t->jump));
+		if (t->jump)
+			jump_fill(t, zero, 0);
+	} else if (t->jump && t->count < JUMP_OFF) {
+		free(t->jump);
+		t->jump = NULL;
+	}
+}
+
 /* ---- lifecycle ------------------------------------------------------ */
 
 struct nr_lpm *nr_lpm_new(unsigned maxbits)
@@ -286,6 +366,7 @@ void nr_lpm_free(struct nr_lpm *t, void (*free_value)(void *value))
 		t->slabs = s->next;
 		free(s);
 	}
+	free(t->jump);
 	free(t);
 }
 
@@ -296,7 +377,7 @@ int nr_lpm_insert(struct nr_lpm *t, const uint8_t *key, unsigned plen, void *val
 {
 	uint32_t k[4];
 	struct lpm_node **link, *n, *fresh, *glue;
-	unsigned nw, c, b;
+	unsigned nw, c, b, above = 0; /* length of link's node + 1; 0: root */
 
 	if (!t || !key || !value || plen > t->maxbits)
 		return -EINVAL;
@@ -312,12 +393,17 @@ int nr_lpm_insert(struct nr_lpm *t, const uint8_t *key, unsigned plen, void *val
 				void *old = n->value;
 
 				n->value = value;
-				if (!old)
-					t->count++; /* was glue */
+				if (!old) {
+					/* Was glue. */
+					t->count++;
+					jump_refresh(t, k, plen);
+					jump_resize(t);
+				}
 				if (ret_old)
 					*ret_old = old;
 				return 0;
 			}
+			above = n->plen + 1;
 			link = &n->child[key_bit(k, n->plen)];
 			continue;
 		}
@@ -340,83 +426,94 @@ int nr_lpm_insert(struct nr_lpm *t, const uint8_t *key, unsigned plen, void *val
 			glue->child[!b] = n;
 			*link = glue;
 		}
-		t->count++;
-		if (ret_old)
-			*ret_old = NULL;
-		return 0;
+		goto linked;
 	}
 	fresh = node_new(t, k, plen, value);
 	if (!fresh)
 		return -ENOMEM;
 	*link = fresh;
+linked:
 	t->count++;
+	jump_refresh(t, k, above);
+	jump_resize(t);
 	if (ret_old)
 		*ret_old = NULL;
 	return 0;
 }
 
-/*
- * The link that points at the node holding exactly (k, plen), or NULL. The
- * link that points at that node's parent goes to *parent_link (NULL for
- * the root).
- */
-static struct lpm_node **find_link(const struct nr_lpm *t, const uint32_t *k, unsigned plen,
-				   struct lpm_node ***parent_link)
-{
-	struct lpm_node *const *link = &t->root;
-	struct lpm_node *const *parent = NULL;
-	const struct lpm_node *n;
+/* Where a node sits: the links to it and to its parent. */
+struct lpm_path {
+	struct lpm_node **link;
+	struct lpm_node **parent_link; /* NULL at the root */
+	unsigned above;                /* parent's length + 1; 0 at the root */
+	unsigned above2;               /* the same for the parent */
+};
 
-	while ((n = *link)) {
+/* Find the node holding exactly (k, plen), glue included. */
+static bool find_node(const struct nr_lpm *t, const uint32_t *k, unsigned plen,
+		      struct lpm_path *ret_path)
+{
+	/* The links are not written here; nr_lpm_remove writes through them. */
+	struct lpm_path path = {.link = (struct lpm_node **)&t->root};
+	struct lpm_node *n;
+
+	while ((n = *path.link)) {
 		if (n->plen > plen || !node_contains(n, k, t->nwords))
-			return NULL;
+			return false;
 		if (n->plen == plen) {
-			if (parent_link)
-				*parent_link = (struct lpm_node **)parent;
-			return (struct lpm_node **)link;
+			*ret_path = path;
+			return true;
 		}
-		parent = link;
-		link = &n->child[key_bit(k, n->plen)];
+		path.parent_link = path.link;
+		path.above2 = path.above;
+		path.above = n->plen + 1;
+		path.link = &n->child[key_bit(k, n->plen)];
 	}
-	return NULL;
+	return false;
 }
 
 void *nr_lpm_remove(struct nr_lpm *t, const uint8_t *key, unsigned plen)
 {
 	uint32_t k[4];
-	struct lpm_node **link, **parent_link = NULL, *n, *p, *only;
+	struct lpm_path path;
+	struct lpm_node *n, *p, *only;
+	unsigned changed;
 	void *value;
 
 	if (!t || !key || plen > t->maxbits)
 		return NULL;
 	key_load(k, key, t->nwords);
 	key_mask(k, plen, t->nwords);
-	link = find_link(t, k, plen, &parent_link);
-	if (!link || !(*link)->value)
+	if (!find_node(t, k, plen, &path) || !(*path.link)->value)
 		return NULL;
-	n = *link;
+	n = *path.link;
 	value = n->value;
 	t->count--;
+	jump_resize(t);
 	if (n->child[0] && n->child[1]) {
 		/* Still where two subtrees meet: keep it as glue. */
 		n->value = NULL;
+		jump_refresh(t, k, plen);
 		return value;
 	}
 	only = n->child[0] ? n->child[0] : n->child[1];
-	*link = only;
+	*path.link = only;
 	node_free(t, n);
+	changed = path.above;
 	/*
 	 * A leaf went away, so its parent lost a child. A glue parent is
 	 * left with one and has no reason to exist. A parent that lost a
 	 * non-leaf kept the replacement child, so nothing cascades.
 	 */
-	if (!only && parent_link) {
-		p = *parent_link;
+	if (!only && path.parent_link) {
+		p = *path.parent_link;
 		if (!p->value) {
-			*parent_link = p->child[0] ? p->child[0] : p->child[1];
+			*path.parent_link = p->child[0] ? p->child[0] : p->child[1];
 			node_free(t, p);
+			changed = path.above2;
 		}
 	}
+	jump_refresh(t, k, changed);
 	return value;
 }
 
@@ -425,14 +522,13 @@ void *nr_lpm_remove(struct nr_lpm *t, const uint8_t *key, unsigned plen)
 void *nr_lpm_exact(const struct nr_lpm *t, const uint8_t *key, unsigned plen)
 {
 	uint32_t k[4];
-	struct lpm_node **link;
+	struct lpm_path path;
 
 	if (!t || !key || plen > t->maxbits)
 		return NULL;
 	key_load(k, key, t->nwords);
 	key_mask(k, plen, t->nwords);
-	link = find_link(t, k, plen, NULL);
-	return link ? (*link)->value : NULL;
+	return find_node(t, k, plen, &path) ? (*path.link)->value : NULL;
 }
 
 static LPM_ALWAYS_INLINE const struct lpm_node *lookup_nw(const struct nr_lpm *t,
@@ -443,6 +539,12 @@ static LPM_ALWAYS_INLINE const struct lpm_node *lookup_nw(const struct nr_lpm *t
 	uint32_t k[4];
 
 	key_load(k, key, nw);
+	if (t->jump) {
+		const struct lpm_jump *j = &t->jump[k[0] >> (32 - JUMP_BITS)];
+
+		n = j->next;
+		best = j->best;
+	}
 	while (n && node_contains(n, k, nw)) {
 		if (n->value)
 			best = n;
@@ -536,7 +638,9 @@ int nr_lpm_walk(const struct nr_lpm *t,
 
 size_t nr_lpm_memory(const struct nr_lpm *t)
 {
-	return t ? t->nslabs * SLAB_SIZE : 0;
+	if (!t)
+		return 0;
+	return t->nslabs * SLAB_SIZE + (t->jump ? JUMP_SIZE * sizeof(*t->jump) : 0);
 }
 
 size_t nr_lpm_nodes(const struct nr_lpm *t)
