@@ -85,6 +85,8 @@ struct nr_route_explain {
 	char src_reason[48];
 };
 
+#define NR_ROUTE_MAX_ALT 8
+
 struct nr_route_result {
 	/*
 	 * 0 when the kernel would answer with a route; else the negative
@@ -105,6 +107,14 @@ struct nr_route_result {
 	uint16_t nh_count;
 	const struct nr_nexthop *nh;
 	struct nr_route_explain why;
+	/*
+	 * IPv4 default-route choice (fib_select_default): when several
+	 * default routes of equal metric qualify, the kernel picks among them
+	 * by their gateways' neighbour state. Every candidate is listed here,
+	 * route first; alt_count is 0 when there was no such choice.
+	 */
+	uint16_t alt_count;
+	const struct nr_route *alt[NR_ROUTE_MAX_ALT];
 };
 
 /*

@@ -1,0 +1,620 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The IPv4 route decision: what `ip route get DST [from SRC] [iif DEV]
+ * [oif DEV] [mark N] [tos T]` answers, after the kernel's
+ * inet_rtm_getroute -> ip_route_output_key_hash_rcu (net/ipv4/route.c),
+ * fib_lookup (fib_rules.c), fib_table_lookup (fib_trie.c),
+ * fib_select_path / fib_select_default / fib_result_prefsrc
+ * (fib_semantics.c) and __mkroute_output; with iif, ip_route_input_slow.
+ *
+ * Checked against kernel 6.18 in namespaces (tests/unit/test_route_get4.c
+ * lists the cases). What is not modelled:
+ *   - sysctls: forwarding is assumed on for iif queries (a new namespace
+ *     has it off and answers -EHOSTUNREACH for every forwarded query),
+ *     rp_filter off, route_localnet off, ignore_routes_with_linkdown off;
+ *   - the kernel's fib_has_custom_rules flag stays set once any rule was
+ *     ever added; netrig treats "rules equal the defaults" as no custom
+ *     rules (it decides whether local routes are reported in table main);
+ *   - the multipath hash: every usable nexthop is returned instead;
+ *   - neighbour state in fib_select_default: every candidate is returned;
+ *   - multicast group membership and multicast forwarding (iif queries to
+ *     a multicast destination answer -EINVAL).
+ */
+#include "route_get.h"
+
+#include "netrig/iface.h"
+#include "netrig/srcsel.h"
+
+#include <errno.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <string.h>
+
+#define PRIO_RULE_LOCAL 0u
+#define PRIO_RULE_MAIN 32766u
+#define PRIO_RULE_DEFAULT 32767u
+
+/* A fib_result: the alias found and where. */
+struct fib_res {
+	const struct nr_route *route; /* NULL: none (res->fi == NULL) */
+	unsigned plen;
+	uint16_t nh_sel;
+	uint8_t type;
+	uint32_t table;      /* the table the kernel reports, 0 when none */
+	struct nr_rt_list list; /* every route of the prefix (fa_head) */
+};
+
+struct ctx4 {
+	const struct nr_stack *s;
+	const struct nr_flow *fl;
+	struct fib_res res;
+};
+
+static bool v4_multicast(uint32_t a)
+{
+	return (a & 0xf0000000u) == 0xe0000000u;
+}
+
+static bool v4_local_multicast(uint32_t a)
+{
+	return (a & 0xffffff00u) == 0xe0000000u;
+}
+
+static bool v4_lbcast(uint32_t a)
+{
+	return a == 0xffffffffu;
+}
+
+static bool v4_zeronet(uint32_t a)
+{
+	return (a & 0xff000000u) == 0;
+}
+
+static bool v4_loopback(uint32_t a)
+{
+	return (a & 0xff000000u) == 0x7f000000u;
+}
+
+static uint32_t addr4(const struct nr_addr *a)
+{
+	return a->family == AF_INET ? nr_addr_v4(a) : 0;
+}
+
+/* fib_props[type].error */
+static int type_error(uint8_t type)
+{
+	switch (type) {
+	case NR_RTN_THROW:
+		return -EAGAIN;
+	case NR_RTN_UNREACHABLE:
+		return -EHOSTUNREACH;
+	case NR_RTN_PROHIBIT:
+		return -EACCES;
+	case NR_RTN_BLACKHOLE:
+		return -EINVAL;
+	default:
+		return 0;
+	}
+}
+
+/* fib_lookup_good_nhc(): usable, and through the requested device. */
+static bool nh_good(const struct nr_stack *s, const struct nr_nexthop *nh, int oif)
+{
+	if (nr_nexthop_dead(s, nh))
+		return false;
+	return !oif || oif == nh->ifindex;
+}
+
+/* One prefix's aliases: the first whose tos fits and that has a usable nexthop. */
+static int scan_list(struct ctx4 *c, const struct nr_rt_list *l, unsigned plen, uint32_t report,
+		     bool *found)
+{
+	const struct nr_flow *fl = c->fl;
+
+	*found = false;
+	for (size_t i = 0; i < l->n; i++) {
+		const struct nr_route *r = nr_rt_list_at(l, i);
+		int err;
+
+		if (r->tos && r->tos != fl->tos)
+			continue;
+		err = type_error(r->type);
+		if (err) {
+			/* Reject routes end the table's lookup, even throw. */
+			c->res.route = r;
+			c->res.plen = plen;
+			c->res.type = r->type;
+			c->res.table = report;
+			c->res.list = *l;
+			*found = true;
+			return err;
+		}
+		for (uint16_t k = 0; k < r->nh_count || (k == 0 && r->nh_count == 0); k++) {
+			if (r->nh_count ? !nh_good(c->s, &r->nh[k], fl->oif) : fl->oif != 0)
+				continue;
+			c->res.route = r;
+			c->res.plen = plen;
+			c->res.nh_sel = k;
+			c->res.type = r->type;
+			c->res.table = report;
+			c->res.list = *l;
+			*found = true;
+			return 0;
+		}
+	}
+	return -EAGAIN;
+}
+
+static void fill_hit(const struct ctx4 *c, struct nr_rule_hit *hit)
+{
+	hit->plen = c->res.plen;
+	hit->ifindex = c->res.route && c->res.route->nh_count ? c->res.route->nh[0].ifindex : 0;
+}
+
+/* fib_table_lookup(): longest prefix first, backtracking to shorter ones. */
+static int table_lookup(const struct nr_rtable *t, uint32_t table_id, void *arg,
+			struct nr_rule_hit *hit)
+{
+	struct ctx4 *c = arg;
+	struct nr_rt_list lists[33];
+	unsigned plens[33];
+	size_t n;
+	bool found;
+	int err;
+
+	if (!t)
+		return -EAGAIN;
+	n = nr_rtable_matches(t, &c->fl->dst, lists, plens, 33);
+	for (size_t i = 0; i < n; i++) {
+		err = scan_list(c, &lists[i], plens[i], table_id, &found);
+		if (found) {
+			fill_hit(c, hit);
+			return err;
+		}
+	}
+	return -EAGAIN;
+}
+
+/* fib4_rule_action for the reject actions. */
+static int rule_reject(const struct nr_rule *rule, void *arg)
+{
+	(void)arg;
+	switch (rule->action) {
+	case NR_FR_ACT_UNREACHABLE:
+		return -ENETUNREACH;
+	case NR_FR_ACT_PROHIBIT:
+		return -EACCES;
+	default:
+		return -EINVAL;
+	}
+}
+
+/*
+ * No custom rules: the kernel looks up one trie holding main and local
+ * together (fib_unmerge has not run), reported as table main, then the
+ * default table. Longest prefix over both; at one prefix local's aliases
+ * come first (higher tb_id first in a leaf).
+ */
+static int merged_lookup(struct ctx4 *c, struct nr_route_explain *why)
+{
+	const struct nr_rtset *set = &c->s->routes4;
+	struct nr_rt_list ll[33], ml[33];
+	unsigned lp[33], mp[33];
+	size_t ln, mn, li = 0, mi = 0;
+	bool found;
+	int err;
+
+	ln = nr_rtable_matches(nr_rtset_get(set, NR_TABLE_LOCAL), &c->fl->dst, ll, lp, 33);
+	mn = nr_rtable_matches(nr_rtset_get(set, NR_TABLE_MAIN), &c->fl->dst, ml, mp, 33);
+	why->tables_tried = 1;
+	while (li < ln || mi < mn) {
+		bool take_local = mi >= mn || (li < ln && lp[li] >= mp[mi]);
+
+		if (take_local) {
+			err = scan_list(c, &ll[li], lp[li], NR_TABLE_MAIN, &found);
+			li++;
+			why->rule_priority = PRIO_RULE_LOCAL;
+		} else {
+			err = scan_list(c, &ml[mi], mp[mi], NR_TABLE_MAIN, &found);
+			mi++;
+			why->rule_priority = PRIO_RULE_MAIN;
+		}
+		if (found && err != -EAGAIN)
+			return err;
+		if (found)
+			break; /* throw: on to the default table */
+	}
+	why->tables_tried = 2;
+	why->rule_priority = PRIO_RULE_DEFAULT;
+	{
+		struct nr_rule_hit hit;
+
+		err = table_lookup(nr_rtset_get(set, NR_TABLE_DEFAULT), NR_TABLE_DEFAULT, c, &hit);
+	}
+	return err;
+}
+
+/* fib_lookup(): 0 with c->res, or the errno the kernel's lookup ends with. */
+static int fib_lookup4(struct ctx4 *c, struct nr_route_explain *why)
+{
+	static const struct nr_rule_ops ops = {table_lookup, rule_reject};
+	struct nr_rules_trace tr;
+	int err;
+
+	memset(&c->res, 0, sizeof(c->res));
+	if (nr_ruleset_is_default(&c->s->rules4)) {
+		err = merged_lookup(c, why);
+	} else {
+		err = nr_rules_lookup(c->s, c->fl, &ops, c, &tr);
+		why->tables_tried = tr.tables_tried;
+		why->rule_priority = tr.rule ? tr.rule->priority : 0;
+	}
+	if (err == -ESRCH || err == -EAGAIN)
+		err = -ENETUNREACH;
+	return err;
+}
+
+static bool dev_is_loopback(const struct nr_stack *s, int ifindex)
+{
+	const struct nr_iface *ifc = nr_iface_by_index(s->ifaces, ifindex);
+
+	if (ifc)
+		return (ifc->flags & IFF_LOOPBACK) != 0;
+	return ifindex == nr_stack_loopback_index(s);
+}
+
+static bool addr_is_local(const struct nr_stack *s, uint32_t a)
+{
+	struct nr_addr x;
+
+	nr_addr_set_v4(&x, a);
+	return nr_iface_by_addr(s->ifaces, &x, NULL) != NULL;
+}
+
+/* inet_select_addr(); 0 when nothing fits, as the kernel returns. */
+static uint32_t select_addr(const struct nr_stack *s, int ifindex, uint32_t dst, uint8_t scope,
+			    struct nr_route_explain *why)
+{
+	struct nr_addr d, out;
+	const char *reason = NULL;
+
+	nr_addr_set_v4(&d, dst);
+	if (nr_srcsel4(s->ifaces, ifindex, &d, scope, &out, &reason) != 0)
+		return 0;
+	snprintf(why->src_reason, sizeof(why->src_reason), "%s", reason ? reason : "");
+	return nr_addr_v4(&out);
+}
+
+/* fib_result_prefsrc(): the route's prefsrc, else inet_select_addr(nh dev, nh gw, route scope). */
+static uint32_t result_prefsrc(const struct nr_stack *s, const struct fib_res *res,
+			       struct nr_route_explain *why)
+{
+	const struct nr_route *r = res->route;
+	const struct nr_nexthop *nh;
+
+	if (!nr_addr_is_unspec(&r->prefsrc) && r->prefsrc.family == AF_INET) {
+		snprintf(why->src_reason, sizeof(why->src_reason), "prefsrc");
+		return nr_addr_v4(&r->prefsrc);
+	}
+	if (!r->nh_count)
+		return 0;
+	nh = &r->nh[res->nh_sel];
+	return select_addr(s, nh->ifindex, addr4(&nh->gw), r->scope, why);
+}
+
+/*
+ * fib_select_default(): equal-metric default routes whose gateway is on
+ * link; the kernel prefers one by neighbour state, netrig lists them all.
+ */
+static void default_candidates(const struct nr_stack *s, const struct fib_res *res,
+			       const struct nr_flow *fl, struct nr_route_result *ret)
+{
+	const struct nr_route *chosen = res->route;
+
+	/* tb_num_default > 1: the list is every /0 route of the table. */
+	if (res->list.n < 2)
+		return;
+	for (size_t i = 0; i < res->list.n && ret->alt_count < NR_ROUTE_MAX_ALT; i++) {
+		const struct nr_route *r = nr_rt_list_at(&res->list, i);
+
+		if ((r->tos && r->tos != fl->tos) || r->tos != chosen->tos)
+			continue;
+		if (r->metric != chosen->metric || r->type != NR_RTN_UNICAST ||
+		    r->scope != chosen->scope || r->nh_count != 1)
+			continue;
+		if (nr_addr_is_unspec(&r->nh[0].gw) || nr_nexthop_dead(s, &r->nh[0]))
+			continue;
+		ret->alt[ret->alt_count++] = r;
+	}
+	if (ret->alt_count < 2)
+		ret->alt_count = 0;
+}
+
+/* Fill what every answer carries from a fib result. */
+static void result_from_res(struct nr_route_result *ret, const struct fib_res *res)
+{
+	ret->route = res->route;
+	ret->table = res->table;
+	ret->why.table = res->table;
+	if (res->route) {
+		ret->metric = res->route->metric;
+		ret->why.prefix.addr = res->route->dst.addr;
+		ret->why.prefix.len = (uint8_t)res->plen;
+	}
+}
+
+static void set_src(struct nr_route_result *ret, uint32_t saddr)
+{
+	if (saddr)
+		nr_addr_set_v4(&ret->prefsrc, saddr);
+	else
+		memset(&ret->prefsrc, 0, sizeof(ret->prefsrc));
+}
+
+static void set_reason(struct nr_route_result *ret, const char *reason)
+{
+	snprintf(ret->why.src_reason, sizeof(ret->why.src_reason), "%s", reason);
+}
+
+/*
+ * __mkroute_output(): the checks and type changes made once the device is
+ * known. keep_nh says whether the fib result still gives the gateway.
+ */
+static int mkroute_output(const struct nr_stack *s, struct nr_route_result *ret,
+			  const struct fib_res *res, uint32_t daddr, uint32_t saddr, int dev_out,
+			  uint8_t type, bool *keep_nh)
+{
+	*keep_nh = res->route != NULL;
+	if (v4_loopback(saddr) && !dev_is_loopback(s, dev_out))
+		return -EINVAL;
+	if (v4_lbcast(daddr))
+		type = NR_RTN_BROADCAST;
+	else if (v4_multicast(daddr))
+		type = NR_RTN_MULTICAST;
+	else if (v4_zeronet(daddr))
+		return -EINVAL;
+	if (type == NR_RTN_BROADCAST)
+		*keep_nh = false;
+	else if (type == NR_RTN_MULTICAST && res->route && res->plen < 4)
+		*keep_nh = false; /* "use default one, but do not gateway" */
+	ret->type = type;
+	ret->ifindex = dev_out;
+	return 0;
+}
+
+static void set_nexthops(const struct nr_stack *s, struct nr_route_result *ret,
+			 const struct fib_res *res, bool keep_nh, bool ecmp)
+{
+	const struct nr_route *r = res->route;
+	const struct nr_nexthop *nh;
+
+	if (!r || !r->nh_count)
+		return;
+	nh = &r->nh[res->nh_sel];
+	if (keep_nh && !nr_addr_is_unspec(&nh->gw))
+		ret->gateway = nh->gw;
+	if (!keep_nh)
+		return;
+	if (ecmp) {
+		/* Any usable nexthop may be hashed to; dead ones are flagged in nh[]. */
+		ret->nh = r->nh;
+		ret->nh_count = r->nh_count;
+	} else {
+		ret->nh = nh;
+		ret->nh_count = 1;
+	}
+	(void)s;
+}
+
+static int route_output4(const struct nr_stack *s, const struct nr_route_query *q,
+			 struct nr_route_result *ret)
+{
+	struct ctx4 c = {.s = s};
+	struct nr_flow fl;
+	uint32_t daddr = addr4(&q->dst), saddr = addr4(&q->src);
+	int oif = q->oif, dev_out = 0, err;
+	uint8_t type = NR_RTN_UNSPEC;
+	bool keep_nh, ecmp = false;
+	const struct nr_iface *dev = NULL;
+
+	memset(&fl, 0, sizeof(fl));
+	fl.family = AF_INET;
+	fl.dst = q->dst;
+	fl.src = q->src;
+	fl.oif = q->oif;
+	fl.mark = q->mark;
+	fl.tos = q->tos;
+	c.fl = &fl;
+	if (saddr)
+		set_reason(ret, "given");
+
+	if (saddr) {
+		if (v4_multicast(saddr) || v4_lbcast(saddr) || v4_zeronet(saddr))
+			return -EINVAL;
+		if (!oif && (v4_multicast(daddr) || v4_lbcast(daddr))) {
+			/* The source picks the device for multicast and limited broadcast. */
+			struct nr_addr sa;
+
+			nr_addr_set_v4(&sa, saddr);
+			dev = nr_iface_by_addr(s->ifaces, &sa, NULL);
+			if (!dev)
+				return -ENETUNREACH;
+			dev_out = dev->index;
+			goto make_route;
+		}
+		if (!addr_is_local(s, saddr))
+			return -ENETUNREACH;
+	}
+
+	if (oif) {
+		dev = nr_iface_by_index(s->ifaces, oif);
+		if (!dev)
+			return -ENODEV;
+		if (!(dev->flags & IFF_UP))
+			return -ENETUNREACH;
+		if (v4_local_multicast(daddr) || v4_lbcast(daddr)) {
+			if (!saddr)
+				saddr = select_addr(s, oif, 0, NR_SCOPE_LINK, &ret->why);
+			dev_out = oif;
+			goto make_route;
+		}
+		if (!saddr) {
+			if (v4_multicast(daddr))
+				saddr = select_addr(s, oif, 0, NR_SCOPE_UNIVERSE, &ret->why);
+			else if (!daddr)
+				saddr = select_addr(s, oif, 0, NR_SCOPE_HOST, &ret->why);
+		}
+	}
+
+	if (!daddr) {
+		/* "ip route get 0.0.0.0": to ourselves, from the chosen or loopback address. */
+		daddr = saddr;
+		if (!daddr) {
+			daddr = saddr = 0x7f000001u;
+			set_reason(ret, "local-dst");
+		}
+		dev_out = nr_stack_loopback_index(s);
+		type = NR_RTN_LOCAL;
+		goto make_route;
+	}
+
+	err = fib_lookup4(&c, &ret->why);
+	if (err) {
+		if (oif) {
+			/* "Apparently, routing tables are wrong. Assume, that the destination is on link." */
+			memset(&c.res, 0, sizeof(c.res));
+			if (!saddr)
+				saddr = select_addr(s, oif, 0, NR_SCOPE_LINK, &ret->why);
+			type = NR_RTN_UNICAST;
+			dev_out = oif;
+			ret->why.table = 0;
+			goto make_route;
+		}
+		result_from_res(ret, &c.res);
+		return err;
+	}
+
+	if (c.res.type == NR_RTN_LOCAL) {
+		if (!saddr) {
+			const struct nr_route *r = c.res.route;
+
+			if (!nr_addr_is_unspec(&r->prefsrc) && r->prefsrc.family == AF_INET) {
+				saddr = nr_addr_v4(&r->prefsrc);
+				set_reason(ret, "prefsrc");
+			} else {
+				saddr = daddr;
+				set_reason(ret, "local-dst");
+			}
+		}
+		dev_out = nr_stack_loopback_index(s);
+		type = NR_RTN_LOCAL;
+		goto make_route;
+	}
+
+	/* fib_select_path() */
+	if (!oif) {
+		if (c.res.route->nh_count > 1)
+			ecmp = true;
+		else if (c.res.plen == 0 && c.res.type == NR_RTN_UNICAST)
+			default_candidates(s, &c.res, &fl, ret);
+	}
+	if (!saddr)
+		saddr = result_prefsrc(s, &c.res, &ret->why);
+	type = c.res.type;
+	dev_out = c.res.route->nh_count ? c.res.route->nh[c.res.nh_sel].ifindex : 0;
+
+make_route:
+	err = mkroute_output(s, ret, &c.res, daddr, saddr, dev_out, type, &keep_nh);
+	result_from_res(ret, &c.res);
+	if (err)
+		return err;
+	set_nexthops(s, ret, &c.res, keep_nh, ecmp);
+	set_src(ret, saddr);
+	if (!saddr)
+		ret->why.src_reason[0] = '\0';
+	return 0;
+}
+
+/*
+ * ip_route_input_slow() for `ip route get DST from SRC iif DEV`, with
+ * forwarding on and rp_filter off (see the top of this file).
+ */
+static int route_input4(const struct nr_stack *s, const struct nr_route_query *q,
+			struct nr_route_result *ret)
+{
+	struct ctx4 c = {.s = s};
+	struct nr_flow fl;
+	uint32_t daddr = addr4(&q->dst), saddr = addr4(&q->src);
+	bool ecmp = false;
+	int err;
+
+	if (!nr_iface_by_index(s->ifaces, q->iif))
+		return -ENODEV;
+	set_reason(ret, "given");
+	if (v4_multicast(saddr) || v4_lbcast(saddr))
+		return -EINVAL; /* martian source */
+	if (v4_lbcast(daddr) || (saddr == 0 && daddr == 0)) {
+		ret->type = NR_RTN_BROADCAST;
+		ret->ifindex = nr_stack_loopback_index(s);
+		return 0;
+	}
+	if (v4_zeronet(saddr) || v4_zeronet(daddr) || v4_loopback(saddr) || v4_loopback(daddr) ||
+	    v4_multicast(daddr))
+		return -EINVAL; /* martian source or destination */
+
+	memset(&fl, 0, sizeof(fl));
+	fl.family = AF_INET;
+	fl.dst = q->dst;
+	fl.src = q->src;
+	fl.iif = q->iif;
+	fl.mark = q->mark;
+	fl.tos = q->tos;
+	c.fl = &fl;
+	err = fib_lookup4(&c, &ret->why);
+	result_from_res(ret, &c.res);
+	if (err)
+		return err;
+	/* fib_validate_source without rp_filter: our own address as source is martian. */
+	if (addr_is_local(s, saddr))
+		return -EINVAL;
+	if (c.res.type == NR_RTN_BROADCAST || c.res.type == NR_RTN_LOCAL) {
+		ret->type = c.res.type;
+		ret->ifindex = nr_stack_loopback_index(s);
+		return 0;
+	}
+	if (c.res.type != NR_RTN_UNICAST)
+		return -EINVAL; /* martian destination */
+	if (c.res.route->nh_count > 1)
+		ecmp = true;
+	else if (c.res.plen == 0)
+		default_candidates(s, &c.res, &fl, ret);
+	ret->type = NR_RTN_UNICAST;
+	ret->ifindex = c.res.route->nh_count ? c.res.route->nh[c.res.nh_sel].ifindex : 0;
+	set_nexthops(s, ret, &c.res, true, ecmp);
+	return 0;
+}
+
+int nr_route_get4(const struct nr_stack *s, const struct nr_route_query *q,
+		  struct nr_route_result *ret)
+{
+	int err;
+
+	memset(ret, 0, sizeof(*ret));
+	ret->why.prefix.addr.family = AF_INET;
+	err = q->iif ? route_input4(s, q, ret) : route_output4(s, q, ret);
+	if (err) {
+		ret->error = err;
+		ret->ifindex = 0;
+		ret->nh = NULL;
+		ret->nh_count = 0;
+		ret->alt_count = 0;
+		memset(&ret->gateway, 0, sizeof(ret->gateway));
+		memset(&ret->prefsrc, 0, sizeof(ret->prefsrc));
+		/* The route that refused (a reject route) stays for the explanation. */
+		if (!ret->route || type_error(ret->route->type) != err)
+			ret->route = NULL;
+		ret->type = ret->route ? ret->route->type : NR_RTN_UNSPEC;
+		ret->table = ret->route ? ret->table : 0;
+	}
+	return 0;
+}

@@ -1,0 +1,632 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Route storage on the LPM trie; see rtable.h for the order kept within a
+ * prefix and why a prefix's value is either one route or a vector.
+ */
+#include "rtable.h"
+
+#include "netrig/lpm.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct nr_rtable {
+	struct nr_lpm *lpm;
+	uint32_t id;
+	int family;
+	size_t count;
+	size_t bytes; /* route allocations and vectors */
+};
+
+/* A prefix holding several routes: the trie value is (vec | 1). */
+struct rt_vec {
+	uint32_t n, cap;
+	struct nr_route *v[];
+};
+
+#define VEC_TAG ((uintptr_t)1)
+
+static bool is_vec(const void *value)
+{
+	return ((uintptr_t)value & VEC_TAG) != 0;
+}
+
+static struct rt_vec *as_vec(void *value)
+{
+	return (struct rt_vec *)((uintptr_t)value & ~VEC_TAG);
+}
+
+static void *tag_vec(struct rt_vec *v)
+{
+	return (void *)((uintptr_t)v | VEC_TAG);
+}
+
+static void list_of(void *value, struct nr_rt_list *ret)
+{
+	memset(ret, 0, sizeof(*ret));
+	if (!value)
+		return;
+	if (is_vec(value)) {
+		struct rt_vec *v = as_vec(value);
+
+		ret->n = v->n;
+		ret->v = v->v;
+		ret->one = v->n ? v->v[0] : NULL;
+	} else {
+		ret->n = 1;
+		ret->one = value;
+	}
+}
+
+static size_t route_size(uint16_t nh_count)
+{
+	return sizeof(struct nr_route) + (size_t)nh_count * sizeof(struct nr_nexthop);
+}
+
+static struct nr_route *route_copy(const struct nr_route *r, uint32_t table)
+{
+	struct nr_route *c = malloc(route_size(r->nh_count));
+	struct nr_nexthop *nh;
+
+	if (!c)
+		return NULL;
+	*c = *r;
+	c->table = table;
+	c->dst.addr.family = r->family;
+	nh = (struct nr_nexthop *)(c + 1);
+	if (r->nh_count)
+		memcpy(nh, r->nh, (size_t)r->nh_count * sizeof(*nh));
+	c->nh = r->nh_count ? nh : NULL;
+	return c;
+}
+
+static void value_free(void *value)
+{
+	if (is_vec(value)) {
+		struct rt_vec *v = as_vec(value);
+
+		for (uint32_t i = 0; i < v->n; i++)
+			free(v->v[i]);
+		free(v);
+	} else {
+		free(value);
+	}
+}
+
+struct nr_rtable *nr_rtable_new(int family, uint32_t id)
+{
+	struct nr_rtable *t;
+	unsigned bits = nr_addr_bits(family);
+
+	if (!bits)
+		return NULL;
+	t = calloc(1, sizeof(*t));
+	if (!t)
+		return NULL;
+	t->lpm = nr_lpm_new(bits);
+	if (!t->lpm) {
+		free(t);
+		return NULL;
+	}
+	t->id = id;
+	t->family = family;
+	return t;
+}
+
+void nr_rtable_free(struct nr_rtable *t)
+{
+	if (!t)
+		return;
+	nr_lpm_free(t->lpm, value_free);
+	free(t);
+}
+
+uint32_t nr_rtable_id(const struct nr_rtable *t)
+{
+	return t->id;
+}
+
+size_t nr_rtable_count(const struct nr_rtable *t)
+{
+	return t ? t->count : 0;
+}
+
+size_t nr_rtable_memory(const struct nr_rtable *t)
+{
+	return t ? nr_lpm_memory(t->lpm) + t->bytes : 0;
+}
+
+static bool nh_same(const struct nr_nexthop *a, const struct nr_nexthop *b)
+{
+	bool a_gw = !nr_addr_is_unspec(&a->gw), b_gw = !nr_addr_is_unspec(&b->gw);
+
+	if (a->ifindex != b->ifindex || a_gw != b_gw)
+		return false;
+	return !a_gw || nr_addr_eq(&a->gw, &b->gw);
+}
+
+static bool nhs_same(const struct nr_route *a, const struct nr_route *b)
+{
+	if (a->nh_count != b->nh_count)
+		return false;
+	for (uint16_t i = 0; i < a->nh_count; i++)
+		if (!nh_same(&a->nh[i], &b->nh[i]) || a->nh[i].weight != b->nh[i].weight)
+			return false;
+	return true;
+}
+
+/* stack.h: what makes two routes of one prefix and table the same route. */
+static bool route_dup(const struct nr_route *old, const struct nr_route *r)
+{
+	if (old->metric != r->metric)
+		return false;
+	if (r->family == AF_INET)
+		return old->tos == r->tos && old->type == r->type && nhs_same(old, r);
+	/*
+	 * IPv6 (fib6_add_rt2node): same metric and same nexthop device and
+	 * gateway; routes with different source prefixes live in different
+	 * subtrees in the kernel, so they never clash.
+	 */
+	if (!nr_prefix_eq(&old->src, &r->src) && (old->src.len || r->src.len))
+		return false;
+	if (old->nh_count == 0 || r->nh_count == 0)
+		return old->nh_count == r->nh_count;
+	return nh_same(&old->nh[0], &r->nh[0]);
+}
+
+/* True when r goes before old: the kernel's order within a prefix. */
+static bool goes_before(const struct nr_route *r, const struct nr_route *old)
+{
+	if (r->family == AF_INET && r->tos != old->tos)
+		return r->tos > old->tos;
+	return r->metric < old->metric;
+}
+
+static int route_valid(const struct nr_rtable *t, const struct nr_route *r)
+{
+	unsigned bits = nr_addr_bits(t->family);
+	struct nr_addr masked;
+
+	if (r->family != t->family || r->dst.len > bits)
+		return -EINVAL;
+	if (r->dst.addr.family != r->family &&
+	    !(r->dst.addr.family == AF_UNSPEC && nr_addr_is_unspec(&r->dst.addr)))
+		return -EINVAL;
+	masked = r->dst.addr;
+	nr_addr_mask(&masked, r->dst.len);
+	/* The kernel: "Invalid prefix for given prefix length". */
+	if (memcmp(masked.bytes, r->dst.addr.bytes, sizeof(masked.bytes)) != 0)
+		return -EINVAL;
+	if (r->nh_count > NR_ROUTE_MAX_NH || (r->nh_count && !r->nh))
+		return -EINVAL;
+	return 0;
+}
+
+int nr_rtable_add(struct nr_rtable *t, const struct nr_route *r)
+{
+	struct nr_route *c = NULL;
+	struct rt_vec *v = NULL;
+	void *value, *old = NULL;
+	struct nr_rt_list l;
+	size_t pos;
+	int err;
+
+	if (!t || !r)
+		return -EINVAL;
+	err = route_valid(t, r);
+	if (err)
+		return err;
+	value = nr_lpm_exact(t->lpm, r->dst.addr.bytes, r->dst.len);
+	list_of(value, &l);
+	pos = l.n;
+	for (size_t i = 0; i < l.n; i++) {
+		const struct nr_route *o = nr_rt_list_at(&l, i);
+
+		if (route_dup(o, r))
+			return -EEXIST;
+		if (pos == l.n && goes_before(r, o))
+			pos = i;
+	}
+	c = route_copy(r, t->id);
+	if (!c)
+		return -ENOMEM;
+	if (l.n == 0) {
+		err = nr_lpm_insert(t->lpm, r->dst.addr.bytes, r->dst.len, c, &old);
+		if (err)
+			goto fail;
+	} else if (!is_vec(value)) {
+		v = malloc(sizeof(*v) + 4 * sizeof(v->v[0]));
+		if (!v) {
+			err = -ENOMEM;
+			goto fail;
+		}
+		v->cap = 4;
+		v->n = 2;
+		v->v[pos] = c;
+		v->v[1 - pos] = value;
+		err = nr_lpm_insert(t->lpm, r->dst.addr.bytes, r->dst.len, tag_vec(v), &old);
+		if (err) {
+			free(v);
+			goto fail;
+		}
+		t->bytes += sizeof(*v) + 4 * sizeof(v->v[0]);
+	} else {
+		v = as_vec(value);
+		if (v->n == v->cap) {
+			size_t ncap = (size_t)v->cap * 2;
+			struct rt_vec *nv = realloc(v, sizeof(*v) + ncap * sizeof(v->v[0]));
+
+			if (!nv) {
+				err = -ENOMEM;
+				goto fail;
+			}
+			t->bytes += (ncap - nv->cap) * sizeof(nv->v[0]);
+			nv->cap = (uint32_t)ncap;
+			v = nv;
+			/* Replacing the value of an existing prefix never allocates. */
+			nr_lpm_insert(t->lpm, r->dst.addr.bytes, r->dst.len, tag_vec(v), &old);
+		}
+		memmove(&v->v[pos + 1], &v->v[pos], (v->n - pos) * sizeof(v->v[0]));
+		v->v[pos] = c;
+		v->n++;
+	}
+	t->count++;
+	t->bytes += route_size(r->nh_count);
+	return 0;
+fail:
+	free(c);
+	return err;
+}
+
+static bool addr_set(const struct nr_addr *a)
+{
+	return a->family != AF_UNSPEC;
+}
+
+/* `ip route del`: what r leaves unset matches anything. */
+static bool del_match(const struct nr_route *o, const struct nr_route *r)
+{
+	if (r->metric && o->metric != r->metric)
+		return false;
+	if (r->tos && o->tos != r->tos)
+		return false;
+	if (r->type && o->type != r->type)
+		return false;
+	if (r->nh_count == 1) {
+		/* One nexthop given: compared with the route's first (fib_nh_match). */
+		if (o->nh_count == 0)
+			return !r->nh[0].ifindex && !addr_set(&r->nh[0].gw);
+		if (r->nh[0].ifindex && r->nh[0].ifindex != o->nh[0].ifindex)
+			return false;
+		if (addr_set(&r->nh[0].gw) && !nr_addr_eq(&r->nh[0].gw, &o->nh[0].gw))
+			return false;
+	} else if (r->nh_count > 1) {
+		if (o->nh_count != r->nh_count)
+			return false;
+		for (uint16_t i = 0; i < r->nh_count; i++)
+			if (!nh_same(&r->nh[i], &o->nh[i]))
+				return false;
+	}
+	return true;
+}
+
+/* Remove entry i of the list at value; returns the route taken out. */
+static struct nr_route *list_remove(struct nr_rtable *t, const struct nr_prefix *p, void *value,
+				    size_t i)
+{
+	struct nr_route *gone;
+	void *old = NULL;
+
+	if (!is_vec(value)) {
+		nr_lpm_remove(t->lpm, p->addr.bytes, p->len);
+		gone = value;
+	} else {
+		struct rt_vec *v = as_vec(value);
+
+		gone = v->v[i];
+		memmove(&v->v[i], &v->v[i + 1], (v->n - i - 1) * sizeof(v->v[0]));
+		v->n--;
+		if (v->n == 1) {
+			/* Back to the compact form; replacing a value never fails. */
+			nr_lpm_insert(t->lpm, p->addr.bytes, p->len, v->v[0], &old);
+			t->bytes -= sizeof(*v) + v->cap * sizeof(v->v[0]);
+			free(v);
+		}
+	}
+	t->count--;
+	t->bytes -= route_size(gone->nh_count);
+	return gone;
+}
+
+int nr_rtable_del(struct nr_rtable *t, const struct nr_route *r)
+{
+	struct nr_rt_list l;
+	struct nr_prefix p;
+	void *value;
+
+	if (!t || !r || r->dst.len > nr_addr_bits(t->family))
+		return -EINVAL;
+	p = r->dst;
+	p.addr.family = (uint8_t)t->family;
+	value = nr_lpm_exact(t->lpm, p.addr.bytes, p.len);
+	list_of(value, &l);
+	for (size_t i = 0; i < l.n; i++) {
+		if (del_match(nr_rt_list_at(&l, i), r)) {
+			free(list_remove(t, &p, value, i));
+			return 0;
+		}
+	}
+	return -ESRCH;
+}
+
+struct collect {
+	struct nr_prefix *v;
+	size_t n, cap;
+	int err;
+};
+
+static int collect_prefix(const uint8_t *key, unsigned plen, void *value, void *arg)
+{
+	struct collect *c = arg;
+
+	(void)value;
+	if (c->n == c->cap) {
+		size_t ncap = c->cap ? c->cap * 2 : 64;
+		struct nr_prefix *nv = realloc(c->v, ncap * sizeof(*nv));
+
+		if (!nv) {
+			c->err = -ENOMEM;
+			return 1;
+		}
+		c->v = nv;
+		c->cap = ncap;
+	}
+	memset(&c->v[c->n], 0, sizeof(c->v[0]));
+	memcpy(c->v[c->n].addr.bytes, key, 16);
+	c->v[c->n].len = (uint8_t)plen;
+	c->n++;
+	return 0;
+}
+
+size_t nr_rtable_del_if(struct nr_rtable *t, bool (*pred)(const struct nr_route *r, void *arg),
+			void *arg)
+{
+	struct collect c = {0};
+	size_t removed = 0;
+
+	if (!t || !pred)
+		return 0;
+	/* The trie may not change under a walk: note the prefixes first. */
+	nr_lpm_walk(t->lpm, collect_prefix, &c);
+	for (size_t k = 0; k < c.n; k++) {
+		struct nr_prefix *p = &c.v[k];
+		size_t i = 0;
+
+		p->addr.family = (uint8_t)t->family;
+		for (;;) {
+			void *value = nr_lpm_exact(t->lpm, p->addr.bytes, p->len);
+			struct nr_rt_list l;
+
+			list_of(value, &l);
+			if (i >= l.n)
+				break;
+			if (pred(nr_rt_list_at(&l, i), arg)) {
+				free(list_remove(t, p, value, i));
+				removed++;
+			} else {
+				i++;
+			}
+		}
+	}
+	free(c.v);
+	return removed;
+}
+
+void nr_rtable_exact(const struct nr_rtable *t, const struct nr_addr *addr, unsigned plen,
+		     struct nr_rt_list *ret)
+{
+	list_of(t ? nr_lpm_exact(t->lpm, addr->bytes, plen) : NULL, ret);
+}
+
+size_t nr_rtable_matches(const struct nr_rtable *t, const struct nr_addr *a,
+			 struct nr_rt_list *lists, unsigned *plens, size_t cap)
+{
+	void *values[129];
+	unsigned lens[129];
+	size_t n;
+
+	if (!t)
+		return 0;
+	n = nr_lpm_matches(t->lpm, a->bytes, values, lens, 129);
+	if (n > 129)
+		n = 129;
+	if (n > cap)
+		n = cap;
+	for (size_t i = 0; i < n; i++) {
+		list_of(values[i], &lists[i]);
+		plens[i] = lens[i];
+	}
+	return n;
+}
+
+struct walk_ctx {
+	int (*cb)(const struct nr_route *r, void *arg);
+	void *arg;
+};
+
+static int walk_prefix(const uint8_t *key, unsigned plen, void *value, void *arg)
+{
+	struct walk_ctx *w = arg;
+	struct nr_rt_list l;
+	int r;
+
+	(void)key;
+	(void)plen;
+	list_of(value, &l);
+	for (size_t i = 0; i < l.n; i++) {
+		r = w->cb(nr_rt_list_at(&l, i), w->arg);
+		if (r)
+			return r;
+	}
+	return 0;
+}
+
+int nr_rtable_walk(const struct nr_rtable *t, int (*cb)(const struct nr_route *r, void *arg),
+		   void *arg)
+{
+	struct walk_ctx w = {cb, arg};
+
+	if (!t || !cb)
+		return 0;
+	return nr_lpm_walk(t->lpm, walk_prefix, &w);
+}
+
+/* --- every table of a family --- */
+
+void nr_rtset_init(struct nr_rtset *set, int family)
+{
+	memset(set, 0, sizeof(*set));
+	set->family = family;
+}
+
+void nr_rtset_clear(struct nr_rtset *set)
+{
+	for (size_t i = 0; i < set->n; i++)
+		nr_rtable_free(set->v[i]);
+	set->n = 0;
+}
+
+void nr_rtset_done(struct nr_rtset *set)
+{
+	nr_rtset_clear(set);
+	free(set->v);
+	set->v = NULL;
+	set->cap = 0;
+}
+
+/* Index of the first table whose id is >= id. */
+static size_t set_pos(const struct nr_rtset *set, uint32_t id)
+{
+	size_t lo = 0, hi = set->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (nr_rtable_id(set->v[mid]) < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+const struct nr_rtable *nr_rtset_get(const struct nr_rtset *set, uint32_t id)
+{
+	size_t i = set_pos(set, id);
+
+	return i < set->n && nr_rtable_id(set->v[i]) == id ? set->v[i] : NULL;
+}
+
+int nr_rtset_add(struct nr_rtset *set, const struct nr_route *r)
+{
+	size_t i;
+	struct nr_rtable *t;
+	int err;
+
+	if (!r || r->family != set->family)
+		return -EINVAL;
+	i = set_pos(set, r->table);
+	if (i < set->n && nr_rtable_id(set->v[i]) == r->table)
+		return nr_rtable_add(set->v[i], r);
+	if (set->n == set->cap) {
+		size_t ncap = set->cap ? set->cap * 2 : 4;
+		struct nr_rtable **nv = realloc(set->v, ncap * sizeof(*nv));
+
+		if (!nv)
+			return -ENOMEM;
+		set->v = nv;
+		set->cap = ncap;
+	}
+	t = nr_rtable_new(set->family, r->table);
+	if (!t)
+		return -ENOMEM;
+	err = nr_rtable_add(t, r);
+	if (err) {
+		nr_rtable_free(t);
+		return err;
+	}
+	memmove(&set->v[i + 1], &set->v[i], (set->n - i) * sizeof(set->v[0]));
+	set->v[i] = t;
+	set->n++;
+	return 0;
+}
+
+static void drop_if_empty(struct nr_rtset *set, size_t i)
+{
+	/* The kernel keeps empty tables; nothing observable depends on it. */
+	if (nr_rtable_count(set->v[i]))
+		return;
+	nr_rtable_free(set->v[i]);
+	memmove(&set->v[i], &set->v[i + 1], (set->n - i - 1) * sizeof(set->v[0]));
+	set->n--;
+}
+
+int nr_rtset_del(struct nr_rtset *set, const struct nr_route *r)
+{
+	size_t i;
+	int err;
+
+	if (!r || r->family != set->family)
+		return -EINVAL;
+	i = set_pos(set, r->table);
+	if (i >= set->n || nr_rtable_id(set->v[i]) != r->table)
+		return -ESRCH;
+	err = nr_rtable_del(set->v[i], r);
+	if (!err)
+		drop_if_empty(set, i);
+	return err;
+}
+
+size_t nr_rtset_del_if(struct nr_rtset *set, bool (*pred)(const struct nr_route *r, void *arg),
+		       void *arg)
+{
+	size_t removed = 0;
+
+	for (size_t i = set->n; i-- > 0;) {
+		removed += nr_rtable_del_if(set->v[i], pred, arg);
+		drop_if_empty(set, i);
+	}
+	return removed;
+}
+
+size_t nr_rtset_count(const struct nr_rtset *set)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < set->n; i++)
+		n += nr_rtable_count(set->v[i]);
+	return n;
+}
+
+size_t nr_rtset_memory(const struct nr_rtset *set)
+{
+	size_t n = set->cap * sizeof(set->v[0]);
+
+	for (size_t i = 0; i < set->n; i++)
+		n += nr_rtable_memory(set->v[i]) + sizeof(struct nr_rtable);
+	return n;
+}
+
+int nr_rtset_walk(const struct nr_rtset *set, int (*cb)(const struct nr_route *r, void *arg),
+		  void *arg)
+{
+	int r;
+
+	for (size_t i = 0; i < set->n; i++) {
+		r = nr_rtable_walk(set->v[i], cb, arg);
+		if (r)
+			return r;
+	}
+	return 0;
+}

@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Internal: route storage. One nr_rtable is one kernel table (one id) of
+ * one family: an LPM trie whose value at a prefix is the list of routes
+ * sharing that prefix, in the order the kernel keeps them. An nr_rtset is
+ * every table of one family, kept sorted by id.
+ *
+ * Order within a prefix:
+ *   IPv4 as fib_table_insert()/fib_find_alias() keep fib aliases: tos
+ *   descending, then metric ascending, a new route after the ones equal
+ *   to it in both (what `ip route append` does; `ip route add` refuses an
+ *   equal tos+metric with EEXIST, netrig accepts it so a dump of the
+ *   kernel's table, which may hold such routes, loads unchanged).
+ *   IPv6 as fib6_add_rt2node(): metric ascending, new after equal.
+ *
+ * Every route is one allocation: the nr_route followed by its nexthops.
+ * A prefix with one route stores that allocation directly as the trie
+ * value; a prefix with several stores a tagged pointer to a small vector.
+ * That keeps the common case near 130 bytes plus the trie's node.
+ */
+#ifndef NETRIG_RTABLE_H
+#define NETRIG_RTABLE_H
+
+#include "netrig/addr.h"
+#include "netrig/route.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct nr_rtable;
+
+struct nr_rtable *nr_rtable_new(int family, uint32_t id);
+void nr_rtable_free(struct nr_rtable *t);
+uint32_t nr_rtable_id(const struct nr_rtable *t);
+size_t nr_rtable_count(const struct nr_rtable *t);
+/* Bytes used: trie nodes plus route allocations (payload, not malloc's headers). */
+size_t nr_rtable_memory(const struct nr_rtable *t);
+
+/*
+ * Validate r for this table (family, prefix length, host bits clear,
+ * nexthop count) and insert a copy. -EINVAL, -EEXIST (see stack.h),
+ * -ENOMEM.
+ */
+int nr_rtable_add(struct nr_rtable *t, const struct nr_route *r);
+/* Delete the first route matching r as nr_stack_route_del() says. -ESRCH. */
+int nr_rtable_del(struct nr_rtable *t, const struct nr_route *r);
+/* Delete every route for which pred says yes; returns how many. */
+size_t nr_rtable_del_if(struct nr_rtable *t, bool (*pred)(const struct nr_route *r, void *arg),
+			void *arg);
+
+/* The routes stored at one prefix, in kernel order. */
+struct nr_rt_list {
+	size_t n;
+	struct nr_route *const *v; /* when n > 1 */
+	const struct nr_route *one; /* when n == 1 */
+};
+
+static inline const struct nr_route *nr_rt_list_at(const struct nr_rt_list *l, size_t i)
+{
+	return l->n == 1 ? l->one : l->v[i];
+}
+
+/* The list at exactly (addr, plen); n == 0 when none. */
+void nr_rtable_exact(const struct nr_rtable *t, const struct nr_addr *addr, unsigned plen,
+		     struct nr_rt_list *ret);
+
+/*
+ * Every prefix containing a, longest first (what fib_table_lookup
+ * backtracks through): up to cap lists and their prefix lengths. Returns
+ * how many were written.
+ */
+size_t nr_rtable_matches(const struct nr_rtable *t, const struct nr_addr *a,
+			 struct nr_rt_list *lists, unsigned *plens, size_t cap);
+
+/* Every route: prefix order (address, then length), kernel order within. */
+int nr_rtable_walk(const struct nr_rtable *t, int (*cb)(const struct nr_route *r, void *arg),
+		   void *arg);
+
+/* All tables of one family. */
+struct nr_rtset {
+	int family;
+	size_t n, cap;
+	struct nr_rtable **v; /* ascending id */
+};
+
+void nr_rtset_init(struct nr_rtset *set, int family);
+void nr_rtset_done(struct nr_rtset *set);
+void nr_rtset_clear(struct nr_rtset *set);
+const struct nr_rtable *nr_rtset_get(const struct nr_rtset *set, uint32_t id);
+int nr_rtset_add(struct nr_rtset *set, const struct nr_route *r);
+int nr_rtset_del(struct nr_rtset *set, const struct nr_route *r);
+size_t nr_rtset_del_if(struct nr_rtset *set, bool (*pred)(const struct nr_route *r, void *arg),
+		       void *arg);
+size_t nr_rtset_count(const struct nr_rtset *set);
+size_t nr_rtset_memory(const struct nr_rtset *set);
+int nr_rtset_walk(const struct nr_rtset *set, int (*cb)(const struct nr_route *r, void *arg),
+		  void *arg);
+
+#endif
