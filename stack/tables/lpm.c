@@ -18,11 +18,12 @@
  * two specialisations so the IPv4 loop has no loop over words at all.
  *
  * A trie of many prefixes also gets a jump table indexed by the first
- * JUMP_BITS bits of the key. Its entry says where a lookup's path leaves
- * the first JUMP_BITS levels and the best prefix met above that, so a
- * lookup skips the upper levels (a full binary tree in a large table,
- * about 16 dependent cache misses). Updates refill only the entries whose
- * path crosses the link they changed.
+ * jump_bits bits of the key (16 to 20, about log2 of the prefix count).
+ * Its entry says where a lookup's path leaves the first jump_bits levels
+ * and the best prefix met above that, so a lookup skips the upper levels,
+ * which in a large table are a full binary tree costing one dependent
+ * cache miss each. Updates refill only the entries whose path crosses the
+ * link they changed.
  *
  * Nodes come from per-trie slabs of SLAB_SIZE bytes, aligned to their size
  * so a node finds its slab by masking its address. That keeps nodes at
@@ -64,19 +65,22 @@ struct lpm_slab {
 
 _Static_assert(sizeof(struct lpm_slab) <= SLAB_HEADER, "slab header too large");
 
-#define JUMP_BITS 16
-#define JUMP_SIZE ((size_t)1 << JUMP_BITS)
-/* Build it from JUMP_ON prefixes (1 MiB is then 64 bytes a prefix at
- * most), drop it below JUMP_OFF so a table near the threshold does not
- * rebuild it on every change. */
+/*
+ * Built from JUMP_ON prefixes, with 2^jump_bits < 2 * count entries of 16
+ * bytes (1 MiB at JUMP_ON), so it costs under 32 bytes a prefix above
+ * that; rebuilt as the count doubles or falls by four, dropped below
+ * JUMP_OFF, so a table near a threshold does not rebuild on every change.
+ */
+#define JUMP_MIN_BITS 16
+#define JUMP_MAX_BITS 20
 #define JUMP_ON 16384
 #define JUMP_OFF 4096
 
 struct lpm_jump {
-	/* First node on the path with plen >= JUMP_BITS, NULL if the path
+	/* First node on the path with plen >= jump_bits, NULL if the path
 	 * ends or leaves the key above that. */
 	const struct lpm_node *next;
-	/* Longest prefix shorter than JUMP_BITS on the path, or NULL. */
+	/* Longest prefix shorter than jump_bits on the path, or NULL. */
 	const struct lpm_node *best;
 };
 
@@ -90,7 +94,8 @@ struct nr_lpm {
 	size_t nnodes;
 	size_t nslabs;
 	struct lpm_slab *slabs;
-	struct lpm_jump *jump; /* JUMP_SIZE entries, or NULL */
+	struct lpm_jump *jump; /* 2^jump_bits entries, or NULL */
+	unsigned jump_bits;
 };
 
 /* ---- slabs ---------------------------------------------------------- */
@@ -268,18 +273,19 @@ static struct lpm_node *node_new(struct nr_lpm *t, const uint32_t *k, unsigned p
 
 /* ---- jump table ----------------------------------------------------- */
 
-/* Recompute the entries whose first bits bits (<= JUMP_BITS) are k's. */
+/* Recompute the entries whose first bits bits (<= jump_bits) are k's. */
 static void jump_fill(struct nr_lpm *t, const uint32_t *k, unsigned bits)
 {
-	uint32_t span = (uint32_t)1 << (JUMP_BITS - bits);
-	uint32_t first = (k[0] >> (32 - JUMP_BITS)) & ~(span - 1);
+	const unsigned jb = t->jump_bits;
+	uint32_t span = (uint32_t)1 << (jb - bits);
+	uint32_t first = (k[0] >> (32 - jb)) & ~(span - 1);
 
 	for (uint32_t v = first; v < first + span; v++) {
-		const uint32_t probe[4] = {v << (32 - JUMP_BITS)};
+		const uint32_t probe[4] = {v << (32 - jb)};
 		const struct lpm_node *n = t->root, *best = NULL;
 
-		/* Above JUMP_BITS the path depends on nothing but v. */
-		while (n && n->plen < JUMP_BITS) {
+		/* Above jump_bits the path depends on nothing but v. */
+		while (n && n->plen < jb) {
 			if (!node_contains(n, probe, t->nwords)) {
 				n = NULL;
 				break;
@@ -301,23 +307,33 @@ static void jump_fill(struct nr_lpm *t, const uint32_t *k, unsigned bits)
  */
 static void jump_refresh(struct nr_lpm *t, const uint32_t *k, unsigned bits)
 {
-	if (t->jump && bits <= JUMP_BITS)
+	if (t->jump && bits <= t->jump_bits)
 		jump_fill(t, k, bits);
 }
 
 static void jump_resize(struct nr_lpm *t)
 {
 	static const uint32_t zero[4];
+	unsigned want = JUMP_MIN_BITS;
+	struct lpm_jump *j;
 
-	if (!t->jump && t->count >= JUMP_ON) {
-		/* Without it lookups are slower, not wrong: no error. */
-		t->jump = malloc(JUMP_SIZE * sizeof(*t->jump));
-		if (t->jump)
-			jump_fill(t, zero, 0);
-	} else if (t->jump && t->count < JUMP_OFF) {
+	if (t->count < (t->jump ? JUMP_OFF : JUMP_ON)) {
 		free(t->jump);
 		t->jump = NULL;
+		return;
 	}
+	while (want < JUMP_MAX_BITS && ((size_t)1 << want) < t->count)
+		want++;
+	if (t->jump && want <= t->jump_bits && want + 1 >= t->jump_bits)
+		return;
+	/* Without it lookups are slower, not wrong: failure is no error. */
+	j = malloc(((size_t)1 << want) * sizeof(*j));
+	if (!j)
+		return;
+	free(t->jump);
+	t->jump = j;
+	t->jump_bits = want;
+	jump_fill(t, zero, 0);
 }
 
 /* ---- lifecycle ------------------------------------------------------ */
@@ -540,7 +556,7 @@ static LPM_ALWAYS_INLINE const struct lpm_node *lookup_nw(const struct nr_lpm *t
 
 	key_load(k, key, nw);
 	if (t->jump) {
-		const struct lpm_jump *j = &t->jump[k[0] >> (32 - JUMP_BITS)];
+		const struct lpm_jump *j = &t->jump[k[0] >> (32 - t->jump_bits)];
 
 		n = j->next;
 		best = j->best;
@@ -640,7 +656,8 @@ size_t nr_lpm_memory(const struct nr_lpm *t)
 {
 	if (!t)
 		return 0;
-	return t->nslabs * SLAB_SIZE + (t->jump ? JUMP_SIZE * sizeof(*t->jump) : 0);
+	return t->nslabs * SLAB_SIZE +
+	       (t->jump ? ((size_t)1 << t->jump_bits) * sizeof(*t->jump) : 0);
 }
 
 size_t nr_lpm_nodes(const struct nr_lpm *t)
