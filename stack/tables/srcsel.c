@@ -296,10 +296,28 @@ static void score(const struct sel_dst *d, const struct nr_ifaddr *a, int ifinde
 struct sel_state {
 	const struct nr_ifaddr *best;
 	int best_v[R_MAX];
-	int last_rule; /* R_MAX: the last comparison was a tie */
+	bool second_pass;
+	int closest; /* second pass: highest rule that separates a rival from best */
+	size_t rivals;
 };
 
-/* __ipv6_dev_get_saddr() for one device. */
+/* The first rule on which two candidates differ; R_MAX when they never do. */
+static int first_diff(const int a[R_MAX], const int b[R_MAX])
+{
+	int i;
+
+	for (i = R_LOCAL; i < R_MAX; i++)
+		if (a[i] != b[i])
+			break;
+	return i;
+}
+
+/*
+ * __ipv6_dev_get_saddr() for one device: in the first pass keep the best
+ * candidate as the kernel does (replace only when strictly better, so a
+ * full tie keeps the earlier one); in the second, measure every other
+ * candidate against it.
+ */
 static void consider_dev(const struct sel_dst *d, const struct nr_iface *ifc, struct sel_state *st)
 {
 	for (size_t k = 0; k < ifc->naddrs; k++) {
@@ -320,19 +338,24 @@ static void consider_dev(const struct sel_dst *d, const struct nr_iface *ifc, st
 			continue;
 
 		score(d, a, ifc->index, type, v);
+		if (st->second_pass) {
+			if (a == st->best)
+				continue;
+			i = first_diff(v, st->best_v);
+			if (i > st->closest)
+				st->closest = i;
+			st->rivals++;
+			continue;
+		}
 		if (!st->best) {
 			st->best = a;
 			memcpy(st->best_v, v, sizeof(v));
-			st->last_rule = R_INIT;
 			continue;
 		}
 		/* The kernel stops scanning a device when rule 2 loses with a
 		 * positive scope distance; that distance is never positive for
 		 * a unicast candidate, so the case is left out. */
-		for (i = R_LOCAL; i < R_MAX; i++)
-			if (v[i] != st->best_v[i])
-				break;
-		st->last_rule = i;
+		i = first_diff(v, st->best_v);
 		if (i < R_MAX && v[i] > st->best_v[i]) {
 			st->best = a;
 			memcpy(st->best_v, v, sizeof(v));
@@ -346,14 +369,26 @@ static void set_reason(char *reason, size_t cap, const char *text)
 		snprintf(reason, cap, "%s", text);
 }
 
+static void walk(const struct sel_dst *d, const struct nr_iface_table *t, const struct nr_iface *oif,
+		 bool oif_only, struct sel_state *st)
+{
+	if (oif_only) {
+		consider_dev(d, oif, st);
+		return;
+	}
+	for (size_t i = 0; i < nr_iface_count(t); i++)
+		consider_dev(d, nr_iface_at(t, i), st);
+}
+
 int nr_srcsel6_ex(const struct nr_iface_table *t, int ifindex, const struct nr_addr *dst,
 		  const struct nr_srcsel6_opts *opts, struct nr_addr *ret, char *reason,
 		  size_t cap)
 {
 	struct nr_srcsel6_opts defaults;
 	const struct nr_iface *oif = NULL;
-	struct sel_state st = {.best = NULL, .last_rule = R_MAX};
+	struct sel_state st = {.best = NULL};
 	struct sel_dst d;
+	bool oif_only;
 	int dst_type;
 
 	if (!dst || dst->family != AF_INET6)
@@ -378,20 +413,26 @@ int nr_srcsel6_ex(const struct nr_iface_table *t, int ifindex, const struct nr_a
 
 	/* RFC 6724 section 4: multicast and link-local destinations take
 	 * their source from the outgoing link only. */
-	if (oif && ((dst_type & NR_IPV6_ADDR_MULTICAST) || d.scope <= NR_IPV6_SCOPE_LINKLOCAL ||
-		    opts->use_oif_addrs_only)) {
-		consider_dev(&d, oif, &st);
-	} else {
-		for (size_t i = 0; i < nr_iface_count(t); i++)
-			consider_dev(&d, nr_iface_at(t, i), &st);
-	}
-
+	oif_only = oif && ((dst_type & NR_IPV6_ADDR_MULTICAST) ||
+			   d.scope <= NR_IPV6_SCOPE_LINKLOCAL || opts->use_oif_addrs_only);
+	walk(&d, t, oif, oif_only, &st);
 	if (!st.best) {
 		set_reason(reason, cap, "no candidate");
 		return -EADDRNOTAVAIL;
 	}
 	*ret = st.best->local.addr;
-	set_reason(reason, cap, st.last_rule < R_MAX ? rule_names[st.last_rule] : "tie (first kept)");
+
+	if (reason && cap) {
+		st.second_pass = true;
+		st.closest = R_INIT;
+		walk(&d, t, oif, oif_only, &st);
+		if (!st.rivals)
+			set_reason(reason, cap, rule_names[R_INIT]);
+		else if (st.closest == R_MAX)
+			set_reason(reason, cap, "tie (first kept)");
+		else
+			set_reason(reason, cap, rule_names[st.closest]);
+	}
 	return 0;
 }
 

@@ -139,11 +139,14 @@ void nr_srcsel6_opts_default(struct nr_srcsel6_opts *o);
  *   capped at the candidate's prefix length, 8+ not optimistic
  *   (rule_not_optimistic only).
  *
- * reason (cap bytes, may be NULL/0) gets the rule that decided the *last*
- * comparison the kernel made: "rule 8 (longest match)", "rule 2 (scope)",
- * ..., "rule 0 (only candidate)" when there was one candidate, "tie (first
- * kept)" when the last two were equal on every rule; on -EADDRNOTAVAIL
- * "no candidate".
+ * reason (cap bytes, may be NULL/0) names the rule that separates the
+ * winner from its closest rival, the candidate that agrees with it on the
+ * most rules: "rule 8 (longest match)", "rule 2 (scope)", ...; "rule 0
+ * (only candidate)" when there was no other; "tie (first kept)" when a
+ * rival equals the winner on every rule and the list order decided; on
+ * -EADDRNOTAVAIL "no candidate". (Not the last comparison the kernel made:
+ * that one often pits the winner against some unrelated link-local address
+ * and would name rule 2 whatever really decided.)
  *
  * Returns 0 with *ret; -ENODEV when ifindex is not 0 and not in the table;
  * -EINVAL when dst is not AF_INET6; -EADDRNOTAVAIL when there is no
