@@ -712,7 +712,7 @@ static void random_run(unsigned maxbits, uint64_t seed)
 		gen_prefix(&o, bases, key, &plen);
 		do_insert(&o, t, key, plen, &serial);
 	}
-	check_all(&o, t, 400);
+	check_all(&o, t, 1500);
 
 	for (size_t i = 0; i < N_MIXED; i++) {
 		if (rng() % 100 < 55) {
@@ -722,9 +722,9 @@ static void random_run(unsigned maxbits, uint64_t seed)
 			do_remove(&o, t, &o.e[rng() % o.n]);
 		}
 		if (i == N_MIXED / 2)
-			check_all(&o, t, 400);
+			check_all(&o, t, 1500);
 	}
-	check_all(&o, t, 400);
+	check_all(&o, t, 1500);
 
 	/* Everything out in a shuffled order; memory must return to zero. */
 	order = malloc(o.n * sizeof(*order));
