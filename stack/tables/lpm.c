@@ -23,12 +23,16 @@
  * and the best prefix met above that, so a lookup skips the upper levels,
  * which in a large table are a full binary tree costing one dependent
  * cache miss each. Updates refill only the entries whose path crosses the
- * link they changed.
+ * link they changed: nothing for the usual deep change, but up to all
+ * 2^jump_bits entries (milliseconds) when a link near the root changes,
+ * e.g. the default route comes or goes in a large table.
  *
  * Nodes come from per-trie slabs of SLAB_SIZE bytes, aligned to their size
  * so a node finds its slab by masking its address. That keeps nodes at
  * exactly 32 bytes (IPv4) or 48 (IPv6) with no allocator header, and lets a
- * slab go back to libc as soon as its last node is freed.
+ * slab go back to libc as soon as its last node is freed. There is no
+ * compaction: a large table that loses half its prefixes at random keeps
+ * most of its slabs, partly empty, until they refill or empty out.
  */
 #include "netrig/lpm.h"
 
