@@ -4,12 +4,14 @@
  * then replace the stack's tables, so a failed read leaves the stack as
  * it was.
  */
+#include "netrig/neigh.h"
 #include "netrig/nlsock.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static int fail_obj(struct nr_os_error *err, int r, const char *what, const char *obj)
 {
@@ -126,6 +128,41 @@ out:
 	return r;
 }
 
+/* The kernel does not dump its neighbour timers; the imported entries
+ * start theirs now, on the monotonic clock the harness loop uses. */
+static uint64_t monotonic_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static int load_neigh(const struct nr_os_snapshot *snap, struct nr_neigh_cache *c,
+		      struct nr_os_error *err)
+{
+	uint64_t now = monotonic_ns();
+	size_t i;
+	int r;
+
+	nr_neigh_flush(c);
+	for (i = 0; i < snap->nneigh; i++) {
+		const struct nr_os_neigh *n = &snap->neigh[i];
+
+		/* NUD_NONE: an entry being created, with nothing to say yet. */
+		if (n->state == 0)
+			continue;
+		r = nr_neigh_import(c, n->ifindex, &n->dst, n->lladdr.len ? &n->lladdr : NULL,
+				    n->state, n->flags, now);
+		if (r < 0) {
+			char a[NR_ADDR_STRLEN];
+
+			return fail_obj(err, r, "neighbour", nr_addr_format(&n->dst, a, sizeof(a)));
+		}
+	}
+	return 0;
+}
+
 int nr_os_snapshot_apply(const struct nr_os_snapshot *snap, struct nr_stack *s, unsigned what,
 			 struct nr_os_error *err)
 {
@@ -172,9 +209,13 @@ int nr_os_snapshot_apply(const struct nr_os_snapshot *snap, struct nr_stack *s, 
 		if (r < 0)
 			return r;
 	}
-	/* NR_OS_NEIGH and NR_OS_RESOLV: the stack's neighbour cache and
-	 * nameserver list are not declared yet (netrig/neigh.h, resolv.h);
-	 * the snapshot carries them meanwhile. */
+	if (what & NR_OS_NEIGH) {
+		r = load_neigh(snap, nr_stack_neigh(s), err);
+		if (r < 0)
+			return r;
+	}
+	/* NR_OS_RESOLV: the stack's nameserver list is not declared yet
+	 * (netrig/resolv.h); the snapshot carries the file meanwhile. */
 	return 0;
 }
 
