@@ -8,15 +8,31 @@
 #include "netrig/lpm.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+
+/*
+ * Nexthop arrays are interned per table, as the kernel shares one
+ * fib_info among routes with the same nexthops: a million routes through
+ * one gateway keep one copy. Blocks are immutable and reference-counted;
+ * a route's nh points into its block.
+ */
+struct nh_block {
+	uint32_t refs;
+	uint16_t n;
+	uint64_t hash;
+	struct nr_nexthop nh[];
+};
 
 struct nr_rtable {
 	struct nr_lpm *lpm;
 	uint32_t id;
 	int family;
 	size_t count;
-	size_t bytes; /* route allocations and vectors */
+	size_t bytes; /* route allocations, vectors, nexthop blocks and their index */
+	struct nh_block **blocks; /* open addressing, power-of-two size */
+	size_t blocks_cap, blocks_used;
 };
 
 /* A prefix holding several routes: the trie value is (vec | 1). */
@@ -59,28 +75,145 @@ static void list_of(void *value, struct nr_rt_list *ret)
 	}
 }
 
-static size_t route_size(uint16_t nh_count)
+static uint64_t nh_hash(const struct nr_nexthop *nh, uint16_t n)
 {
-	return sizeof(struct nr_route) + (size_t)nh_count * sizeof(struct nr_nexthop);
+	const uint8_t *b = (const uint8_t *)nh;
+	uint64_t h = 0xcbf29ce484222325ull ^ n;
+
+	for (size_t i = 0; i < (size_t)n * sizeof(*nh); i++) {
+		h ^= b[i];
+		h *= 0x100000001b3ull;
+	}
+	return h;
 }
 
-static struct nr_route *route_copy(const struct nr_route *r, uint32_t table)
+/* Padding zeroed so equal nexthops compare and hash equal as bytes. */
+static void nh_clean(struct nr_nexthop *out, const struct nr_nexthop *in)
 {
-	struct nr_route *c = malloc(route_size(r->nh_count));
-	struct nr_nexthop *nh;
+	memset(out, 0, sizeof(*out));
+	out->gw = in->gw;
+	out->ifindex = in->ifindex;
+	out->weight = in->weight;
+	out->flags = in->flags;
+}
+
+static size_t block_slot(const struct nr_rtable *t, const struct nr_nexthop *nh, uint16_t n,
+			 uint64_t h)
+{
+	size_t mask = t->blocks_cap - 1;
+	size_t i = (size_t)h & mask;
+
+	for (; t->blocks[i]; i = (i + 1) & mask) {
+		const struct nh_block *b = t->blocks[i];
+
+		if (b->hash == h && b->n == n && memcmp(b->nh, nh, (size_t)n * sizeof(*nh)) == 0)
+			break;
+	}
+	return i;
+}
+
+static int blocks_grow(struct nr_rtable *t)
+{
+	size_t ncap = t->blocks_cap ? t->blocks_cap * 2 : 16;
+	struct nh_block **nv = calloc(ncap, sizeof(*nv)), **old = t->blocks;
+	size_t ocap = t->blocks_cap;
+
+	if (!nv)
+		return -ENOMEM;
+	t->blocks = nv;
+	t->blocks_cap = ncap;
+	for (size_t i = 0; i < ocap; i++)
+		if (old[i])
+			nv[block_slot(t, old[i]->nh, old[i]->n, old[i]->hash)] = old[i];
+	free(old);
+	t->bytes += (ncap - ocap) * sizeof(*nv);
+	return 0;
+}
+
+/* A reference to the table's block equal to nh[0..n), made if new. */
+static struct nh_block *block_get(struct nr_rtable *t, const struct nr_nexthop *in, uint16_t n)
+{
+	struct nr_nexthop clean[NR_ROUTE_MAX_NH];
+	struct nh_block *b;
+	uint64_t h;
+	size_t i;
+
+	for (uint16_t k = 0; k < n; k++)
+		nh_clean(&clean[k], &in[k]);
+	if ((t->blocks_used + 1) * 4 > t->blocks_cap * 3 && blocks_grow(t))
+		return NULL;
+	h = nh_hash(clean, n);
+	i = block_slot(t, clean, n, h);
+	if (t->blocks[i]) {
+		t->blocks[i]->refs++;
+		return t->blocks[i];
+	}
+	b = malloc(sizeof(*b) + (size_t)n * sizeof(b->nh[0]));
+	if (!b)
+		return NULL;
+	b->refs = 1;
+	b->n = n;
+	b->hash = h;
+	memcpy(b->nh, clean, (size_t)n * sizeof(clean[0]));
+	t->blocks[i] = b;
+	t->blocks_used++;
+	t->bytes += sizeof(*b) + (size_t)n * sizeof(b->nh[0]);
+	return b;
+}
+
+static void block_put(struct nr_rtable *t, const struct nr_nexthop *nh)
+{
+	struct nh_block *b = (struct nh_block *)((const uint8_t *)nh - offsetof(struct nh_block, nh));
+	size_t mask = t->blocks_cap - 1, i, j;
+
+	if (--b->refs)
+		return;
+	i = block_slot(t, b->nh, b->n, b->hash);
+	/* Backward-shift deletion keeps probe chains without tombstones. */
+	t->blocks[i] = NULL;
+	for (j = (i + 1) & mask; t->blocks[j]; j = (j + 1) & mask) {
+		size_t home = (size_t)t->blocks[j]->hash & mask;
+
+		if ((j > i && (home <= i || home > j)) || (j < i && home <= i && home > j)) {
+			t->blocks[i] = t->blocks[j];
+			t->blocks[j] = NULL;
+			i = j;
+		}
+	}
+	t->blocks_used--;
+	t->bytes -= sizeof(*b) + (size_t)b->n * sizeof(b->nh[0]);
+	free(b);
+}
+
+static struct nr_route *route_copy(struct nr_rtable *t, const struct nr_route *r)
+{
+	struct nr_route *c = malloc(sizeof(*c));
+	struct nh_block *b = NULL;
 
 	if (!c)
 		return NULL;
+	if (r->nh_count) {
+		b = block_get(t, r->nh, r->nh_count);
+		if (!b) {
+			free(c);
+			return NULL;
+		}
+	}
 	*c = *r;
-	c->table = table;
+	c->table = t->id;
 	c->dst.addr.family = r->family;
-	nh = (struct nr_nexthop *)(c + 1);
-	if (r->nh_count)
-		memcpy(nh, r->nh, (size_t)r->nh_count * sizeof(*nh));
-	c->nh = r->nh_count ? nh : NULL;
+	c->nh = b ? b->nh : NULL;
 	return c;
 }
 
+static void route_free(struct nr_rtable *t, struct nr_route *r)
+{
+	if (r->nh_count)
+		block_put(t, r->nh);
+	free(r);
+}
+
+/* The trie is freed with one callback without context: blocks go with the table. */
 static void value_free(void *value)
 {
 	if (is_vec(value)) {
@@ -119,6 +252,9 @@ void nr_rtable_free(struct nr_rtable *t)
 	if (!t)
 		return;
 	nr_lpm_free(t->lpm, value_free);
+	for (size_t i = 0; i < t->blocks_cap; i++)
+		free(t->blocks[i]);
+	free(t->blocks);
 	free(t);
 }
 
@@ -228,7 +364,7 @@ int nr_rtable_add(struct nr_rtable *t, const struct nr_route *r)
 		if (pos == l.n && goes_before(r, o))
 			pos = i;
 	}
-	c = route_copy(r, t->id);
+	c = route_copy(t, r);
 	if (!c)
 		return -ENOMEM;
 	if (l.n == 0) {
@@ -272,10 +408,10 @@ int nr_rtable_add(struct nr_rtable *t, const struct nr_route *r)
 		v->n++;
 	}
 	t->count++;
-	t->bytes += route_size(r->nh_count);
+	t->bytes += sizeof(*c);
 	return 0;
 fail:
-	free(c);
+	route_free(t, c);
 	return err;
 }
 
@@ -335,7 +471,7 @@ static struct nr_route *list_remove(struct nr_rtable *t, const struct nr_prefix 
 		}
 	}
 	t->count--;
-	t->bytes -= route_size(gone->nh_count);
+	t->bytes -= sizeof(*gone);
 	return gone;
 }
 
@@ -353,7 +489,7 @@ int nr_rtable_del(struct nr_rtable *t, const struct nr_route *r)
 	list_of(value, &l);
 	for (size_t i = 0; i < l.n; i++) {
 		if (del_match(nr_rt_list_at(&l, i), r)) {
-			free(list_remove(t, &p, value, i));
+			route_free(t, list_remove(t, &p, value, i));
 			return 0;
 		}
 	}
@@ -412,7 +548,7 @@ size_t nr_rtable_del_if(struct nr_rtable *t, bool (*pred)(const struct nr_route 
 			if (i >= l.n)
 				break;
 			if (pred(nr_rt_list_at(&l, i), arg)) {
-				free(list_remove(t, p, value, i));
+				route_free(t, list_remove(t, p, value, i));
 				removed++;
 			} else {
 				i++;
