@@ -6,6 +6,7 @@
  */
 #include "netrig/neigh.h"
 #include "netrig/nlsock.h"
+#include "netrig/resolv.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -214,8 +215,15 @@ int nr_os_snapshot_apply(const struct nr_os_snapshot *snap, struct nr_stack *s, 
 		if (r < 0)
 			return r;
 	}
-	/* NR_OS_RESOLV: the stack's nameserver list is not declared yet
-	 * (netrig/resolv.h); the snapshot carries the file meanwhile. */
+	if (what & NR_OS_RESOLV) {
+		struct nr_resolv *rv = nr_stack_resolv(s);
+
+		/* No resolv.conf at all: glibc's defaults, no nameserver. */
+		if (!snap->resolv_text)
+			nr_resolv_clear(rv);
+		else if ((r = nr_resolv_parse(rv, snap->resolv_text, snap->resolv_len)) < 0)
+			return nr_os_error_set(err, r, "%s: %s", snap->resolv_path, strerror(-r));
+	}
 	return 0;
 }
 

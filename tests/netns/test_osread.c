@@ -20,7 +20,9 @@
  *   +---------------------------------------------+
  *   nrt-netns-PID-c: 200,192 IPv4 routes, timed.
  */
+#include "netrig/neigh.h"
 #include "netrig/netns.h"
+#include "netrig/resolv.h"
 #include "netrig/stack.h"
 
 #include <errno.h>
@@ -830,6 +832,7 @@ static void test_load_stack(void **state)
 	struct nr_netns *ns = NULL;
 	struct nr_stack *s = nr_stack_new();
 	const struct nr_iface *va;
+	struct nr_addr nb;
 	size_t i, n4 = 0, r4 = 0;
 
 	(void)state;
@@ -848,6 +851,11 @@ static void test_load_stack(void **state)
 	assert_int_equal(nr_stack_route_count(s, AF_INET6), snap->nroutes - n4);
 	assert_int_equal(nr_stack_rule_count(s, AF_INET), r4);
 	assert_int_equal(nr_stack_rule_count(s, AF_INET6), snap->nrules - r4);
+	assert_int_equal(nr_resolv_nameserver_count(nr_stack_resolv(s)), 2);
+	assert_int_equal(nr_addr_parse("198.51.100.77", AF_INET, &nb), 0);
+	assert_non_null(nr_neigh_lookup(nr_stack_neigh_const(s), va->index, &nb));
+	assert_int_equal(nr_addr_parse("198.51.100.78", AF_INET, &nb), 0);
+	assert_null(nr_neigh_lookup(nr_stack_neigh_const(s), va->index, &nb));
 	/* Loading again replaces, it does not add. */
 	assert_int_equal(nr_os_load(ns, s, NR_OS_ALL, &err), 0);
 	assert_int_equal(nr_stack_route_count(s, AF_INET), n4);
