@@ -175,13 +175,15 @@ static char *trim_line(char *s, size_t len)
 
 struct batch {
 	unsigned long line;
-	bool bad;
+	bool bad;    /* a line was not an address: exit 2 */
+	bool failed; /* the stack could not answer one: exit 1 */
 };
 
 static void batch_line(struct route_ctx *c, struct batch *b, char *text, size_t len)
 {
 	struct nr_addr dst;
 	char *s;
+	int r;
 
 	b->line++;
 	s = trim_line(text, len);
@@ -194,9 +196,13 @@ static void batch_line(struct route_ctx *c, struct batch *b, char *text, size_t 
 		b->bad = true;
 		return;
 	}
-	if (answer(c, &dst, false) < 0) {
+	r = answer(c, &dst, false);
+	if (r == -EINVAL) {
 		fprintf(stderr, "stdin:%lu: bad address '%s'\n", b->line, s);
 		b->bad = true;
+	} else if (r < 0) {
+		fprintf(stderr, "stdin:%lu: route get %s: %s\n", b->line, s, strerror(-r));
+		b->failed = true;
 	}
 }
 
@@ -264,6 +270,8 @@ static int run_batch(struct route_ctx *c)
 	free(buf);
 	if (ret == NR_EXIT_OK && b.bad)
 		ret = NR_EXIT_USAGE;
+	else if (ret == NR_EXIT_OK && b.failed)
+		ret = NR_EXIT_FAIL;
 	return ret;
 }
 
@@ -277,7 +285,9 @@ static int run_single(struct route_ctx *c, const struct nr_addr *dsts, int n, ch
 		if (r < 0) {
 			nr_jsonl_flush(&c->w);
 			fflush(stdout);
-			return nr_cli_error(NR_EXIT_USAGE, "route get %s: %s", args[i], strerror(-r));
+			/* -EINVAL: a query the stack calls malformed; anything else is ours. */
+			return nr_cli_error(r == -EINVAL ? NR_EXIT_USAGE : NR_EXIT_FAIL,
+					    "route get %s: %s", args[i], strerror(-r));
 		}
 		refused |= r == 1;
 	}

@@ -3,6 +3,7 @@
 #include "cli.h"
 #include "options.h"
 #include "output/json_out.h"
+#include "output/resolv_out.h"
 #include "output/show_text.h"
 #include "output/view.h"
 
@@ -71,6 +72,21 @@ out:
 	return r;
 }
 
+static int show_nameservers(const struct nr_resolv *res, bool json)
+{
+	json_t *j;
+	int r;
+
+	if (!res)
+		return -ENOENT;
+	if (!json)
+		return nr_print_resolv(stdout, res);
+	j = nr_json_resolv(res);
+	r = j ? nr_json_print(stdout, j) : -ENOMEM;
+	json_decref(j);
+	return r;
+}
+
 static int show_table(const struct show_what *w, const struct nr_stack *s, bool json)
 {
 	struct nr_view v = { 0 };
@@ -80,7 +96,7 @@ static int show_table(const struct show_what *w, const struct nr_stack *s, bool 
 	if (!strcmp(w->name, "rules"))
 		return show_rules(s, json);
 	if (!strcmp(w->name, "nameservers"))
-		return -ENOTSUP; /* the nameserver table (netrig/resolv.h) is not there yet */
+		return show_nameservers(nr_stack_resolv_const(s), json);
 	r = nr_view_from_stack(&v, s, w->family);
 	if (r < 0)
 		return r;

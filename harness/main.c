@@ -5,8 +5,13 @@
 #include <stdio.h>
 #include <string.h>
 
+/* One line per subcommand; usage() lists them in this order. */
 static const struct nr_cmd commands[] = {
-	{0},
+	{ "show", nr_cmd_show, "show TABLE [--netns NS] [--json]",
+	  "a namespace's ifaces, routes, routes6, rules, neigh or nameservers" },
+	{ "route", nr_cmd_route, "route get [--netns NS] [--json] [--scapy] DST... | -",
+	  "the route to each destination" },
+	{ 0 },
 };
 
 static void usage(FILE *f)

@@ -44,22 +44,13 @@ static const char *family_name(int family)
 
 static json_t *iff_array(uint32_t flags)
 {
+	const char *names[NR_IFF_NAMES_MAX];
+	char hex[12];
+	size_t n = nr_iff_names(flags, names, hex);
 	json_t *a = json_array();
-	char buf[16];
 
-	for (unsigned i = 0; a && i < 32; i++) {
-		uint32_t bit = 1u << i;
-		const char *name;
-
-		if (!(flags & bit))
-			continue;
-		name = nr_iff_name(bit);
-		if (!name) {
-			snprintf(buf, sizeof(buf), "0x%x", bit);
-			name = buf;
-		}
-		json_array_append_new(a, json_string(name));
-	}
+	for (size_t i = 0; a && i < n; i++)
+		json_array_append_new(a, json_string(names[i]));
 	return a;
 }
 

@@ -82,25 +82,40 @@ static void addr_item(struct cell *c, const struct nr_ifaddr *a)
 		fputc(')', c->f);
 }
 
+size_t nr_iff_names(uint32_t flags, const char *names[NR_IFF_NAMES_MAX], char hex[12])
+{
+	/* IFF_* bit numbers in the order iproute2 prints them. */
+	static const uint8_t order[] = { 3, 1, 4, 12, 7, 9, 8, 10, 11, 2, 15, 14, 13, 5, 0, 16, 17, 18 };
+	const uint32_t up = 1u << 0, running = 1u << 6;
+	size_t n = 0;
+
+	if ((flags & up) && !(flags & running))
+		names[n++] = "NO-CARRIER";
+	flags &= ~running;
+	for (size_t i = 0; i < sizeof(order); i++) {
+		uint32_t bit = 1u << order[i];
+		const char *name = nr_iff_name(bit);
+
+		if (!(flags & bit) || !name)
+			continue;
+		names[n++] = name;
+		flags &= ~bit;
+	}
+	if (flags) {
+		snprintf(hex, 12, "%" PRIx32, flags);
+		names[n++] = hex;
+	}
+	return n;
+}
+
 static void iff_list(FILE *f, uint32_t flags)
 {
-	bool first = true;
+	const char *names[NR_IFF_NAMES_MAX];
+	char hex[12];
+	size_t n = nr_iff_names(flags, names, hex);
 
-	for (unsigned i = 0; i < 32; i++) {
-		uint32_t bit = 1u << i;
-		const char *name;
-
-		if (!(flags & bit))
-			continue;
-		name = nr_iff_name(bit);
-		if (!first)
-			fputc(',', f);
-		if (name)
-			fputs(name, f);
-		else
-			fprintf(f, "0x%" PRIx32, bit);
-		first = false;
-	}
+	for (size_t i = 0; i < n; i++)
+		fprintf(f, "%s%s", i ? "," : "", names[i]);
 }
 
 static const char *link_kind(const struct nr_iface *ifc, char *buf, size_t cap)

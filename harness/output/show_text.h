@@ -11,6 +11,7 @@
 
 #include "output/view.h"
 
+#include <stdint.h>
 #include <stdio.h>
 
 /* Source Index Name MAC IPv4 IPv6 | State MTU Kind Flags */
@@ -35,6 +36,15 @@ char *nr_rule_format(const struct nr_view *v, const struct nr_rule *r, char *buf
  */
 void nr_route_output_ip(const struct nr_view *v, const struct nr_route *r,
 			const struct nr_nexthop *nh, struct nr_addr *ret);
+
+/*
+ * Interface flag names in iproute2's order and spelling (print_link_flags):
+ * RUNNING is not listed, NO-CARRIER stands for UP without RUNNING, unnamed
+ * bits come last as one hex number (written to hex). Returns the count
+ * (at most 20 names fill names[]).
+ */
+#define NR_IFF_NAMES_MAX 20
+size_t nr_iff_names(uint32_t flags, const char *names[NR_IFF_NAMES_MAX], char hex[12]);
 
 /* Sort routes for display: destination numerically, then length, table, metric. */
 int nr_routes_sort(const struct nr_route **routes, size_t n); /* -ENOMEM */

@@ -1,0 +1,207 @@
+#!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
+# netrig route get against `ip route get` in the same namespace.
+#
+#   nrt-cli-PID-r (one namespace; no traffic leaves it)
+#
+#     lo    127.0.0.1/8
+#     eth0 ==veth== eth1 (both inside)
+#     eth0  198.51.100.1/24, 2001:db8:1::1/64 nodad
+#     eth1  203.0.113.1/26
+#
+#     default via 198.51.100.254 dev eth0
+#     203.0.113.64/28 via 198.51.100.2 src 198.51.100.1
+#     prohibit 203.0.113.80/28, blackhole 203.0.113.96/28, unreachable 203.0.113.112/28
+#     192.0.2.0/24 via 198.51.100.3 table 100; rule to 192.0.2.0/24 lookup 100 pref 100
+#     203.0.113.240/28 nexthop via 198.51.100.2 nexthop via 198.51.100.3 (ECMP)
+#     no IPv6 default route (2001:db8:ff::1 has no route)
+set -eu
+
+NETRIG=${NETRIG:-$(dirname "$0")/../../build-cli/harness/netrig}
+PY=/usr/bin/python3
+NS=nrt-cli-$$-r
+TMP=$(mktemp -d)
+cleanup() {
+	ip netns del "$NS" 2>/dev/null || true
+	rm -rf "$TMP"
+}
+trap cleanup EXIT INT TERM
+
+if ! ip netns add "$NS" 2>/dev/null; then
+	echo "SKIP: cannot create network namespaces here"
+	exit 77
+fi
+ipn() { ip -n "$NS" "$@"; }
+ipn link set lo up
+ipn link add eth0 type veth peer name eth1
+ipn link set eth0 address 02:00:00:00:00:01
+ipn link set eth0 up
+ipn link set eth1 up
+ipn addr add 198.51.100.1/24 dev eth0
+ipn addr add 2001:db8:1::1/64 dev eth0 nodad
+ipn addr add 203.0.113.1/26 dev eth1
+ipn route add default via 198.51.100.254 dev eth0
+ipn route add 203.0.113.64/28 via 198.51.100.2 src 198.51.100.1
+ipn route add prohibit 203.0.113.80/28
+ipn route add blackhole 203.0.113.96/28
+ipn route add unreachable 203.0.113.112/28
+ipn route add 192.0.2.0/24 via 198.51.100.3 table 100
+ipn rule add to 192.0.2.0/24 lookup 100 pref 100
+ipn route add 203.0.113.240/28 nexthop via 198.51.100.2 nexthop via 198.51.100.3
+
+# From here on each check reports its own failure and the script goes on.
+set +e
+# From here on each check reports its own failure and the script goes on.
+set +e
+fail=0
+check() { # what, exit status of the check
+	if [ "$2" -ne 0 ]; then
+		echo "FAIL: $1"
+		fail=1
+	else
+		echo "ok: $1"
+	fi
+}
+
+# 1. Answered destinations: same type, dev, gateway, prefsrc as the kernel.
+for dst in 198.51.100.7 198.51.100.1 198.51.100.255 203.0.113.5 203.0.113.70 192.0.2.50 \
+	   127.0.0.1 2001:db8:1::5 2001:db8:1::1; do
+	ipn -j route get "$dst" >"$TMP/k.json"
+	rc=0
+	"$NETRIG" route get --netns "$NS" --json "$dst" >"$TMP/n.json" || rc=$?
+	check "route get $dst exits 0" "$rc"
+	rc=0
+	$PY - "$TMP/k.json" "$TMP/n.json" <<'PYEOF' || rc=$?
+import json, sys
+k = json.load(open(sys.argv[1]))[0]
+lines = open(sys.argv[2]).read().splitlines()
+assert len(lines) == 1, lines
+n = json.loads(lines[0])
+for key in ("dst", "dev", "gateway", "prefsrc"):
+    assert k.get(key) == n.get(key), (key, k.get(key), n.get(key))
+ktype = k.get("type", "unicast")
+assert n.get("type", "unicast") == ktype, (ktype, n)
+assert "type" not in n or n["type"] != "unicast", n
+# ip names the table only when it is not main (and the kernel reports main
+# for local routes while the local and main tables are merged).
+assert n.get("table") == k.get("table", "main"), (k, n)
+PYEOF
+	check "route get $dst matches ip -j route get" "$rc"
+done
+
+# The human form for a gateway and a local destination.
+out=$("$NETRIG" route get --netns "$NS" 203.0.113.200 198.51.100.1)
+[ "$out" = "203.0.113.200 via 198.51.100.254 dev eth0 table main src 198.51.100.1
+local 198.51.100.1 dev lo table local src 198.51.100.1" ]
+check "human output: $out" $?
+
+# Policy routing: table 100 named by number in JSON.
+out=$("$NETRIG" route get --netns "$NS" --json 192.0.2.50)
+[ "$out" = '{"dst":"192.0.2.50","table":"100","dev":"eth0","gateway":"198.51.100.3","prefsrc":"198.51.100.1"}' ]
+check "table 100 by number: $out" $?
+
+# ECMP: any listed nexthop is acceptable.
+out=$("$NETRIG" route get --netns "$NS" --json 203.0.113.250)
+case "$out" in
+*'"gateway":"198.51.100.2"'* | *'"gateway":"198.51.100.3"'*) check "ECMP nexthop: $out" 0 ;;
+*) check "ECMP nexthop: $out" 1 ;;
+esac
+
+# 2. Refused destinations: the kernel refuses, netrig says why and exits 1.
+for pair in 203.0.113.85:prohibit 203.0.113.100:blackhole 203.0.113.120:unreachable; do
+	dst=${pair%%:*}
+	type=${pair#*:}
+	rc=0
+	ipn route get "$dst" >/dev/null 2>&1 || rc=$?
+	[ "$rc" -ne 0 ]
+	check "kernel refuses $dst" $?
+	rc=0
+	out=$("$NETRIG" route get --netns "$NS" --json "$dst") || rc=$?
+	[ "$rc" -eq 1 ] && [ "$out" = "{\"dst\":\"$dst\",\"type\":\"$type\",\"table\":\"main\"}" ]
+	check "route get $dst: $type, exit 1 ($rc: $out)" $?
+done
+rc=0
+out=$("$NETRIG" route get --netns "$NS" 203.0.113.120) || rc=$?
+[ "$rc" -eq 1 ] && [ "$out" = "unreachable 203.0.113.120 table main: No route to host" ]
+check "human refusal: $out" $?
+rc=0
+ipn route get 2001:db8:ff::1 >/dev/null 2>&1 || rc=$?
+[ "$rc" -ne 0 ]
+check "kernel has no route to 2001:db8:ff::1" $?
+rc=0
+out=$("$NETRIG" route get --netns "$NS" --json 2001:db8:ff::1) || rc=$?
+[ "$rc" -eq 1 ] && [ "$out" = '{"dst":"2001:db8:ff::1","type":"unreachable","error":"no route"}' ]
+check "no route: exit 1 ($rc: $out)" $?
+
+# 3. Selectors: --from, --oif, --mark reach the lookup.
+out=$("$NETRIG" route get --netns "$NS" --json --oif eth1 203.0.113.5)
+k=$(ipn -j route get 203.0.113.5 oif eth1)
+$PY -c 'import json,sys; n=json.loads(sys.argv[1]); k=json.loads(sys.argv[2])[0]; assert n["dev"]==k["dev"]=="eth1", (n,k)' "$out" "$k"
+check "--oif eth1" $?
+
+# 4. Bad input and environment.
+rc=0
+err=$("$NETRIG" route get --netns "$NS" 198.51.100.7 not-an-address 2>&1 >/dev/null) || rc=$?
+[ "$rc" -eq 2 ] && [ "$err" = "netrig: bad destination 'not-an-address': not an IPv4 or IPv6 address" ]
+check "bad destination: exit 2 ($rc: $err)" $?
+rc=0
+err=$("$NETRIG" route get --netns "nrt-cli-$$-none" 198.51.100.7 2>&1 >/dev/null) || rc=$?
+[ "$rc" -eq 3 ] && [ "$err" = "netrig: no namespace 'nrt-cli-$$-none' (see 'ip netns list')" ]
+check "unknown namespace: exit 3 ($rc: $err)" $?
+rc=0
+"$NETRIG" route get --bogus 198.51.100.7 >/dev/null 2>&1 || rc=$?
+[ "$rc" -eq 2 ]
+check "unknown option: exit 2 ($rc)" $?
+rc=0
+"$NETRIG" route get --netns "$NS" --iif nosuchdev 198.51.100.7 >/dev/null 2>&1 || rc=$?
+[ "$rc" -eq 2 ]
+check "unknown --iif device: exit 2 ($rc)" $?
+rc=0
+"$NETRIG" route get --netns "$NS" --mark 0x1ffffffff 198.51.100.7 >/dev/null 2>&1 || rc=$?
+[ "$rc" -eq 2 ]
+check "mark out of range: exit 2 ($rc)" $?
+rc=0
+"$NETRIG" route get >/dev/null 2>&1 || rc=$?
+[ "$rc" -eq 2 ]
+check "no destination: exit 2 ($rc)" $?
+"$NETRIG" route get --help | grep -q '^usage: netrig route get'
+check "--help" $?
+
+# 5. Batch mode: 10k destinations on stdin equal single mode, line by line.
+$PY - "$TMP/dsts" <<'PYEOF'
+import random, sys
+r = random.Random(7)
+nets = ["198.51.100.%d", "203.0.113.%d", "192.0.2.%d"]
+with open(sys.argv[1], "w") as f:
+    for i in range(10000):
+        if i % 10 == 9:
+            f.write("2001:db8:%x::%x\n" % (r.choice([1, 1, 0xff]), r.randrange(1, 65536)))
+        else:
+            f.write(r.choice(nets) % r.randrange(0, 256) + "\n")
+PYEOF
+{
+	echo "# a comment, then a blank line"
+	echo
+	sed -n '1,5000p' "$TMP/dsts"
+	printf '  \t\r\n'
+	sed -n '5001,10000p' "$TMP/dsts"
+} >"$TMP/batch.in"
+rc=0
+"$NETRIG" route get --netns "$NS" - <"$TMP/batch.in" >"$TMP/batch.out" 2>"$TMP/batch.err" || rc=$?
+[ "$rc" -eq 0 ] && [ ! -s "$TMP/batch.err" ]
+check "batch of 10000: exit 0 ($rc), nothing on stderr" $?
+rc=0
+# shellcheck disable=SC2046
+"$NETRIG" route get --netns "$NS" --json $(cat "$TMP/dsts") >"$TMP/single.out" || rc=$?
+[ "$rc" -eq 1 ] # some destinations are refused
+check "single mode of 10000: exit 1 (refusals) ($rc)" $?
+cmp -s "$TMP/batch.out" "$TMP/single.out"
+check "batch output equals single output ($(wc -l <"$TMP/batch.out") lines)" $?
+
+# A bad line is reported with its line number and the rest still answered.
+rc=0
+printf '198.51.100.7\n\nzzz\n203.0.113.5' | "$NETRIG" route get --netns "$NS" - >"$TMP/o" 2>"$TMP/e" || rc=$?
+[ "$rc" -eq 2 ] && [ "$(cat "$TMP/e")" = "stdin:3: bad address 'zzz'" ] && [ "$(wc -l <"$TMP/o")" -eq 2 ]
+check "bad batch line: exit 2, stdin:3 ($rc: $(cat "$TMP/e"))" $?
+
+exit $fail
