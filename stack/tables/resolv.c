@@ -821,6 +821,8 @@ int nr_resolv_format(const struct nr_resolv *r, char *buf, size_t cap)
 {
 	struct out o = {.buf = buf, .cap = cap};
 
+	if (cap)
+		buf[0] = '\0'; /* an empty configuration prints nothing at all */
 	format_all(r, &o);
 	if (o.len >= cap || o.len > (size_t)INT32_MAX)
 		return -EMSGSIZE;
