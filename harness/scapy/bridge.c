@@ -1,0 +1,426 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The bridge to the real Scapy 2.5.0: fork, enter the namespace
+ * (nr_netns_run), exec `/usr/bin/python3 -I -c <bridge.py>` with the
+ * script embedded in netrig (bridge_py.c, generated from bridge.py, so the
+ * binary needs no file next to it), feed the destinations on stdin, read
+ * one JSON object on stdout, all within a deadline.
+ */
+#include "scapy/scapy_model.h"
+
+#include "netrig/netns.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define PYTHON "/usr/bin/python3"
+
+static void set_err(char *errmsg, size_t cap, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void set_err(char *errmsg, size_t cap, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!errmsg || !cap)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(errmsg, cap, fmt, ap);
+	va_end(ap);
+}
+
+struct buf {
+	char *p;
+	size_t n, cap;
+};
+
+static int buf_add(struct buf *b, const char *s, size_t n)
+{
+	if (b->n + n + 1 > b->cap) {
+		size_t ncap = b->cap ? b->cap : 4096;
+		char *np;
+
+		while (ncap < b->n + n + 1)
+			ncap *= 2;
+		np = realloc(b->p, ncap);
+		if (!np)
+			return -ENOMEM;
+		b->p = np;
+		b->cap = ncap;
+	}
+	memcpy(b->p + b->n, s, n);
+	b->n += n;
+	b->p[b->n] = '\0';
+	return 0;
+}
+
+struct child_args {
+	int in, out, err;
+};
+
+/* In the child: stdio onto the pipes, then exec python. Returns only on failure. */
+static int exec_python(void *arg)
+{
+	const struct child_args *c = arg;
+	char *const argv[] = {(char *)PYTHON, (char *)"-I", (char *)"-c",
+			      (char *)nr_scapy_bridge_py, NULL};
+
+	if (dup2(c->in, 0) < 0 || dup2(c->out, 1) < 0 || dup2(c->err, 2) < 0)
+		return -errno;
+	execv(PYTHON, argv);
+	return -errno;
+}
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void close_fd(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
+/* Run the script; stdout and stderr collected; exit status in *ret_status. */
+static int run_child(struct nr_netns *ns, const struct buf *input, unsigned timeout_ms,
+		     struct buf *out, struct buf *err, int *ret_status, char *errmsg, size_t cap)
+{
+	int pin[2] = {-1, -1}, pout[2] = {-1, -1}, perr[2] = {-1, -1};
+	size_t written = 0;
+	int64_t deadline = now_ms() + timeout_ms;
+	pid_t pid = -1;
+	int r = 0, status = 0;
+
+	/* stdin is a socket so a child that exits early cannot SIGPIPE us (MSG_NOSIGNAL). */
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pin) < 0 ||
+	    pipe2(pout, O_CLOEXEC) < 0 || pipe2(perr, O_CLOEXEC) < 0) {
+		r = -errno;
+		set_err(errmsg, cap, "scapy bridge: pipe: %s", strerror(errno));
+		goto out;
+	}
+	pid = fork();
+	if (pid < 0) {
+		r = -errno;
+		set_err(errmsg, cap, "scapy bridge: fork: %s", strerror(errno));
+		goto out;
+	}
+	if (pid == 0) {
+		struct child_args c = {pin[0], pout[1], perr[1]};
+		struct nr_os_error oe = {0};
+
+		signal(SIGPIPE, SIG_DFL);
+		if (ns)
+			nr_netns_run(ns, exec_python, &c, &oe);
+		else
+			exec_python(&c);
+		_exit(127);
+	}
+	close_fd(&pin[0]);
+	close_fd(&pout[1]);
+	close_fd(&perr[1]);
+	if (input->n == 0)
+		close_fd(&pin[1]);
+	else
+		shutdown(pin[1], SHUT_RD);
+
+	while (pout[0] >= 0 || perr[0] >= 0) {
+		struct pollfd pf[3];
+		int nf = 0, left = (int)(deadline - now_ms());
+		char tmp[65536];
+
+		if (left <= 0) {
+			r = -ETIMEDOUT;
+			set_err(errmsg, cap, "scapy bridge: no answer from Scapy within %u ms", timeout_ms);
+			kill(pid, SIGKILL);
+			break;
+		}
+		if (pin[1] >= 0)
+			pf[nf++] = (struct pollfd){.fd = pin[1], .events = POLLOUT};
+		if (pout[0] >= 0)
+			pf[nf++] = (struct pollfd){.fd = pout[0], .events = POLLIN};
+		if (perr[0] >= 0)
+			pf[nf++] = (struct pollfd){.fd = perr[0], .events = POLLIN};
+		if (poll(pf, (nfds_t)nf, left) < 0) {
+			if (errno == EINTR)
+				continue;
+			r = -errno;
+			kill(pid, SIGKILL);
+			break;
+		}
+		for (int i = 0; i < nf; i++) {
+			if (!pf[i].revents)
+				continue;
+			if (pf[i].fd == pin[1]) {
+				ssize_t w = send(pin[1], input->p + written, input->n - written,
+						 MSG_NOSIGNAL | MSG_DONTWAIT);
+
+				if (w < 0 && errno != EAGAIN && errno != EINTR)
+					close_fd(&pin[1]); /* the child went away; its status says why */
+				else if (w > 0 && (written += (size_t)w) == input->n)
+					close_fd(&pin[1]);
+			} else {
+				int *fd = pf[i].fd == pout[0] ? &pout[0] : &perr[0];
+				struct buf *b = fd == &pout[0] ? out : err;
+				ssize_t n = read(*fd, tmp, sizeof(tmp));
+
+				if (n < 0 && (errno == EAGAIN || errno == EINTR))
+					continue;
+				if (n <= 0)
+					close_fd(fd);
+				else if (buf_add(b, tmp, (size_t)n) < 0) {
+					r = -ENOMEM;
+					kill(pid, SIGKILL);
+					close_fd(&pout[0]);
+					close_fd(&perr[0]);
+				}
+			}
+		}
+	}
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	*ret_status = status;
+out:
+	close_fd(&pin[0]);
+	close_fd(&pin[1]);
+	close_fd(&pout[0]);
+	close_fd(&pout[1]);
+	close_fd(&perr[0]);
+	close_fd(&perr[1]);
+	return r;
+}
+
+static const char *jstr(json_t *j)
+{
+	return json_is_string(j) ? json_string_value(j) : "";
+}
+
+static void copy_str(char *dst, size_t cap, json_t *j)
+{
+	snprintf(dst, cap, "%s", json_is_string(j) ? json_string_value(j) : "");
+}
+
+static int parse_v4(const char *s, uint32_t *ret)
+{
+	struct in_addr in;
+
+	if (inet_pton(AF_INET, s, &in) != 1)
+		return -EPROTO;
+	*ret = ntohl(in.s_addr);
+	return 0;
+}
+
+static int parse_result(const char *text, size_t n, struct nr_scapy_bridge_result *res)
+{
+	json_error_t jerr;
+	json_t *root = json_loads(text, 0, &jerr), *a, *v;
+	size_t i;
+	int r = -EPROTO;
+
+	(void)n;
+	if (!json_is_object(root))
+		goto out;
+	copy_str(res->version, sizeof(res->version), json_object_get(root, "version"));
+	copy_str(res->conf_iface, sizeof(res->conf_iface), json_object_get(root, "conf_iface"));
+	res->routes4_text = strdup(jstr(json_object_get(root, "repr4")));
+	res->routes6_text = strdup(jstr(json_object_get(root, "repr6")));
+	if (!res->routes4_text || !res->routes6_text) {
+		r = -ENOMEM;
+		goto out;
+	}
+
+	a = json_object_get(root, "routes4");
+	res->routes4 = calloc(json_array_size(a) + 1, sizeof(*res->routes4));
+	if (!res->routes4) {
+		r = -ENOMEM;
+		goto out;
+	}
+	json_array_foreach(a, i, v) {
+		struct nr_scapy_route4 *e = &res->routes4[res->nroutes4];
+
+		if (json_array_size(v) != 6)
+			goto out;
+		e->net = (uint32_t)json_integer_value(json_array_get(v, 0));
+		e->mask = (uint32_t)json_integer_value(json_array_get(v, 1));
+		if (parse_v4(jstr(json_array_get(v, 2)), &e->gw) < 0 ||
+		    parse_v4(jstr(json_array_get(v, 4)), &e->src) < 0)
+			goto out;
+		copy_str(e->iface, sizeof(e->iface), json_array_get(v, 3));
+		e->metric = (uint32_t)json_integer_value(json_array_get(v, 5));
+		res->nroutes4++;
+	}
+
+	a = json_object_get(root, "routes6");
+	res->routes6 = calloc(json_array_size(a) + 1, sizeof(*res->routes6));
+	if (!res->routes6) {
+		r = -ENOMEM;
+		goto out;
+	}
+	json_array_foreach(a, i, v) {
+		struct nr_scapy_route6 *e = &res->routes6[res->nroutes6];
+		json_t *cs = json_array_get(v, 4), *c;
+		size_t k;
+
+		if (json_array_size(v) != 6 ||
+		    nr_addr_parse(jstr(json_array_get(v, 0)), AF_INET6,
+				  &e->prefix) < 0 ||
+		    nr_addr_parse(jstr(json_array_get(v, 2)), AF_INET6, &e->nh) < 0)
+			goto out;
+		e->plen = (uint8_t)json_integer_value(json_array_get(v, 1));
+		copy_str(e->iface, sizeof(e->iface), json_array_get(v, 3));
+		e->metric = (uint32_t)json_integer_value(json_array_get(v, 5));
+		e->cset = calloc(json_array_size(cs) + 1, sizeof(*e->cset));
+		if (!e->cset) {
+			r = -ENOMEM;
+			goto out;
+		}
+		res->nroutes6++;
+		json_array_foreach(cs, k, c) {
+			if (nr_addr_parse(jstr(c), AF_INET6, &e->cset[e->ncset]) < 0)
+				goto out;
+			e->ncset++;
+		}
+	}
+
+	a = json_object_get(root, "if_inet6");
+	res->if_inet6 = calloc(json_array_size(a) + 1, sizeof(*res->if_inet6));
+	if (!res->if_inet6) {
+		r = -ENOMEM;
+		goto out;
+	}
+	json_array_foreach(a, i, v) {
+		struct nr_scapy_addr6 *e = &res->if_inet6[res->naddr6];
+
+		if (nr_addr_parse(jstr(json_array_get(v, 0)), AF_INET6, &e->addr) < 0)
+			goto out;
+		e->scope = (unsigned)json_integer_value(json_array_get(v, 1));
+		copy_str(e->ifname, sizeof(e->ifname), json_array_get(v, 2));
+		res->naddr6++;
+	}
+
+	a = json_object_get(root, "answers");
+	res->answers = calloc(json_array_size(a) + 1, sizeof(*res->answers));
+	if (!res->answers) {
+		r = -ENOMEM;
+		goto out;
+	}
+	json_array_foreach(a, i, v) {
+		struct nr_scapy_bridge_answer *e = &res->answers[res->nanswers++];
+		json_t *t = json_object_get(v, "r");
+
+		if (json_object_get(v, "e")) {
+			copy_str(e->error, sizeof(e->error), json_object_get(v, "e"));
+			continue;
+		}
+		if (json_array_size(t) != 3)
+			goto out;
+		copy_str(e->a.iface, sizeof(e->a.iface), json_array_get(t, 0));
+		copy_str(e->a.src, sizeof(e->a.src), json_array_get(t, 1));
+		copy_str(e->a.gw, sizeof(e->a.gw), json_array_get(t, 2));
+		e->a.no_route = json_is_true(json_object_get(v, "w"));
+	}
+	r = 0;
+out:
+	json_decref(root);
+	return r;
+}
+
+void nr_scapy_bridge_result_free(struct nr_scapy_bridge_result *r)
+{
+	if (!r)
+		return;
+	for (size_t i = 0; i < r->nroutes6; i++)
+		free(r->routes6[i].cset);
+	free(r->routes6);
+	free(r->routes4);
+	free(r->if_inet6);
+	free(r->answers);
+	free(r->routes4_text);
+	free(r->routes6_text);
+	free(r);
+}
+
+int nr_scapy_bridge_run(struct nr_netns *ns, const char *const *dsts, size_t n,
+			unsigned timeout_ms, struct nr_scapy_bridge_result **ret, char *errmsg,
+			size_t cap)
+{
+	struct buf in = {0}, out = {0}, err = {0};
+	struct nr_scapy_bridge_result *res = NULL;
+	int status = 0, r;
+
+	if (!ret || (n && !dsts))
+		return -EINVAL;
+	if (access(PYTHON, X_OK) < 0) {
+		r = -ENOENT;
+		set_err(errmsg, cap,
+			"scapy bridge: %s not found; install Debian's python3 and python3-scapy", PYTHON);
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const char *d = dsts[i] ? dsts[i] : "";
+
+		if (strchr(d, '\n')) {
+			r = -EINVAL;
+			set_err(errmsg, cap, "scapy bridge: destination %zu contains a newline", i);
+			goto out;
+		}
+		if (buf_add(&in, d, strlen(d)) < 0 || buf_add(&in, "\n", 1) < 0) {
+			r = -ENOMEM;
+			goto out;
+		}
+	}
+	r = run_child(ns, &in, timeout_ms, &out, &err, &status, errmsg, cap);
+	if (r < 0)
+		goto out;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 3) {
+		r = -ENOPKG;
+		set_err(errmsg, cap, "scapy bridge: %s cannot import Scapy (install python3-scapy): %s",
+			PYTHON, err.p ? err.p : "");
+		goto out;
+	}
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		r = WIFEXITED(status) && WEXITSTATUS(status) == 127 ? -ENOENT : -EPROTO;
+		set_err(errmsg, cap, "scapy bridge: Scapy failed (status %d): %.200s", status,
+			err.p ? err.p : "");
+		goto out;
+	}
+	res = calloc(1, sizeof(*res));
+	if (!res) {
+		r = -ENOMEM;
+		goto out;
+	}
+	r = parse_result(out.p ? out.p : "", out.n, res);
+	if (r < 0) {
+		set_err(errmsg, cap, "scapy bridge: unreadable answer from Scapy");
+		goto out;
+	}
+	if (res->nanswers != n) {
+		r = -EPROTO;
+		set_err(errmsg, cap, "scapy bridge: %zu answers for %zu destinations", res->nanswers, n);
+		goto out;
+	}
+	*ret = res;
+	res = NULL;
+	r = 0;
+out:
+	nr_scapy_bridge_result_free(res);
+	free(in.p);
+	free(out.p);
+	free(err.p);
+	return r;
+}
