@@ -148,6 +148,12 @@ void nr_srcsel6_opts_default(struct nr_srcsel6_opts *o);
  * that one often pits the winner against some unrelated link-local address
  * and would name rule 2 whatever really decided.)
  *
+ * What the route-get engine passes (ip6_route_get_saddr): nothing when the
+ * route has a prefsrc (that is the answer); else ifindex = the route's
+ * nexthop device (fib6_info_nh_dev, also for local routes: the device that
+ * owns the address), dst = the destination itself (not the gateway, unlike
+ * IPv4), 0 only when there is no route.
+ *
  * Returns 0 with *ret; -ENODEV when ifindex is not 0 and not in the table;
  * -EINVAL when dst is not AF_INET6; -EADDRNOTAVAIL when there is no
  * candidate.
