@@ -9,6 +9,7 @@
 #include "output/jsonl.h"
 #include "output/route_out.h"
 #include "output/view.h"
+#include "scapy/scapy_model.h"
 
 #include "netrig/netns.h"
 
@@ -45,8 +46,9 @@ static const char route_usage[] =
 	"  -            read destinations from stdin, one per line (blank lines and\n"
 	"               '#' comments skipped) and answer each with one JSON line\n"
 	"\n"
-	"exit status: 0 all answered, 1 a destination was refused (not in batch mode),\n"
-	"2 bad usage or a bad destination, 3 namespace or privileges\n";
+	"exit status: 0 all answered, 1 a destination was refused (with --scapy: Scapy\n"
+	"found no route; not in batch mode), 2 bad usage or a bad destination,\n"
+	"3 namespace or privileges\n";
 
 struct route_opts {
 	const char *netns, *from, *iif, *oif;
@@ -142,15 +144,40 @@ struct route_ctx {
 	struct nr_route_query base; /* from, iif, oif, mark */
 	struct nr_jsonl w;
 	bool json;
+	struct nr_scapy_model *scapy; /* --scapy: answer as Scapy 2.5.0 */
 };
 
+/* Scapy's tuple for text (the raw argument: Scapy caches by it). 1 when it found no route. */
+static int answer_scapy(struct route_ctx *c, const struct nr_addr *dst, const char *text_dst,
+			bool text)
+{
+	struct nr_scapy_answer a;
+	int r = nr_scapy_route(c->scapy, text_dst, &a);
+
+	if (r < 0)
+		return r;
+	if (text) {
+		nr_print_scapy_tuple(stdout, a.iface, a.src, a.gw);
+	} else {
+		nr_jsonl_begin(&c->w);
+		nr_jsonl_addr(&c->w, "dst", dst);
+		nr_jsonl_str_array(&c->w, "scapy", (const char *const[]){ a.iface, a.src, a.gw }, 3);
+		if (a.no_route)
+			nr_jsonl_bool(&c->w, "no_route", true);
+		nr_jsonl_end(&c->w);
+	}
+	return a.no_route ? 1 : 0;
+}
+
 /* Answer one destination; returns 1 when refused, 0 when answered, <0 on a bad query. */
-static int answer(struct route_ctx *c, const struct nr_addr *dst, bool text)
+static int answer(struct route_ctx *c, const struct nr_addr *dst, const char *text_dst, bool text)
 {
 	struct nr_route_query q = c->base;
 	struct nr_route_result res;
 	int r;
 
+	if (c->scapy)
+		return answer_scapy(c, dst, text_dst, text);
 	q.dst = *dst;
 	r = nr_stack_route_get(c->s, &q, &res);
 	if (r < 0)
@@ -196,7 +223,7 @@ static void batch_line(struct route_ctx *c, struct batch *b, char *text, size_t 
 		b->bad = true;
 		return;
 	}
-	r = answer(c, &dst, false);
+	r = answer(c, &dst, s, false);
 	if (r == -EINVAL) {
 		fprintf(stderr, "stdin:%lu: bad address '%s'\n", b->line, s);
 		b->bad = true;
@@ -280,7 +307,7 @@ static int run_single(struct route_ctx *c, const struct nr_addr *dsts, int n, ch
 	bool refused = false;
 
 	for (int i = 0; i < n; i++) {
-		int r = answer(c, &dsts[i], !c->json);
+		int r = answer(c, &dsts[i], args[i], !c->json);
 
 		if (r < 0) {
 			nr_jsonl_flush(&c->w);
@@ -332,8 +359,10 @@ int nr_cmd_route(int argc, char **argv)
 	if (ndst < 1)
 		return usage_error("route get: no destination%s", " (give DST... or - for stdin)");
 	batch = ndst == 1 && !strcmp(argv[0], "-");
-	if (o.scapy)
-		return nr_cli_error(NR_EXIT_USAGE, "--scapy: the Scapy model is not built in yet");
+	/* Scapy's route() has no selectors: say so rather than ignore them. */
+	if (o.scapy && (o.from || o.iif || o.oif || o.mark))
+		return usage_error("--scapy answers as conf.route.route(dst) does: "
+				   "--from, --iif, --oif and --mark do not apply");
 	if (o.from && nr_addr_parse(o.from, AF_UNSPEC, &c.base.src) < 0)
 		return nr_cli_error(NR_EXIT_USAGE, "bad source '%s': not an IPv4 or IPv6 address",
 				    o.from);
@@ -370,10 +399,15 @@ int nr_cmd_route(int argc, char **argv)
 		r = nr_cli_error(NR_EXIT_FAIL, "out of memory");
 		goto out;
 	}
+	if (o.scapy && (r = nr_scapy_model_new(s, &c.scapy)) < 0) {
+		r = nr_cli_error(NR_EXIT_FAIL, "building the Scapy model: %s", strerror(-r));
+		goto out;
+	}
 	r = batch ? run_batch(&c) : run_single(&c, dsts, ndst, argv);
 out:
 	if (c.w.buf)
 		nr_jsonl_done(&c.w);
+	nr_scapy_model_free(c.scapy);
 	nr_view_done(&c.v);
 	nr_stack_free(s);
 	free(dsts);

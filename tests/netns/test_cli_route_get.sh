@@ -139,6 +139,26 @@ k=$(ipn -j route get 203.0.113.5 oif eth1)
 $PY -c 'import json,sys; n=json.loads(sys.argv[1]); k=json.loads(sys.argv[2])[0]; assert n["dev"]==k["dev"]=="eth1", (n,k)' "$out" "$k"
 check "--oif eth1" $?
 
+# 3b. --scapy answers what Scapy 2.5.0 itself answers in the namespace.
+SCAPY_DSTS="198.51.100.7 203.0.113.5 203.0.113.70 198.51.100.1 192.0.2.50 203.0.113.100 203.0.113.250 2001:db8:1::5"
+# shellcheck disable=SC2086
+if ip netns exec "$NS" $PY -c 'import scapy.all' >/dev/null 2>&1; then
+	ip netns exec "$NS" $PY -c '
+import sys
+from scapy.all import conf
+for d in sys.argv[1:]:
+    print(conf.route6.route(d) if ":" in d else conf.route.route(d))
+' $SCAPY_DSTS >"$TMP/scapy.real" 2>/dev/null
+	"$NETRIG" route get --netns "$NS" --scapy $SCAPY_DSTS >"$TMP/scapy.model"
+	cmp -s "$TMP/scapy.real" "$TMP/scapy.model"
+	check "--scapy equals Scapy 2.5.0 ($(tr '\n' ' ' <"$TMP/scapy.model"))" $?
+	out=$("$NETRIG" route get --netns "$NS" --scapy --json 203.0.113.5)
+	[ "$out" = '{"dst":"203.0.113.5","scapy":["eth1","203.0.113.1","0.0.0.0"]}' ]
+	check "--scapy --json: $out" $?
+else
+	echo "skipped: --scapy against Scapy (python3-scapy not importable)"
+fi
+
 # 4. Bad input and environment.
 rc=0
 err=$("$NETRIG" route get --netns "$NS" 198.51.100.7 not-an-address 2>&1 >/dev/null) || rc=$?

@@ -16,15 +16,22 @@
 #     2001:db8:2::/48 via 2001:db8:1::fe; prohibit 2001:db8:dead::/48
 #     rule 100: from 198.51.100.0/24 fwmark 0x10/0xff lookup 100
 #     neighbour 198.51.100.254 lladdr 02:00:00:00:00:fe permanent
+#     /etc/netns/NS/resolv.conf: two nameservers, search lab.test, ndots:3
 set -eu
 
 NETRIG=${NETRIG:-$(dirname "$0")/../../build-cli/harness/netrig}
 PY=/usr/bin/python3
 NS=nrt-cli-$$-s
 TMP=$(mktemp -d)
+# `ip netns exec` shows /etc/netns/NAME/resolv.conf as /etc/resolv.conf;
+# this test writes one for its own namespace only and removes it.
+ETCNS=/etc/netns/$NS
+MADE_ETC_NETNS=0
+[ -d /etc/netns ] || MADE_ETC_NETNS=1
 cleanup() {
 	ip netns del "$NS" 2>/dev/null || true
-	rm -rf "$TMP"
+	rm -rf "$TMP" "$ETCNS"
+	if [ "$MADE_ETC_NETNS" = 1 ]; then rmdir /etc/netns 2>/dev/null || true; fi
 }
 trap cleanup EXIT INT TERM
 
@@ -50,6 +57,8 @@ ipn -6 route add 2001:db8:2::/48 via 2001:db8:1::fe
 ipn -6 route add prohibit 2001:db8:dead::/48
 ipn rule add from 198.51.100.0/24 fwmark 0x10/0xff lookup 100 pref 100
 ipn neigh add 198.51.100.254 lladdr 02:00:00:00:00:fe dev eth0 nud permanent
+mkdir -p "$ETCNS"
+printf 'nameserver 192.0.2.53\nnameserver 2001:db8::53\nsearch lab.test\noptions ndots:3\n' >"$ETCNS/resolv.conf"
 
 # From here on each check reports its own failure and the script goes on.
 set +e
@@ -201,6 +210,17 @@ check "neigh: like ip neigh" $?
 show neigh --json >"$TMP/neigh.json"
 $PY -c 'import json,sys; n=json.load(open(sys.argv[1])); e=[x for x in n if x["dst"]=="198.51.100.254"][0]; assert e["dev"]=="eth0" and e["lladdr"]=="02:00:00:00:00:fe" and e["state"]==["PERMANENT"], e' "$TMP/neigh.json"
 check "neigh --json" $?
+
+# ---- nameservers
+show nameservers >"$TMP/ns"
+[ "$(cat "$TMP/ns")" = "nameserver 192.0.2.53
+nameserver 2001:db8::53
+search lab.test
+options ndots:3 timeout:5 attempts:2" ]
+check "nameservers ($(tr '\n' '|' <"$TMP/ns"))" $?
+show nameservers --json >"$TMP/ns.json"
+$PY -c 'import json,sys; n=json.load(open(sys.argv[1])); assert [x["address"] for x in n["nameservers"]]==["192.0.2.53","2001:db8::53"] and n["search"]==["lab.test"] and n["options"]["ndots"]==3, n' "$TMP/ns.json"
+check "nameservers --json" $?
 
 # ---- usage and environment errors
 rc=0

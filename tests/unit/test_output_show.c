@@ -25,6 +25,7 @@
 #include <cmocka.h>
 
 #include "output/json_out.h"
+#include "output/resolv_out.h"
 #include "output/route_out.h"
 #include "output/show_text.h"
 
@@ -418,6 +419,82 @@ static void test_bad_utf8_name_is_sanitized(void **state)
 	free(s);
 }
 
+/* ---- nameservers ----------------------------------------------------- */
+
+static const char resolv_text[] = "nameserver 192.0.2.53\n"	  /* line 1 */
+				  "nameserver 2001:db8::53\n"	  /* 2 */
+				  "search lab.test example.org\n" /* 3 */
+				  "options ndots:2 rotate\n"	  /* 4 */
+				  "nameserver 192.0.2.54\n"	  /* 5 */
+				  "nameserver 192.0.2.55\n"	  /* 6: the 4th, not used */
+				  "nameservers 192.0.2.9\n";	  /* 7: unknown keyword */
+
+static void test_resolv_text(void **state)
+{
+	struct nr_resolv *r = nr_resolv_new();
+	char *out = NULL;
+	const char *w;
+
+	(void)state;
+	assert_non_null(r);
+	assert_int_equal(nr_resolv_parse(r, resolv_text, strlen(resolv_text)), 0);
+	CAPTURE(out, nr_print_resolv(M, r));
+	/* Effective options in full (timeout and attempts are glibc's defaults). */
+	w = "nameserver 192.0.2.53\n"
+	    "nameserver 2001:db8::53\n"
+	    "nameserver 192.0.2.54\n"
+	    "nameserver 192.0.2.55  # not used: glibc queries the first 3\n"
+	    "search lab.test example.org\n"
+	    "options ndots:2 timeout:5 attempts:2 rotate\n";
+	assert_memory_equal(out, w, strlen(w));
+	/* Then the parser's warnings as comments, with their line numbers. */
+	assert_non_null(strstr(out + strlen(w), "# line 7: "));
+	assert_non_null(strstr(out + strlen(w), "(line ignored)\n"));
+	free(out);
+	nr_resolv_free(r);
+}
+
+static void test_resolv_json(void **state)
+{
+	struct nr_resolv *r = nr_resolv_new();
+	json_t *j, *ns, *o;
+
+	(void)state;
+	assert_int_equal(nr_resolv_parse(r, resolv_text, strlen(resolv_text)), 0);
+	j = nr_json_resolv(r);
+	assert_non_null(j);
+	ns = json_object_get(j, "nameservers");
+	assert_int_equal(json_array_size(ns), 4);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(ns, 1), "address")),
+			    "2001:db8::53");
+	assert_true(json_is_true(json_object_get(json_array_get(ns, 2), "used")));
+	assert_true(json_is_false(json_object_get(json_array_get(ns, 3), "used")));
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(ns, 3), "line")), 6);
+	assert_string_equal(json_string_value(json_array_get(json_object_get(j, "search"), 1)),
+			    "example.org");
+	assert_true(json_is_false(json_object_get(j, "domain")));
+	o = json_object_get(j, "options");
+	assert_int_equal(json_integer_value(json_object_get(o, "ndots")), 2);
+	assert_int_equal(json_integer_value(json_object_get(o, "timeout")), 5);
+	assert_true(json_is_true(json_object_get(o, "rotate")));
+	assert_true(json_is_false(json_object_get(o, "edns0")));
+	/* The unused 4th nameserver (line 6) and the unknown keyword (line 7, rejected). */
+	o = json_object_get(j, "warnings");
+	assert_int_equal(json_array_size(o), 2);
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(o, 0), "line")), 6);
+	assert_true(json_is_false(json_object_get(json_array_get(o, 0), "rejected")));
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(o, 1), "line")), 7);
+	assert_true(json_is_true(json_object_get(json_array_get(o, 1), "rejected")));
+	json_decref(j);
+	/* An empty configuration: no nameserver, the defaults. */
+	nr_resolv_clear(r);
+	j = nr_json_resolv(r);
+	assert_int_equal(json_array_size(json_object_get(j, "nameservers")), 0);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(j, "options"), "ndots")), 1);
+	json_decref(j);
+	nr_resolv_free(r);
+}
+
 /* ---- route get -------------------------------------------------------- */
 
 static struct nr_route_query query(const char *dst)
@@ -551,6 +628,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_route_get_local, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_route_get_refused, setup, teardown),
 		cmocka_unit_test(test_scapy_tuple),
+		cmocka_unit_test(test_resolv_text),
+		cmocka_unit_test(test_resolv_json),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
