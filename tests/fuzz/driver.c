@@ -13,11 +13,11 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define MAX_INPUT 4096
-#define MAX_CORPUS 1024
+#define FUZZ_MAX_INPUT 4096
+#define FUZZ_MAX_CORPUS 1024
 
-static uint8_t *corpus[MAX_CORPUS];
-static size_t corpus_len[MAX_CORPUS];
+static uint8_t *corpus[FUZZ_MAX_CORPUS];
+static size_t corpus_len[FUZZ_MAX_CORPUS];
 static size_t ncorpus;
 
 static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
@@ -39,12 +39,12 @@ static void load_file(const char *path)
 
 	if (!f)
 		return;
-	buf = malloc(MAX_INPUT);
+	buf = malloc(FUZZ_MAX_INPUT);
 	if (!buf) {
 		fclose(f);
 		return;
 	}
-	n = fread(buf, 1, MAX_INPUT, f);
+	n = fread(buf, 1, FUZZ_MAX_INPUT, f);
 	fclose(f);
 	/* Run it from an exact-size copy so ASan sees reads past the end. */
 	{
@@ -56,7 +56,7 @@ static void load_file(const char *path)
 			free(exact);
 		}
 	}
-	if (ncorpus < MAX_CORPUS) {
+	if (ncorpus < FUZZ_MAX_CORPUS) {
 		corpus[ncorpus] = buf;
 		corpus_len[ncorpus++] = n;
 	} else {
@@ -109,7 +109,7 @@ static size_t make_input(uint8_t *buf)
 int main(int argc, char **argv)
 {
 	unsigned long runs = 1000;
-	uint8_t *buf = malloc(MAX_INPUT);
+	uint8_t *buf = malloc(FUZZ_MAX_INPUT);
 
 	if (!buf)
 		return 1;
