@@ -101,12 +101,15 @@ int nr_rules_lookup(const struct nr_stack *s, const struct nr_flow *fl,
 int nr_stack_loopback_index(const struct nr_stack *s);
 
 /*
- * A nexthop the kernel would not use: RTNH_F_DEAD, or its device is in
- * the table and administratively down (the kernel marks such nexthops
- * dead). Linkdown nexthops stay usable: ignore_routes_with_linkdown is 0
- * by default.
+ * A nexthop of route r the kernel would not use: RTNH_F_DEAD, or its
+ * device is in the table and administratively down (fib_sync_down_dev
+ * marks such nexthops dead, except those of local routes, whose nexthop
+ * scope is "nowhere": an address on a down device is still local).
+ * Linkdown nexthops stay usable: ignore_routes_with_linkdown is 0 by
+ * default.
  */
-bool nr_nexthop_dead(const struct nr_stack *s, const struct nr_nexthop *nh);
+bool nr_nexthop_dead(const struct nr_stack *s, const struct nr_route *r,
+		     const struct nr_nexthop *nh);
 
 int nr_route_get4(const struct nr_stack *s, const struct nr_route_query *q,
 		  struct nr_route_result *ret);

@@ -98,9 +98,10 @@ static int type_error(uint8_t type)
 }
 
 /* fib_lookup_good_nhc(): usable, and through the requested device. */
-static bool nh_good(const struct nr_stack *s, const struct nr_nexthop *nh, int oif)
+static bool nh_good(const struct nr_stack *s, const struct nr_route *r,
+		    const struct nr_nexthop *nh, int oif)
 {
-	if (nr_nexthop_dead(s, nh))
+	if (nr_nexthop_dead(s, r, nh))
 		return false;
 	return !oif || oif == nh->ifindex;
 }
@@ -130,7 +131,7 @@ static int scan_list(struct ctx4 *c, const struct nr_rt_list *l, unsigned plen, 
 			return err;
 		}
 		for (uint16_t k = 0; k < r->nh_count || (k == 0 && r->nh_count == 0); k++) {
-			if (r->nh_count ? !nh_good(c->s, &r->nh[k], fl->oif) : fl->oif != 0)
+			if (r->nh_count ? !nh_good(c->s, r, &r->nh[k], fl->oif) : fl->oif != 0)
 				continue;
 			c->res.route = r;
 			c->res.plen = plen;
@@ -322,7 +323,7 @@ static void default_candidates(const struct nr_stack *s, const struct fib_res *r
 		if (r->metric != chosen->metric || r->type != NR_RTN_UNICAST ||
 		    r->scope != chosen->scope || r->nh_count != 1)
 			continue;
-		if (nr_addr_is_unspec(&r->nh[0].gw) || nr_nexthop_dead(s, &r->nh[0]))
+		if (nr_addr_is_unspec(&r->nh[0].gw) || nr_nexthop_dead(s, r, &r->nh[0]))
 			continue;
 		ret->alt[ret->alt_count++] = r;
 	}
@@ -367,12 +368,11 @@ static int mkroute_output(const struct nr_stack *s, struct nr_route_result *ret,
 	*keep_nh = res->route != NULL;
 	if (v4_loopback(saddr) && !dev_is_loopback(s, dev_out))
 		return -EINVAL;
+	/* No zeronet check here: kernel 6.18 routes 0.1.2.3 by its default route. */
 	if (v4_lbcast(daddr))
 		type = NR_RTN_BROADCAST;
 	else if (v4_multicast(daddr))
 		type = NR_RTN_MULTICAST;
-	else if (v4_zeronet(daddr))
-		return -EINVAL;
 	if (type == NR_RTN_BROADCAST)
 		*keep_nh = false;
 	else if (type == NR_RTN_MULTICAST && res->route && res->plen < 4)

@@ -222,12 +222,15 @@ int nr_stack_loopback_index(const struct nr_stack *s)
 	return ifc ? ifc->index : 1;
 }
 
-bool nr_nexthop_dead(const struct nr_stack *s, const struct nr_nexthop *nh)
+bool nr_nexthop_dead(const struct nr_stack *s, const struct nr_route *r,
+		     const struct nr_nexthop *nh)
 {
 	const struct nr_iface *ifc;
 
 	if (nh->flags & NR_RTNH_F_DEAD)
 		return true;
+	if (r->type == NR_RTN_LOCAL || r->scope == NR_SCOPE_HOST)
+		return false;
 	ifc = nh->ifindex ? nr_iface_by_index(s->ifaces, nh->ifindex) : NULL;
 	return ifc && !(ifc->flags & IFF_UP);
 }
@@ -253,7 +256,8 @@ int nr_stack_route_get(const struct nr_stack *s, const struct nr_route_query *q,
 
 static void kernel_route(struct nr_route *r, int family, uint8_t type, uint32_t table,
 			 uint8_t scope, const struct nr_addr *dst, uint8_t len,
-			 const struct nr_addr *prefsrc, struct nr_nexthop *nh, int ifindex)
+			 const struct nr_addr *prefsrc, struct nr_nexthop *nh, int ifindex,
+			 uint32_t ifc_flags)
 {
 	memset(r, 0, sizeof(*r));
 	memset(nh, 0, sizeof(*nh));
@@ -269,6 +273,9 @@ static void kernel_route(struct nr_route *r, int family, uint8_t type, uint32_t 
 		r->prefsrc = *prefsrc;
 	nh->ifindex = ifindex;
 	nh->weight = 1;
+	/* fib_check_nh_nongw: no carrier marks the nexthop linkdown (not for host scope). */
+	if (scope != NR_SCOPE_HOST && (ifc_flags & IFF_UP) && !(ifc_flags & IFF_RUNNING))
+		nh->flags |= NR_RTNH_F_LINKDOWN;
 	r->nh_count = 1;
 	r->nh = nh;
 }
@@ -298,7 +305,7 @@ static int ifadd_routes4(struct nr_stack *s, const struct nr_iface *ifc,
 	int err;
 
 	kernel_route(&r, AF_INET, NR_RTN_LOCAL, NR_TABLE_LOCAL, NR_SCOPE_HOST, &a->local.addr, 32,
-		     prim, &nh, ifc->index);
+		     prim, &nh, ifc->index, ifc->flags);
 	err = add_kernel_route(s, &r);
 	if (err || !(ifc->flags & IFF_UP) || secondary)
 		return err;
@@ -308,7 +315,7 @@ static int ifadd_routes4(struct nr_stack *s, const struct nr_iface *ifc,
 
 		kernel_route(&r, AF_INET, lo ? NR_RTN_LOCAL : NR_RTN_UNICAST,
 			     lo ? NR_TABLE_LOCAL : NR_TABLE_MAIN, lo ? NR_SCOPE_HOST : NR_SCOPE_LINK,
-			     &net, a->local.len, prim, &nh, ifc->index);
+			     &net, a->local.len, prim, &nh, ifc->index, ifc->flags);
 		err = add_kernel_route(s, &r);
 		if (err)
 			return err;
@@ -316,7 +323,7 @@ static int ifadd_routes4(struct nr_stack *s, const struct nr_iface *ifc,
 			v4 = nr_addr_v4(&net) | (0xffffffffu >> a->local.len);
 			nr_addr_set_v4(&brd, v4);
 			kernel_route(&r, AF_INET, NR_RTN_BROADCAST, NR_TABLE_LOCAL, NR_SCOPE_LINK,
-				     &brd, 32, prim, &nh, ifc->index);
+				     &brd, 32, prim, &nh, ifc->index, ifc->flags);
 			err = add_kernel_route(s, &r);
 		}
 	}
@@ -332,12 +339,12 @@ static int ifadd_routes6(struct nr_stack *s, const struct nr_iface *ifc,
 	int err;
 
 	kernel_route(&r, AF_INET6, NR_RTN_LOCAL, NR_TABLE_LOCAL, NR_SCOPE_UNIVERSE, &a->local.addr,
-		     128, NULL, &nh, ifc->index);
+		     128, NULL, &nh, ifc->index, ifc->flags);
 	err = add_kernel_route(s, &r);
 	if (err || (a->flags & NR_IFA_F_NOPREFIXROUTE))
 		return err;
 	kernel_route(&r, AF_INET6, NR_RTN_UNICAST, NR_TABLE_MAIN, NR_SCOPE_UNIVERSE, &a->local.addr,
-		     a->local.len, NULL, &nh, ifc->index);
+		     a->local.len, NULL, &nh, ifc->index, ifc->flags);
 	r.metric = IP6_RT_PRIO_ADDRCONF;
 	return add_kernel_route(s, &r);
 }
