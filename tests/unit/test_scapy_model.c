@@ -8,6 +8,7 @@
  * harness/scapy/bridge.py.
  */
 #include "scapy/model_int.h"
+#include "scapy/scapy_compare.h"
 #include "scapy/scapy_model.h"
 
 #include "netrig/stack.h"
@@ -811,8 +812,54 @@ static void test_kernel_scope(void **state)
 	}
 }
 
-int main(void)
+/*
+ * `test_scapy_model --netns NS [--kernel] < destinations`: the netns tier's
+ * check (tests/netns/test_scapy_model.sh) of the model against the real
+ * Scapy in a namespace the script built. Exit 0 when they agree, 1 on any
+ * difference, 77 when Scapy or python3 is missing.
+ */
+static int netns_mode(const char *ns, bool kernel)
 {
+	char line[512];
+	char **dsts = NULL;
+	size_t n = 0, cap = 0;
+	struct nr_scapy_compare_stats st = {0};
+	int r, rc;
+
+	while (fgets(line, sizeof(line), stdin)) {
+		line[strcspn(line, "\n")] = '\0';
+		if (n == cap) {
+			cap = cap ? cap * 2 : 256;
+			dsts = realloc(dsts, cap * sizeof(*dsts));
+			if (!dsts)
+				return 2;
+		}
+		dsts[n++] = strdup(line);
+	}
+	r = nr_scapy_compare_netns(ns, (const char *const *)dsts, n, kernel, stdout, &st);
+	for (size_t i = 0; i < n; i++)
+		free(dsts[i]);
+	free(dsts);
+	if (r == -ENOENT || r == -ENOPKG)
+		return 77;
+	if (r < 0) {
+		printf("compare failed: %s\n", strerror(-r));
+		return 2;
+	}
+	printf("asked %u IPv4 and %u IPv6 destinations: %u list differences, %u answer differences"
+	       " between the model and Scapy 2.5.0\n",
+	       st.asked4, st.asked6, st.list_diffs, st.answer_diffs);
+	if (kernel)
+		printf("Scapy vs kernel: %u divergences, %u unexplained\n", st.kernel_diffs, st.unexplained);
+	rc = st.list_diffs || st.answer_diffs ? 1 : 0;
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc >= 3 && !strcmp(argv[1], "--netns"))
+		return netns_mode(argv[2], argc >= 4 && !strcmp(argv[3], "--kernel"));
+
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_v4_reference_table),
 		cmocka_unit_test(test_v4_list),
