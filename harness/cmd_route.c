@@ -24,31 +24,31 @@
 #include <unistd.h>
 
 static const char route_usage[] =
-	"usage: netrig route get [--netns NS] [--json] [--from SRC] [--iif DEV] [--oif DEV]\n"
-	"                        [--mark N] [--scapy] DST... | -\n"
-	"\n"
-	"The route the kernel would take to each DST (an IPv4 or IPv6 address), decided by\n"
-	"netrig's stack from the tables of the namespace (default: netrig's own):\n"
-	"  198.51.100.7 via 198.51.100.254 dev eth0 table main src 198.51.100.1\n"
-	"\n"
-	"  --netns NS   a name under /run/netns, a path, or pid:PID\n"
-	"  --json       one object per destination and line: dst, type (when not unicast),\n"
-	"               table (\"main\", \"local\", \"default\" or the number as a string), dev,\n"
-	"               gateway (absent when on-link), prefsrc; a refused destination has\n"
-	"               its type (unreachable, prohibit, blackhole), no route at all is\n"
-	"               \"type\":\"unreachable\",\"error\":\"no route\"\n"
-	"  --from SRC   source address of the packet (ip route get ... from SRC)\n"
-	"  --iif DEV    the packet arrives on DEV (forwarding decision)\n"
-	"  --oif DEV    force the output device\n"
-	"  --mark N     firewall mark (decimal or 0x hex), for fwmark rules\n"
-	"  --scapy      answer as Scapy 2.5.0's conf.route/conf.route6 would:\n"
-	"               ('eth0', '198.51.100.1', '198.51.100.254')\n"
-	"  -            read destinations from stdin, one per line (blank lines and\n"
-	"               '#' comments skipped) and answer each with one JSON line\n"
-	"\n"
-	"exit status: 0 all answered, 1 a destination was refused (with --scapy: Scapy\n"
-	"found no route; not in batch mode), 2 bad usage or a bad destination,\n"
-	"3 namespace or privileges\n";
+    "usage: netrig route get [--netns NS] [--json] [--from SRC] [--iif DEV] [--oif DEV]\n"
+    "                        [--mark N] [--scapy] DST... | -\n"
+    "\n"
+    "The route the kernel would take to each DST (an IPv4 or IPv6 address), decided by\n"
+    "netrig's stack from the tables of the namespace (default: netrig's own):\n"
+    "  198.51.100.7 via 198.51.100.254 dev eth0 table main src 198.51.100.1\n"
+    "\n"
+    "  --netns NS   a name under /run/netns, a path, or pid:PID\n"
+    "  --json       one object per destination and line: dst, type (when not unicast),\n"
+    "               table (\"main\", \"local\", \"default\" or the number as a string), dev,\n"
+    "               gateway (absent when on-link), prefsrc; a refused destination has\n"
+    "               its type (unreachable, prohibit, blackhole), no route at all is\n"
+    "               \"type\":\"unreachable\",\"error\":\"no route\"\n"
+    "  --from SRC   source address of the packet (ip route get ... from SRC)\n"
+    "  --iif DEV    the packet arrives on DEV (forwarding decision)\n"
+    "  --oif DEV    force the output device\n"
+    "  --mark N     firewall mark (decimal or 0x hex), for fwmark rules\n"
+    "  --scapy      answer as Scapy 2.5.0's conf.route/conf.route6 would:\n"
+    "               ('eth0', '198.51.100.1', '198.51.100.254')\n"
+    "  -            read destinations from stdin, one per line (blank lines and\n"
+    "               '#' comments skipped) and answer each with one JSON line\n"
+    "\n"
+    "exit status: 0 all answered, 1 a destination was refused (with --scapy: Scapy\n"
+    "found no route; not in batch mode), 2 bad usage or a bad destination,\n"
+    "3 namespace or privileges\n";
 
 struct route_opts {
 	const char *netns, *from, *iif, *oif;
@@ -74,7 +74,7 @@ static int usage_error(const char *fmt, ...)
 /* inet_pton, family chosen by the presence of a colon: the batch fast path. */
 static int parse_dst(const char *s, struct nr_addr *ret)
 {
-	struct nr_addr a = { 0 };
+	struct nr_addr a = {0};
 
 	if (strchr(s, ':')) {
 		if (inet_pton(AF_INET6, s, a.bytes) != 1)
@@ -92,11 +92,15 @@ static int parse_dst(const char *s, struct nr_addr *ret)
 static int parse_opts(int argc, char **argv, struct route_opts *o)
 {
 	static const struct option opts[] = {
-		{ "netns", required_argument, NULL, 'n' }, { "json", no_argument, NULL, 'j' },
-		{ "from", required_argument, NULL, 'f' },  { "iif", required_argument, NULL, 'i' },
-		{ "oif", required_argument, NULL, 'o' },   { "mark", required_argument, NULL, 'm' },
-		{ "scapy", no_argument, NULL, 's' },	   { "help", no_argument, NULL, 'h' },
-		{ 0 },
+	    {"netns", required_argument, NULL, 'n'},
+	    {"json", no_argument, NULL, 'j'},
+	    {"from", required_argument, NULL, 'f'},
+	    {"iif", required_argument, NULL, 'i'},
+	    {"oif", required_argument, NULL, 'o'},
+	    {"mark", required_argument, NULL, 'm'},
+	    {"scapy", no_argument, NULL, 's'},
+	    {"help", no_argument, NULL, 'h'},
+	    {0},
 	};
 	int c;
 
@@ -121,7 +125,8 @@ static int parse_opts(int argc, char **argv, struct route_opts *o)
 			break;
 		case 'm':
 			if (nr_parse_u32(optarg, &o->mark) < 0)
-				return usage_error("bad mark '%s' (expected a 32-bit number)", optarg);
+				return usage_error("bad mark '%s' (expected a 32-bit number)",
+						   optarg);
 			break;
 		case 's':
 			o->scapy = true;
@@ -161,7 +166,7 @@ static int answer_scapy(struct route_ctx *c, const struct nr_addr *dst, const ch
 	} else {
 		nr_jsonl_begin(&c->w);
 		nr_jsonl_addr(&c->w, "dst", dst);
-		nr_jsonl_str_array(&c->w, "scapy", (const char *const[]){ a.iface, a.src, a.gw }, 3);
+		nr_jsonl_str_array(&c->w, "scapy", (const char *const[]){a.iface, a.src, a.gw}, 3);
 		if (a.no_route)
 			nr_jsonl_bool(&c->w, "no_route", true);
 		nr_jsonl_end(&c->w);
@@ -242,7 +247,7 @@ static void batch_line(struct route_ctx *c, struct batch *b, char *text, size_t 
  */
 static int run_batch(struct route_ctx *c)
 {
-	struct batch b = { 0 };
+	struct batch b = {0};
 	char *buf = malloc(BATCH_READ + 1);
 	size_t have = 0;
 	bool skipping = false, eof = false;
@@ -338,8 +343,8 @@ static int ifindex_of(const struct nr_stack *s, const char *opt, const char *nam
 
 int nr_cmd_route(int argc, char **argv)
 {
-	struct route_opts o = { 0 };
-	struct route_ctx c = { 0 };
+	struct route_opts o = {0};
+	struct route_ctx c = {0};
 	struct nr_stack *s = NULL;
 	struct nr_addr *dsts = NULL;
 	bool batch;
@@ -350,7 +355,8 @@ int nr_cmd_route(int argc, char **argv)
 		return NR_EXIT_OK;
 	}
 	if (argc < 2 || strcmp(argv[1], "get"))
-		return usage_error("route: expected 'get'%s", argc < 2 ? "" : " (the only route command)");
+		return usage_error("route: expected 'get'%s",
+				   argc < 2 ? "" : " (the only route command)");
 	r = parse_opts(argc - 1, argv + 1, &o);
 	if (r)
 		return r < 0 ? NR_EXIT_OK : r;
@@ -372,16 +378,17 @@ int nr_cmd_route(int argc, char **argv)
 			return nr_cli_error(NR_EXIT_FAIL, "out of memory");
 		for (int i = 0; i < ndst; i++) {
 			if (!strcmp(argv[i], "-") || parse_dst(argv[i], &dsts[i]) < 0) {
-				r = nr_cli_error(NR_EXIT_USAGE,
-						 "bad destination '%s': %s", argv[i],
-						 strcmp(argv[i], "-") ? "not an IPv4 or IPv6 address"
-								      : "'-' must be the only destination");
+				r = nr_cli_error(NR_EXIT_USAGE, "bad destination '%s': %s", argv[i],
+						 strcmp(argv[i], "-")
+						     ? "not an IPv4 or IPv6 address"
+						     : "'-' must be the only destination");
 				goto out;
 			}
 			if (c.base.src.family != AF_UNSPEC && c.base.src.family != dsts[i].family) {
-				r = nr_cli_error(NR_EXIT_USAGE,
-						 "bad destination '%s': --from %s is of the other family",
-						 argv[i], o.from);
+				r = nr_cli_error(
+				    NR_EXIT_USAGE,
+				    "bad destination '%s': --from %s is of the other family",
+				    argv[i], o.from);
 				goto out;
 			}
 		}

@@ -16,18 +16,18 @@
 #include <string.h>
 
 static const char show_usage[] =
-	"usage: netrig show ifaces|routes|routes6|rules|neigh|nameservers [--netns NS] [--json]\n"
-	"\n"
-	"Print one table of a namespace (default: netrig's own), read from the kernel:\n"
-	"  ifaces       interfaces and their addresses (Scapy's conf.ifaces columns)\n"
-	"  routes       IPv4 routes of every table (conf.route columns + type, table...)\n"
-	"  routes6      IPv6 routes of every table (conf.route6 columns + type, table...)\n"
-	"  rules        policy rules, IPv4 then IPv6, as 'ip rule' prints them\n"
-	"  neigh        the neighbour cache, as 'ip neigh' prints it\n"
-	"  nameservers  resolv.conf of the namespace (/etc/netns/NS/resolv.conf first)\n"
-	"\n"
-	"  --netns NS   a name under /run/netns, a path, or pid:PID\n"
-	"  --json       an array of objects with iproute2's key names\n";
+    "usage: netrig show ifaces|routes|routes6|rules|neigh|nameservers [--netns NS] [--json]\n"
+    "\n"
+    "Print one table of a namespace (default: netrig's own), read from the kernel:\n"
+    "  ifaces       interfaces and their addresses (Scapy's conf.ifaces columns)\n"
+    "  routes       IPv4 routes of every table (conf.route columns + type, table...)\n"
+    "  routes6      IPv6 routes of every table (conf.route6 columns + type, table...)\n"
+    "  rules        policy rules, IPv4 then IPv6, as 'ip rule' prints them\n"
+    "  neigh        the neighbour cache, as 'ip neigh' prints it\n"
+    "  nameservers  resolv.conf of the namespace (/etc/netns/NS/resolv.conf first)\n"
+    "\n"
+    "  --netns NS   a name under /run/netns, a path, or pid:PID\n"
+    "  --json       an array of objects with iproute2's key names\n";
 
 struct show_what {
 	const char *name;
@@ -36,17 +36,17 @@ struct show_what {
 };
 
 static const struct show_what whats[] = {
-	{ "ifaces", NR_OS_LINKS | NR_OS_ADDRS, AF_UNSPEC },
-	{ "routes", NR_OS_LINKS | NR_OS_ADDRS | NR_OS_ROUTES, AF_INET },
-	{ "routes6", NR_OS_LINKS | NR_OS_ADDRS | NR_OS_ROUTES, AF_INET6 },
-	{ "rules", NR_OS_LINKS | NR_OS_RULES, AF_INET },
-	{ "neigh", NR_OS_LINKS | NR_OS_NEIGH, AF_UNSPEC },
-	{ "nameservers", NR_OS_RESOLV, AF_UNSPEC },
+    {"ifaces", NR_OS_LINKS | NR_OS_ADDRS, AF_UNSPEC},
+    {"routes", NR_OS_LINKS | NR_OS_ADDRS | NR_OS_ROUTES, AF_INET},
+    {"routes6", NR_OS_LINKS | NR_OS_ADDRS | NR_OS_ROUTES, AF_INET6},
+    {"rules", NR_OS_LINKS | NR_OS_RULES, AF_INET},
+    {"neigh", NR_OS_LINKS | NR_OS_NEIGH, AF_UNSPEC},
+    {"nameservers", NR_OS_RESOLV, AF_UNSPEC},
 };
 
 static int show_rules(const struct nr_stack *s, bool json)
 {
-	struct nr_view v4 = { 0 }, v6 = { 0 };
+	struct nr_view v4 = {0}, v6 = {0};
 	int r = -ENOMEM;
 
 	if (nr_view_from_stack(&v4, s, AF_INET) < 0 || nr_view_from_stack(&v6, s, AF_INET6) < 0)
@@ -89,7 +89,7 @@ static int show_nameservers(const struct nr_resolv *res, bool json)
 
 static int show_table(const struct show_what *w, const struct nr_stack *s, bool json)
 {
-	struct nr_view v = { 0 };
+	struct nr_view v = {0};
 	json_t *j = NULL;
 	int r;
 
@@ -113,7 +113,8 @@ static int show_table(const struct show_what *w, const struct nr_stack *s, bool 
 	} else if (!strcmp(w->name, "neigh")) {
 		r = nr_print_neigh(stdout, &v);
 	} else {
-		r = w->family == AF_INET ? nr_print_routes4(stdout, &v) : nr_print_routes6(stdout, &v);
+		r = w->family == AF_INET ? nr_print_routes4(stdout, &v)
+					 : nr_print_routes6(stdout, &v);
 	}
 	json_decref(j);
 	nr_view_done(&v);
@@ -123,10 +124,10 @@ static int show_table(const struct show_what *w, const struct nr_stack *s, bool 
 int nr_cmd_show(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "netns", required_argument, NULL, 'n' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
+	    {"netns", required_argument, NULL, 'n'},
+	    {"json", no_argument, NULL, 'j'},
+	    {"help", no_argument, NULL, 'h'},
+	    {0},
 	};
 	const struct show_what *w = NULL;
 	const char *netns = NULL;

@@ -14,11 +14,13 @@ static int env_error(const char *netns, const struct nr_os_error *e, int err, co
 
 	if (err == -EPERM || err == -EACCES) {
 		if (netns && *netns)
-			return nr_cli_error(NR_EXIT_ENV,
-					    "%s namespace '%s' needs CAP_SYS_ADMIN and CAP_NET_ADMIN "
-					    "(%s); run as root, e.g. 'sudo netrig ...'",
-					    doing, netns, what);
-		return nr_cli_error(NR_EXIT_ENV, "%s this namespace needs CAP_NET_ADMIN (%s); run as root",
+			return nr_cli_error(
+			    NR_EXIT_ENV,
+			    "%s namespace '%s' needs CAP_SYS_ADMIN and CAP_NET_ADMIN "
+			    "(%s); run as root, e.g. 'sudo netrig ...'",
+			    doing, netns, what);
+		return nr_cli_error(NR_EXIT_ENV,
+				    "%s this namespace needs CAP_NET_ADMIN (%s); run as root",
 				    doing, what);
 	}
 	if (netns && *netns)
@@ -28,7 +30,7 @@ static int env_error(const char *netns, const struct nr_os_error *e, int err, co
 
 int nr_cli_load(const char *netns, unsigned what, struct nr_stack **ret_stack)
 {
-	struct nr_os_error e = { 0 };
+	struct nr_os_error e = {0};
 	struct nr_netns *ns = NULL;
 	struct nr_stack *s = NULL;
 	int r;

@@ -138,7 +138,8 @@ json_t *nr_json_ifaces(const struct nr_view *v)
 		if (ifc->link)
 			set(o, "link_index", json_integer(ifc->link));
 		if (ifc->lladdr.len)
-			set(o, "address", json_string(nr_lladdr_format(&ifc->lladdr, buf, sizeof(buf))));
+			set(o, "address",
+			    json_string(nr_lladdr_format(&ifc->lladdr, buf, sizeof(buf))));
 		if (ifc->broadcast.len)
 			set(o, "broadcast",
 			    json_string(nr_lladdr_format(&ifc->broadcast, buf, sizeof(buf))));
@@ -156,10 +157,13 @@ json_t *nr_json_ifaces(const struct nr_view *v)
 
 static json_t *nh_flags(uint8_t flags)
 {
-	static const struct { uint8_t bit; const char *name; } names[] = {
-		{ NR_RTNH_F_DEAD, "dead" },	  { NR_RTNH_F_PERVASIVE, "pervasive" },
-		{ NR_RTNH_F_ONLINK, "onlink" },	  { NR_RTNH_F_OFFLOAD, "offload" },
-		{ NR_RTNH_F_LINKDOWN, "linkdown" },
+	static const struct {
+		uint8_t bit;
+		const char *name;
+	} names[] = {
+	    {NR_RTNH_F_DEAD, "dead"},	      {NR_RTNH_F_PERVASIVE, "pervasive"},
+	    {NR_RTNH_F_ONLINK, "onlink"},     {NR_RTNH_F_OFFLOAD, "offload"},
+	    {NR_RTNH_F_LINKDOWN, "linkdown"},
 	};
 	json_t *a = json_array();
 
@@ -209,12 +213,13 @@ static json_t *route_obj(const struct nr_view *v, const struct nr_route *r)
 		set(o, "tos", json_integer(r->tos));
 	if (r->mtu)
 		set(o, "mtu", json_integer(r->mtu));
-	set(o, "flags", r->nh_count == 1 && !reject_route(r) ? nh_flags(r->nh[0].flags)
-							       : json_array());
+	set(o, "flags",
+	    r->nh_count == 1 && !reject_route(r) ? nh_flags(r->nh[0].flags) : json_array());
 	if (r->family == AF_INET6)
-		set(o, "pref", json_string(r->pref == NR_RT_PREF_HIGH  ? "high"
-					   : r->pref == NR_RT_PREF_LOW ? "low"
-								       : "medium"));
+		set(o, "pref",
+		    json_string(r->pref == NR_RT_PREF_HIGH  ? "high"
+				: r->pref == NR_RT_PREF_LOW ? "low"
+							    : "medium"));
 	if (r->nh_count > 1 && !reject_route(r)) {
 		json_t *nhs = json_array();
 
@@ -227,7 +232,8 @@ static json_t *route_obj(const struct nr_view *v, const struct nr_route *r)
 			if (nh->gw.family != AF_UNSPEC)
 				set(n, "gateway", jaddr(&nh->gw));
 			if (nh->ifindex)
-				set(n, "dev", jstr(nr_view_ifname(v, nh->ifindex, num, sizeof(num))));
+				set(n, "dev",
+				    jstr(nr_view_ifname(v, nh->ifindex, num, sizeof(num))));
 			set(n, "weight", json_integer(nh->weight));
 			set(n, "flags", nh_flags(nh->flags));
 			json_array_append_new(nhs, n);
@@ -382,7 +388,8 @@ json_t *nr_json_neigh(const struct nr_view *v)
 		set(o, "dst", jaddr(&e->addr));
 		set(o, "dev", jstr(nr_view_ifname(v, e->ifindex, num, sizeof(num))));
 		if (e->lladdr.len)
-			set(o, "lladdr", json_string(nr_lladdr_format(&e->lladdr, buf, sizeof(buf))));
+			set(o, "lladdr",
+			    json_string(nr_lladdr_format(&e->lladdr, buf, sizeof(buf))));
 		if (e->router)
 			set(o, "router", json_null());
 		json_array_append_new(st, json_string(state ? state : "UNKNOWN"));

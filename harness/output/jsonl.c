@@ -19,7 +19,7 @@ int nr_jsonl_init(struct nr_jsonl *w, FILE *f, size_t cap)
 	buf = malloc(cap);
 	if (!buf)
 		return -ENOMEM;
-	*w = (struct nr_jsonl){ .f = f, .buf = buf, .cap = cap };
+	*w = (struct nr_jsonl){.f = f, .buf = buf, .cap = cap};
 	return 0;
 }
 
@@ -164,11 +164,21 @@ size_t nr_json_escape(char *dst, const char *src, size_t len)
 		if (c < 0x20) {
 			*p++ = '\\';
 			switch (c) {
-			case '\b': *p++ = 'b'; break;
-			case '\f': *p++ = 'f'; break;
-			case '\n': *p++ = 'n'; break;
-			case '\r': *p++ = 'r'; break;
-			case '\t': *p++ = 't'; break;
+			case '\b':
+				*p++ = 'b';
+				break;
+			case '\f':
+				*p++ = 'f';
+				break;
+			case '\n':
+				*p++ = 'n';
+				break;
+			case '\r':
+				*p++ = 'r';
+				break;
+			case '\t':
+				*p++ = 't';
+				break;
 			default:
 				*p++ = 'u';
 				*p++ = '0';

@@ -23,7 +23,7 @@ struct nr_jsonl {
 	char *buf;
 	size_t len, cap;
 	bool need_comma; /* inside an object or array, after a member */
-	int err;         /* first write error, sticky */
+	int err;	 /* first write error, sticky */
 };
 
 /* cap: buffer size (0 = 1 MiB). -ENOMEM. */
@@ -31,8 +31,8 @@ int nr_jsonl_init(struct nr_jsonl *w, FILE *f, size_t cap);
 /* Flushes, then frees the buffer (not f). Returns the first error seen, or 0. */
 int nr_jsonl_done(struct nr_jsonl *w);
 
-void nr_jsonl_begin(struct nr_jsonl *w);  /* "{" */
-void nr_jsonl_end(struct nr_jsonl *w);    /* "}\n" */
+void nr_jsonl_begin(struct nr_jsonl *w); /* "{" */
+void nr_jsonl_end(struct nr_jsonl *w);	 /* "}\n" */
 void nr_jsonl_str(struct nr_jsonl *w, const char *key, const char *val);
 void nr_jsonl_strn(struct nr_jsonl *w, const char *key, const char *val, size_t len);
 void nr_jsonl_uint(struct nr_jsonl *w, const char *key, uint64_t val);

@@ -9,16 +9,16 @@ static const struct {
 	uint32_t flag;
 	const char *name;
 } opt_names[] = {
-	{ NR_RESOLV_OPT_ROTATE, "rotate" },
-	{ NR_RESOLV_OPT_EDNS0, "edns0" },
-	{ NR_RESOLV_OPT_SINGLE_REQUEST, "single-request" },
-	{ NR_RESOLV_OPT_SINGLE_REQUEST_REOPEN, "single-request-reopen" },
-	{ NR_RESOLV_OPT_NO_TLD_QUERY, "no-tld-query" },
-	{ NR_RESOLV_OPT_USE_VC, "use-vc" },
-	{ NR_RESOLV_OPT_TRUST_AD, "trust-ad" },
-	{ NR_RESOLV_OPT_NO_RELOAD, "no-reload" },
-	{ NR_RESOLV_OPT_NO_AAAA, "no-aaaa" },
-	{ NR_RESOLV_OPT_INET6, "inet6" },
+    {NR_RESOLV_OPT_ROTATE, "rotate"},
+    {NR_RESOLV_OPT_EDNS0, "edns0"},
+    {NR_RESOLV_OPT_SINGLE_REQUEST, "single-request"},
+    {NR_RESOLV_OPT_SINGLE_REQUEST_REOPEN, "single-request-reopen"},
+    {NR_RESOLV_OPT_NO_TLD_QUERY, "no-tld-query"},
+    {NR_RESOLV_OPT_USE_VC, "use-vc"},
+    {NR_RESOLV_OPT_TRUST_AD, "trust-ad"},
+    {NR_RESOLV_OPT_NO_RELOAD, "no-reload"},
+    {NR_RESOLV_OPT_NO_AAAA, "no-aaaa"},
+    {NR_RESOLV_OPT_INET6, "inet6"},
 };
 
 #define NOPTS (sizeof(opt_names) / sizeof(opt_names[0]))
@@ -63,7 +63,8 @@ int nr_print_resolv(FILE *f, const struct nr_resolv *r)
 	for (size_t i = 0; i < nr_resolv_warning_count(r); i++) {
 		const struct nr_resolv_warning *w = nr_resolv_warning_at(r, i);
 
-		fprintf(f, "# line %u: %s%s\n", w->line, w->msg, w->rejected ? " (line ignored)" : "");
+		fprintf(f, "# line %u: %s%s\n", w->line, w->msg,
+			w->rejected ? " (line ignored)" : "");
 	}
 	if (nr_resolv_warnings_dropped(r))
 		fprintf(f, "# ... and %zu more warnings\n", nr_resolv_warnings_dropped(r));

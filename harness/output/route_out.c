@@ -6,8 +6,7 @@
 
 static bool reject_type(uint8_t type)
 {
-	return type == NR_RTN_UNREACHABLE || type == NR_RTN_PROHIBIT ||
-	       type == NR_RTN_BLACKHOLE;
+	return type == NR_RTN_UNREACHABLE || type == NR_RTN_PROHIBIT || type == NR_RTN_BLACKHOLE;
 }
 
 bool nr_route_result_refused(const struct nr_route_result *r)
@@ -49,7 +48,8 @@ void nr_print_route_result(FILE *f, const struct nr_view *v, const struct nr_rou
 		else
 			fprintf(f, "%s %s table %s: %s\n",
 				reject_type(r->type) ? nr_rtype_name(r->type) : "unreachable", dst,
-				nr_table_name(r->table, tbl, sizeof(tbl)), strerror(reject_errno(r)));
+				nr_table_name(r->table, tbl, sizeof(tbl)),
+				strerror(reject_errno(r)));
 		return;
 	}
 	if (r->type != NR_RTN_UNICAST)
@@ -140,7 +140,7 @@ void nr_print_scapy_tuple(FILE *f, const char *iface, const char *src, const cha
 void nr_jsonl_scapy(struct nr_jsonl *w, const struct nr_addr *dst, const char *iface,
 		    const char *src, const char *gw)
 {
-	const char *t[3] = { iface, src, gw };
+	const char *t[3] = {iface, src, gw};
 
 	nr_jsonl_begin(w);
 	nr_jsonl_addr(w, "dst", dst);

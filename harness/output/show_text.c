@@ -67,9 +67,8 @@ static void addr_item(struct cell *c, const struct nr_ifaddr *a)
 	if (a->peer.family != AF_UNSPEC)
 		fprintf(c->f, " peer %s", nr_addr_format(&a->peer, buf, sizeof(buf)));
 	/* Only the flags that change what the address may be used for. */
-	static const uint32_t shown[] = { NR_IFA_F_SECONDARY, NR_IFA_F_TENTATIVE,
-					  NR_IFA_F_DADFAILED, NR_IFA_F_DEPRECATED,
-					  NR_IFA_F_OPTIMISTIC };
+	static const uint32_t shown[] = {NR_IFA_F_SECONDARY, NR_IFA_F_TENTATIVE, NR_IFA_F_DADFAILED,
+					 NR_IFA_F_DEPRECATED, NR_IFA_F_OPTIMISTIC};
 	for (size_t i = 0; i < sizeof(shown) / sizeof(shown[0]); i++) {
 		const char *name = nr_ifa_flag_name(shown[i]);
 
@@ -85,7 +84,8 @@ static void addr_item(struct cell *c, const struct nr_ifaddr *a)
 size_t nr_iff_names(uint32_t flags, const char *names[NR_IFF_NAMES_MAX], char hex[12])
 {
 	/* IFF_* bit numbers in the order iproute2 prints them. */
-	static const uint8_t order[] = { 3, 1, 4, 12, 7, 9, 8, 10, 11, 2, 15, 14, 13, 5, 0, 16, 17, 18 };
+	static const uint8_t order[] = {3, 1,  4,  12, 7, 9, 8,	 10, 11,
+					2, 15, 14, 13, 5, 0, 16, 17, 18};
 	const uint32_t up = 1u << 0, running = 1u << 6;
 	size_t n = 0;
 
@@ -137,10 +137,10 @@ static const char *link_kind(const struct nr_iface *ifc, char *buf, size_t cap)
 
 int nr_print_ifaces(FILE *f, const struct nr_view *v)
 {
-	static const char *const hdr[] = { "Source", "Index", "Name", "MAC", "IPv4", "IPv6",
-					   "State", "MTU", "Kind", "Flags" };
+	static const char *const hdr[] = {"Source", "Index", "Name", "MAC",  "IPv4",
+					  "IPv6",   "State", "MTU",  "Kind", "Flags"};
 	struct nr_texttable *t = nr_texttable_new(10, hdr);
-	struct cell v4 = { 0 }, v6 = { 0 }, fl = { 0 };
+	struct cell v4 = {0}, v6 = {0}, fl = {0};
 	int r = -ENOMEM;
 
 	if (!t)
@@ -163,10 +163,16 @@ int nr_print_ifaces(FILE *f, const struct nr_view *v)
 			nr_lladdr_format(&ifc->lladdr, mac, sizeof(mac));
 		else
 			strcpy(mac, "-");
-		const char *row[] = { "sys", idx, ifc->name, mac,
-				      v4.len ? v4.text : "-", v6.len ? v6.text : "-",
-				      nr_operstate_name(ifc->operstate), mtu,
-				      link_kind(ifc, kind, sizeof(kind)), fl.text };
+		const char *row[] = {"sys",
+				     idx,
+				     ifc->name,
+				     mac,
+				     v4.len ? v4.text : "-",
+				     v6.len ? v6.text : "-",
+				     nr_operstate_name(ifc->operstate),
+				     mtu,
+				     link_kind(ifc, kind, sizeof(kind)),
+				     fl.text};
 		r = nr_texttable_add(t, row);
 		cell_free(&v4);
 		cell_free(&v6);
@@ -217,7 +223,7 @@ int nr_routes_sort(const struct nr_route **routes, size_t n)
 	if (!e)
 		return -ENOMEM;
 	for (size_t i = 0; i < n; i++)
-		e[i] = (struct sortent){ routes[i], i };
+		e[i] = (struct sortent){routes[i], i};
 	qsort(e, n, sizeof(*e), cmp_route);
 	for (size_t i = 0; i < n; i++)
 		routes[i] = e[i].r;
@@ -242,7 +248,7 @@ void nr_route_output_ip(const struct nr_view *v, const struct nr_route *r,
 		*ret = r->prefsrc;
 		return;
 	}
-	*ret = (struct nr_addr){ .family = AF_UNSPEC };
+	*ret = (struct nr_addr){.family = AF_UNSPEC};
 	if (!ifc)
 		return;
 	for (size_t i = 0; i < ifc->naddrs; i++) {
@@ -262,8 +268,7 @@ void nr_route_output_ip(const struct nr_view *v, const struct nr_route *r,
 }
 
 /* tos, mtu and nexthop flags: what else decides or marks the route. */
-static void route_flags(FILE *f, const struct nr_route *r, const struct nr_nexthop *nh,
-			size_t nhi)
+static void route_flags(FILE *f, const struct nr_route *r, const struct nr_nexthop *nh, size_t nhi)
 {
 	const char *sep = "";
 
@@ -272,9 +277,14 @@ static void route_flags(FILE *f, const struct nr_route *r, const struct nr_nexth
 		sep = " ";
 	}
 	if (nh) {
-		static const struct { uint8_t bit; const char *name; } nhf[] = {
-			{ NR_RTNH_F_ONLINK, "onlink" }, { NR_RTNH_F_DEAD, "dead" },
-			{ NR_RTNH_F_LINKDOWN, "linkdown" }, { NR_RTNH_F_OFFLOAD, "offload" },
+		static const struct {
+			uint8_t bit;
+			const char *name;
+		} nhf[] = {
+		    {NR_RTNH_F_ONLINK, "onlink"},
+		    {NR_RTNH_F_DEAD, "dead"},
+		    {NR_RTNH_F_LINKDOWN, "linkdown"},
+		    {NR_RTNH_F_OFFLOAD, "offload"},
 		};
 		for (size_t i = 0; i < sizeof(nhf) / sizeof(nhf[0]); i++)
 			if (nh->flags & nhf[i].bit) {
@@ -290,7 +300,7 @@ static void route_flags(FILE *f, const struct nr_route *r, const struct nr_nexth
 		fprintf(f, "%smtu %" PRIu32, sep, r->mtu);
 		sep = " ";
 	}
-	if (r->src.len)  {
+	if (r->src.len) {
 		char buf[NR_PREFIX_STRLEN];
 
 		fprintf(f, "%sfrom %s", sep, nr_prefix_format(&r->src, buf, sizeof(buf)));
@@ -356,7 +366,7 @@ static int route_rows(struct nr_texttable *t, const struct nr_view *v, const str
 	const char *scope = nr_scope_name(r->scope, sbuf, sizeof(sbuf));
 	snprintf(metric, sizeof(metric), "%" PRIu32, r->metric);
 	if (v4) {
-		struct nr_addr m = { .family = AF_INET };
+		struct nr_addr m = {.family = AF_INET};
 
 		nr_addr_set_v4(&m, r->dst.len ? ~0u << (32 - r->dst.len) : 0);
 		nr_addr_format(&r->dst.addr, dst, sizeof(dst));
@@ -366,7 +376,7 @@ static int route_rows(struct nr_texttable *t, const struct nr_view *v, const str
 	}
 	for (size_t i = 0; i < rows && !ret; i++) {
 		const struct nr_nexthop *nh = r->nh_count ? &r->nh[i] : NULL;
-		struct cell fl = { 0 }, cand = { 0 };
+		struct cell fl = {0}, cand = {0};
 		bool reject = is_reject(r) || !nh;
 		const char *dev = "-";
 
@@ -402,13 +412,21 @@ static int route_rows(struct nr_texttable *t, const struct nr_view *v, const str
 				strcpy(src, "0.0.0.0");
 		}
 		if (v4) {
-			const char *row[] = { dst, mask, gw, dev, src, metric, nr_rtype_name(r->type),
-					      table, proto, scope, fl.text };
+			const char *row[] = {
+			    dst,   mask,  gw,	 dev,	 src, metric, nr_rtype_name(r->type),
+			    table, proto, scope, fl.text};
 			ret = nr_texttable_add(t, row);
 		} else {
-			const char *row[] = { dst, gw, dev, cand.len ? cand.text : "-", metric,
-					      nr_rtype_name(r->type), table, proto,
-					      pref_name(r->pref), fl.text };
+			const char *row[] = {dst,
+					     gw,
+					     dev,
+					     cand.len ? cand.text : "-",
+					     metric,
+					     nr_rtype_name(r->type),
+					     table,
+					     proto,
+					     pref_name(r->pref),
+					     fl.text};
 			ret = nr_texttable_add(t, row);
 		}
 		cell_free(&fl);
@@ -419,12 +437,14 @@ static int route_rows(struct nr_texttable *t, const struct nr_view *v, const str
 
 static int print_routes(FILE *f, const struct nr_view *v, int family)
 {
-	static const char *const hdr4[] = { "Network", "Netmask", "Gateway", "Iface", "Output IP",
-					    "Metric", "Type", "Table", "Proto", "Scope", "Flags" };
-	static const char *const hdr6[] = { "Destination", "Next Hop", "Iface", "Src candidates",
-					    "Metric", "Type", "Table", "Proto", "Pref", "Flags" };
-	struct nr_texttable *t = family == AF_INET ? nr_texttable_new(11, hdr4)
-						   : nr_texttable_new(10, hdr6);
+	static const char *const hdr4[] = {"Network",	"Netmask", "Gateway", "Iface",
+					   "Output IP", "Metric",  "Type",    "Table",
+					   "Proto",	"Scope",   "Flags"};
+	static const char *const hdr6[] = {"Destination", "Next Hop", "Iface", "Src candidates",
+					   "Metric",	  "Type",     "Table", "Proto",
+					   "Pref",	  "Flags"};
+	struct nr_texttable *t =
+	    family == AF_INET ? nr_texttable_new(11, hdr4) : nr_texttable_new(10, hdr6);
 	const struct nr_route **sorted = NULL;
 	size_t n = 0;
 	int r = -ENOMEM;
@@ -462,7 +482,7 @@ int nr_print_routes6(FILE *f, const struct nr_view *v)
 
 /* snprintf that appends and never overruns: *len may pass cap, then the text is cut. */
 static void app(char *buf, size_t cap, size_t *len, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+    __attribute__((format(printf, 4, 5)));
 
 static void app(char *buf, size_t cap, size_t *len, const char *fmt, ...)
 {
@@ -498,7 +518,8 @@ char *nr_rule_format(const struct nr_view *v, const struct nr_rule *r, char *buf
 	buf[0] = '\0';
 	if (r->flags & NR_FIB_RULE_INVERT)
 		app(buf, cap, &len, "not ");
-	app(buf, cap, &len, "from %s", r->from.len ? nr_prefix_format(&r->from, a, sizeof(a)) : "all");
+	app(buf, cap, &len, "from %s",
+	    r->from.len ? nr_prefix_format(&r->from, a, sizeof(a)) : "all");
 	if (r->to.len)
 		app(buf, cap, &len, " to %s", nr_prefix_format(&r->to, a, sizeof(a)));
 	if (r->tos)
@@ -522,7 +543,8 @@ char *nr_rule_format(const struct nr_view *v, const struct nr_rule *r, char *buf
 	case NR_FR_ACT_TO_TBL:
 		app(buf, cap, &len, " lookup %s", nr_table_name(r->table, tbl, sizeof(tbl)));
 		if (r->suppress_prefixlen >= 0)
-			app(buf, cap, &len, " suppress_prefixlength %" PRId32, r->suppress_prefixlen);
+			app(buf, cap, &len, " suppress_prefixlength %" PRId32,
+			    r->suppress_prefixlen);
 		if (r->suppress_ifgroup >= 0)
 			app(buf, cap, &len, " suppress_ifgroup %" PRId32, r->suppress_ifgroup);
 		break;

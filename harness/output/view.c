@@ -63,7 +63,7 @@ int nr_view_from_stack(struct nr_view *v, const struct nr_stack *s, int family)
 	const struct nr_rule **rules = NULL;
 	const struct nr_neigh_entry **neigh = NULL;
 	const struct nr_neigh_cache *nc = nr_stack_neigh_const(s);
-	struct collect c = { 0 };
+	struct collect c = {0};
 	size_t ni = nr_iface_count(it), nrules = 0, nn = nc ? nr_neigh_count(nc) : 0;
 	int r = -ENOMEM;
 
@@ -90,10 +90,14 @@ int nr_view_from_stack(struct nr_view *v, const struct nr_stack *s, int family)
 			rules[i] = nr_stack_rule_at(s, family, i);
 	}
 	*v = (struct nr_view){
-		.ifaces = ifaces, .nifaces = ni,
-		.routes = c.routes, .nroutes = c.n,
-		.rules = rules, .nrules = nrules,
-		.neigh = neigh, .nneigh = nn,
+	    .ifaces = ifaces,
+	    .nifaces = ni,
+	    .routes = c.routes,
+	    .nroutes = c.n,
+	    .rules = rules,
+	    .nrules = nrules,
+	    .neigh = neigh,
+	    .nneigh = nn,
 	};
 	return 0;
 out:
@@ -112,5 +116,5 @@ void nr_view_done(struct nr_view *v)
 	free((void *)v->routes);
 	free((void *)v->rules);
 	free((void *)v->neigh);
-	*v = (struct nr_view){ 0 };
+	*v = (struct nr_view){0};
 }

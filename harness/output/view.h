@@ -19,7 +19,7 @@ struct nr_view {
 	size_t nifaces;
 	const struct nr_route *const *routes; /* one family, any order */
 	size_t nroutes;
-	const struct nr_rule *const *rules;   /* priority order */
+	const struct nr_rule *const *rules; /* priority order */
 	size_t nrules;
 	const struct nr_neigh_entry *const *neigh; /* any family, table order */
 	size_t nneigh;

@@ -51,15 +51,15 @@ ipn route add 203.0.113.240/28 nexthop via 198.51.100.2 nexthop via 198.51.100.3
 
 # From here on each check reports its own failure and the script goes on.
 set +e
-# From here on each check reports its own failure and the script goes on.
-set +e
 fail=0
-check() { # what, exit status of the check
-	if [ "$2" -ne 0 ]; then
-		echo "FAIL: $1"
+# check STATUS WHAT: STATUS comes first so that it is expanded before any
+# command substitution in WHAT replaces $?.
+check() {
+	if [ "$1" -ne 0 ]; then
+		echo "FAIL: $2"
 		fail=1
 	else
-		echo "ok: $1"
+		echo "ok: $2"
 	fi
 }
 
@@ -69,7 +69,7 @@ for dst in 198.51.100.7 198.51.100.1 198.51.100.255 203.0.113.5 203.0.113.70 192
 	ipn -j route get "$dst" >"$TMP/k.json"
 	rc=0
 	"$NETRIG" route get --netns "$NS" --json "$dst" >"$TMP/n.json" || rc=$?
-	check "route get $dst exits 0" "$rc"
+	check "$rc" "route get $dst exits 0"
 	rc=0
 	$PY - "$TMP/k.json" "$TMP/n.json" <<'PYEOF' || rc=$?
 import json, sys
@@ -86,25 +86,25 @@ assert "type" not in n or n["type"] != "unicast", n
 # for local routes while the local and main tables are merged).
 assert n.get("table") == k.get("table", "main"), (k, n)
 PYEOF
-	check "route get $dst matches ip -j route get" "$rc"
+	check "$rc" "route get $dst matches ip -j route get"
 done
 
 # The human form for a gateway and a local destination.
 out=$("$NETRIG" route get --netns "$NS" 203.0.113.200 198.51.100.1)
 [ "$out" = "203.0.113.200 via 198.51.100.254 dev eth0 table main src 198.51.100.1
 local 198.51.100.1 dev lo table local src 198.51.100.1" ]
-check "human output: $out" $?
+check $? "human output: $out"
 
 # Policy routing: table 100 named by number in JSON.
 out=$("$NETRIG" route get --netns "$NS" --json 192.0.2.50)
 [ "$out" = '{"dst":"192.0.2.50","table":"100","dev":"eth0","gateway":"198.51.100.3","prefsrc":"198.51.100.1"}' ]
-check "table 100 by number: $out" $?
+check $? "table 100 by number: $out"
 
 # ECMP: any listed nexthop is acceptable.
 out=$("$NETRIG" route get --netns "$NS" --json 203.0.113.250)
 case "$out" in
-*'"gateway":"198.51.100.2"'* | *'"gateway":"198.51.100.3"'*) check "ECMP nexthop: $out" 0 ;;
-*) check "ECMP nexthop: $out" 1 ;;
+*'"gateway":"198.51.100.2"'* | *'"gateway":"198.51.100.3"'*) check 0 "ECMP nexthop: $out" ;;
+*) check 1 "ECMP nexthop: $out" ;;
 esac
 
 # 2. Refused destinations: the kernel refuses, netrig says why and exits 1.
@@ -114,30 +114,30 @@ for pair in 203.0.113.85:prohibit 203.0.113.100:blackhole 203.0.113.120:unreacha
 	rc=0
 	ipn route get "$dst" >/dev/null 2>&1 || rc=$?
 	[ "$rc" -ne 0 ]
-	check "kernel refuses $dst" $?
+	check $? "kernel refuses $dst"
 	rc=0
 	out=$("$NETRIG" route get --netns "$NS" --json "$dst") || rc=$?
 	[ "$rc" -eq 1 ] && [ "$out" = "{\"dst\":\"$dst\",\"type\":\"$type\",\"table\":\"main\"}" ]
-	check "route get $dst: $type, exit 1 ($rc: $out)" $?
+	check $? "route get $dst: $type, exit 1 ($rc: $out)"
 done
 rc=0
 out=$("$NETRIG" route get --netns "$NS" 203.0.113.120) || rc=$?
 [ "$rc" -eq 1 ] && [ "$out" = "unreachable 203.0.113.120 table main: No route to host" ]
-check "human refusal: $out" $?
+check $? "human refusal: $out"
 rc=0
 ipn route get 2001:db8:ff::1 >/dev/null 2>&1 || rc=$?
 [ "$rc" -ne 0 ]
-check "kernel has no route to 2001:db8:ff::1" $?
+check $? "kernel has no route to 2001:db8:ff::1"
 rc=0
 out=$("$NETRIG" route get --netns "$NS" --json 2001:db8:ff::1) || rc=$?
 [ "$rc" -eq 1 ] && [ "$out" = '{"dst":"2001:db8:ff::1","type":"unreachable","error":"no route"}' ]
-check "no route: exit 1 ($rc: $out)" $?
+check $? "no route: exit 1 ($rc: $out)"
 
 # 3. Selectors: --from, --oif, --mark reach the lookup.
 out=$("$NETRIG" route get --netns "$NS" --json --oif eth1 203.0.113.5)
 k=$(ipn -j route get 203.0.113.5 oif eth1)
 $PY -c 'import json,sys; n=json.loads(sys.argv[1]); k=json.loads(sys.argv[2])[0]; assert n["dev"]==k["dev"]=="eth1", (n,k)' "$out" "$k"
-check "--oif eth1" $?
+check $? "--oif eth1"
 
 # 3b. --scapy answers what Scapy 2.5.0 itself answers in the namespace.
 SCAPY_DSTS="198.51.100.7 203.0.113.5 203.0.113.70 198.51.100.1 192.0.2.50 203.0.113.100 203.0.113.250 2001:db8:1::5"
@@ -151,10 +151,10 @@ for d in sys.argv[1:]:
 ' $SCAPY_DSTS >"$TMP/scapy.real" 2>/dev/null
 	"$NETRIG" route get --netns "$NS" --scapy $SCAPY_DSTS >"$TMP/scapy.model"
 	cmp -s "$TMP/scapy.real" "$TMP/scapy.model"
-	check "--scapy equals Scapy 2.5.0 ($(tr '\n' ' ' <"$TMP/scapy.model"))" $?
+	check $? "--scapy equals Scapy 2.5.0 ($(tr '\n' ' ' <"$TMP/scapy.model"))"
 	out=$("$NETRIG" route get --netns "$NS" --scapy --json 203.0.113.5)
 	[ "$out" = '{"dst":"203.0.113.5","scapy":["eth1","203.0.113.1","0.0.0.0"]}' ]
-	check "--scapy --json: $out" $?
+	check $? "--scapy --json: $out"
 else
 	echo "skipped: --scapy against Scapy (python3-scapy not importable)"
 fi
@@ -163,29 +163,29 @@ fi
 rc=0
 err=$("$NETRIG" route get --netns "$NS" 198.51.100.7 not-an-address 2>&1 >/dev/null) || rc=$?
 [ "$rc" -eq 2 ] && [ "$err" = "netrig: bad destination 'not-an-address': not an IPv4 or IPv6 address" ]
-check "bad destination: exit 2 ($rc: $err)" $?
+check $? "bad destination: exit 2 ($rc: $err)"
 rc=0
 err=$("$NETRIG" route get --netns "nrt-cli-$$-none" 198.51.100.7 2>&1 >/dev/null) || rc=$?
 [ "$rc" -eq 3 ] && [ "$err" = "netrig: no namespace 'nrt-cli-$$-none' (see 'ip netns list')" ]
-check "unknown namespace: exit 3 ($rc: $err)" $?
+check $? "unknown namespace: exit 3 ($rc: $err)"
 rc=0
 "$NETRIG" route get --bogus 198.51.100.7 >/dev/null 2>&1 || rc=$?
 [ "$rc" -eq 2 ]
-check "unknown option: exit 2 ($rc)" $?
+check $? "unknown option: exit 2 ($rc)"
 rc=0
 "$NETRIG" route get --netns "$NS" --iif nosuchdev 198.51.100.7 >/dev/null 2>&1 || rc=$?
 [ "$rc" -eq 2 ]
-check "unknown --iif device: exit 2 ($rc)" $?
+check $? "unknown --iif device: exit 2 ($rc)"
 rc=0
 "$NETRIG" route get --netns "$NS" --mark 0x1ffffffff 198.51.100.7 >/dev/null 2>&1 || rc=$?
 [ "$rc" -eq 2 ]
-check "mark out of range: exit 2 ($rc)" $?
+check $? "mark out of range: exit 2 ($rc)"
 rc=0
 "$NETRIG" route get >/dev/null 2>&1 || rc=$?
 [ "$rc" -eq 2 ]
-check "no destination: exit 2 ($rc)" $?
+check $? "no destination: exit 2 ($rc)"
 "$NETRIG" route get --help | grep -q '^usage: netrig route get'
-check "--help" $?
+check $? "--help"
 
 # 5. Batch mode: 10k destinations on stdin equal single mode, line by line.
 $PY - "$TMP/dsts" <<'PYEOF'
@@ -209,19 +209,19 @@ PYEOF
 rc=0
 "$NETRIG" route get --netns "$NS" - <"$TMP/batch.in" >"$TMP/batch.out" 2>"$TMP/batch.err" || rc=$?
 [ "$rc" -eq 0 ] && [ ! -s "$TMP/batch.err" ]
-check "batch of 10000: exit 0 ($rc), nothing on stderr" $?
+check $? "batch of 10000: exit 0 ($rc), nothing on stderr"
 rc=0
 # shellcheck disable=SC2046
 "$NETRIG" route get --netns "$NS" --json $(cat "$TMP/dsts") >"$TMP/single.out" || rc=$?
 [ "$rc" -eq 1 ] # some destinations are refused
-check "single mode of 10000: exit 1 (refusals) ($rc)" $?
+check $? "single mode of 10000: exit 1 (refusals) ($rc)"
 cmp -s "$TMP/batch.out" "$TMP/single.out"
-check "batch output equals single output ($(wc -l <"$TMP/batch.out") lines)" $?
+check $? "batch output equals single output ($(wc -l <"$TMP/batch.out") lines)"
 
 # A bad line is reported with its line number and the rest still answered.
 rc=0
 printf '198.51.100.7\n\nzzz\n203.0.113.5' | "$NETRIG" route get --netns "$NS" - >"$TMP/o" 2>"$TMP/e" || rc=$?
 [ "$rc" -eq 2 ] && [ "$(cat "$TMP/e")" = "stdin:3: bad address 'zzz'" ] && [ "$(wc -l <"$TMP/o")" -eq 2 ]
-check "bad batch line: exit 2, stdin:3 ($rc: $(cat "$TMP/e"))" $?
+check $? "bad batch line: exit 2, stdin:3 ($rc: $(cat "$TMP/e"))"
 
 exit $fail
