@@ -12,10 +12,16 @@
 #include <cmocka.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "netrig/resolv.h"
+#include "netrig/resolv_load.h"
+#include "netrig/stack.h"
 
 static struct nr_resolv *parse(const char *text)
 {
@@ -607,6 +613,130 @@ static void test_warning_overflow(void **state)
 	nr_resolv_free(r);
 }
 
+/* ---- netns/resolv_load.c, on a scratch root ---- */
+
+static void write_file(const char *path, const char *text, size_t len)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, len), (ssize_t)len);
+	close(fd);
+}
+
+static void test_load_paths(void **state)
+{
+	char root[] = "/tmp/nrt-neigh-resolvXXXXXX";
+	char p[256], got[256];
+	struct nr_resolv *r = nr_resolv_new();
+	char *big;
+
+	(void)state;
+	assert_non_null(mkdtemp(root));
+	snprintf(p, sizeof(p), "%s/etc", root);
+	assert_int_equal(mkdir(p, 0755), 0);
+
+	/* Nothing at all: -ENOENT, r empty. */
+	assert_int_equal(nr_resolv_load_at(root, "lab", r, got, sizeof(got)), -ENOENT);
+	assert_int_equal(nr_resolv_nameserver_count(r), 0);
+
+	/* Only the host file: the namespace sees it. */
+	snprintf(p, sizeof(p), "%s/etc/resolv.conf", root);
+	write_file(p, "nameserver 192.0.2.53\n", 22);
+	assert_int_equal(nr_resolv_load_at(root, "lab", r, got, sizeof(got)), 0);
+	assert_string_equal(got, p);
+	assert_int_equal(nr_addr_v4(&nr_resolv_nameserver_at(r, 0)->addr), 0xc0000235u);
+
+	/* /etc/netns/lab/resolv.conf wins for lab, not for another name. */
+	snprintf(p, sizeof(p), "%s/etc/netns", root);
+	assert_int_equal(mkdir(p, 0755), 0);
+	snprintf(p, sizeof(p), "%s/etc/netns/lab", root);
+	assert_int_equal(mkdir(p, 0755), 0);
+	snprintf(p, sizeof(p), "%s/etc/netns/lab/resolv.conf", root);
+	write_file(p, "nameserver 2001:db8::53\n", 24);
+	assert_int_equal(nr_resolv_load_at(root, "lab", r, got, sizeof(got)), 0);
+	assert_string_equal(got, p);
+	assert_int_equal(nr_resolv_nameserver_at(r, 0)->addr.family, AF_INET6);
+	assert_int_equal(nr_resolv_load_at(root, "other", r, NULL, 0), 0);
+	assert_int_equal(nr_resolv_nameserver_at(r, 0)->addr.family, AF_INET);
+	assert_int_equal(nr_resolv_load_at(root, NULL, r, NULL, 0), 0);
+	assert_int_equal(nr_resolv_nameserver_at(r, 0)->addr.family, AF_INET);
+
+	/* Names iproute2 refuses. */
+	assert_int_equal(nr_resolv_load_at(root, "../lab", r, NULL, 0), -EINVAL);
+	assert_int_equal(nr_resolv_load_at(root, "..", r, NULL, 0), -EINVAL);
+	assert_int_equal(nr_resolv_load_at(root, ".", r, NULL, 0), -EINVAL);
+	assert_int_equal(nr_resolv_nameserver_count(r), 0); /* cleared */
+
+	/* Size cap: exactly the cap is read, one byte more is refused. */
+	big = malloc(NR_RESOLV_FILE_MAX + 1);
+	assert_non_null(big);
+	memset(big, '#', NR_RESOLV_FILE_MAX + 1);
+	memcpy(big, "nameserver 192.0.2.1\n", 21);
+	big[NR_RESOLV_FILE_MAX - 1] = '\n';
+	write_file(p, big, NR_RESOLV_FILE_MAX);
+	assert_int_equal(nr_resolv_load_at(root, "lab", r, NULL, 0), 0);
+	assert_int_equal(nr_resolv_nameserver_count(r), 1);
+	write_file(p, big, NR_RESOLV_FILE_MAX + 1);
+	assert_int_equal(nr_resolv_load_at(root, "lab", r, NULL, 0), -EFBIG);
+	assert_int_equal(nr_resolv_nameserver_count(r), 0);
+	free(big);
+	assert_int_equal(unlink(p), 0);
+
+	/* A directory where the file should be: the read error comes back. */
+	assert_int_equal(mkdir(p, 0755), 0);
+	assert_int_equal(nr_resolv_load_at(root, "lab", r, NULL, 0), -EISDIR);
+	assert_int_equal(rmdir(p), 0);
+
+	/* Into a stack: the stack's own nr_resolv is filled. */
+	{
+		struct nr_stack *s = nr_stack_new();
+
+		assert_non_null(s);
+		assert_int_equal(nr_resolv_load_stack("lab", NULL, NULL, 0), -EINVAL);
+		nr_stack_free(s);
+	}
+
+	snprintf(p, sizeof(p), "%s/etc/netns/lab", root);
+	assert_int_equal(rmdir(p), 0);
+	snprintf(p, sizeof(p), "%s/etc/netns", root);
+	assert_int_equal(rmdir(p), 0);
+	snprintf(p, sizeof(p), "%s/etc/resolv.conf", root);
+	assert_int_equal(unlink(p), 0);
+	snprintf(p, sizeof(p), "%s/etc", root);
+	assert_int_equal(rmdir(p), 0);
+	assert_int_equal(rmdir(root), 0);
+	nr_resolv_free(r);
+}
+
+/* The host's own file, read as it is (content varies: only sanity). */
+static void test_load_host(void **state)
+{
+	struct nr_resolv *r = nr_resolv_new();
+	char got[256];
+	int ret;
+
+	(void)state;
+	ret = nr_resolv_load(NULL, r, got, sizeof(got));
+	if (ret == -ENOENT) {
+		nr_resolv_free(r);
+		skip();
+	}
+	assert_int_equal(ret, 0);
+	assert_string_equal(got, "/etc/resolv.conf");
+	for (size_t i = 0; i < nr_resolv_nameserver_count(r); i++)
+		assert_int_equal(nr_resolv_nameserver_at(r, i)->used, i < NR_RESOLV_MAXNS);
+	{
+		struct nr_stack *s = nr_stack_new();
+
+		assert_non_null(s);
+		assert_int_equal(nr_resolv_load_stack(NULL, s, NULL, 0), 0);
+		assert_true(nr_resolv_equal(nr_stack_resolv(s), r));
+		nr_stack_free(s);
+	}
+	nr_resolv_free(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -624,6 +754,8 @@ int main(void)
 		cmocka_unit_test(test_format_roundtrip),
 		cmocka_unit_test(test_builders),
 		cmocka_unit_test(test_warning_overflow),
+		cmocka_unit_test(test_load_paths),
+		cmocka_unit_test(test_load_host),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
