@@ -62,7 +62,7 @@ int nr_addr_cmp(const struct nr_addr *a, const struct nr_addr *b)
 
 unsigned nr_addr_bit(const struct nr_addr *a, unsigned i)
 {
-	return (a->bytes[i / 8] >> (7 - i % 8)) & 1u;
+	return ((unsigned)a->bytes[i / 8] >> (7 - i % 8)) & 1u;
 }
 
 unsigned nr_addr_common_bits(const struct nr_addr *a, const struct nr_addr *b)
