@@ -327,10 +327,13 @@ int nr_rules_lookup(const struct nr_stack *s, const struct nr_flow *fl,
 		}
 		switch (rule->action) {
 		case NR_FR_ACT_GOTO: {
-			/* The target is matched in its turn; it always lies further on. */
+			/*
+			 * The target is matched in its turn; it always lies further
+			 * on. No rule of that priority: unresolved, passed over.
+			 */
 			size_t t = find_priority(v, n, rule->goto_target);
 
-			i = t > i ? t : i + 1;
+			i = (t < n && t > i) ? t : i + 1;
 			continue;
 		}
 		case NR_FR_ACT_NOP:
