@@ -8,13 +8,7 @@
 
 #include "netrig/iface.h"
 #include "netrig/neigh.h"
-/* TEMPORARY until resolv.h lands (its owner is writing it): build without nameservers. */
-#if __has_include("netrig/resolv.h")
 #include "netrig/resolv.h"
-#define HAVE_RESOLV 1
-#else
-#define HAVE_RESOLV 0
-#endif
 
 #include <errno.h>
 #include <net/if.h>
@@ -37,14 +31,8 @@ struct nr_stack *nr_stack_new(void)
 	nr_ruleset_init(&s->rules6, AF_INET6);
 	s->ifaces = nr_iface_table_new();
 	s->neigh = nr_neigh_cache_new(NEIGH_MAX_DEFAULT);
-#if HAVE_RESOLV
 	s->resolv = nr_resolv_new();
-	if (!s->resolv) {
-		nr_stack_free(s);
-		return NULL;
-	}
-#endif
-	if (!s->ifaces || !s->neigh || nr_ruleset_default(&s->rules4) ||
+	if (!s->ifaces || !s->neigh || !s->resolv || nr_ruleset_default(&s->rules4) ||
 	    nr_ruleset_default(&s->rules6)) {
 		nr_stack_free(s);
 		return NULL;
@@ -62,9 +50,7 @@ void nr_stack_free(struct nr_stack *s)
 	nr_ruleset_done(&s->rules6);
 	nr_iface_table_free(s->ifaces);
 	nr_neigh_cache_free(s->neigh);
-#if HAVE_RESOLV
 	nr_resolv_free(s->resolv);
-#endif
 	free(s);
 }
 
