@@ -521,6 +521,21 @@ int nr_scapy__route6(const struct nr_scapy_model *m, const char *dst, struct nr_
 	if (ret_index)
 		*ret_index = (ssize_t)pick;
 
+	/*
+	 * Scapy caches every answer. Only answers drawn from a candidate list
+	 * of two or more can change later (a later sort reorders the list), so
+	 * only those are kept: same answers, far less memory in batch mode.
+	 */
+	{
+		bool mutable_ = false;
+
+		for (size_t k = 0; k < nbest; k++)
+			mutable_ = mutable_ || m->r6[paths[k]].ncset > 1;
+		if (!mutable_) {
+			r = 0;
+			goto out;
+		}
+	}
 	ce = calloc(1, sizeof(*ce) + strlen(key) + 1);
 	if (!ce) {
 		r = -ENOMEM;

@@ -50,6 +50,13 @@
  *  the order of earlier queries exactly as in Scapy. nr_scapy_route()
  *  therefore changes internal state although the model is const; it is not
  *  thread-safe.
+ *  (Answers that cannot change later, those from single-candidate lists,
+ *  are not cached: same answers, bounded memory in batch mode.)
+ *  Lookups scan the lists linearly, as Scapy does.
+ *  Not modelled: host names (Scapy resolves them), routes using nexthop
+ *  objects or IPv6 source-specific subtrees, candidate lists of 64 or more
+ *  addresses (CPython then merges runs; see model_int.h), and the device
+ *  list order of SIOCGIFCONF and /proc/net/dev, taken as ifindex order.
  *  conf.iface (used for link-local destinations) is get_working_if():
  *  the interface of the IPv4 route with the smallest mask that is UP, else
  *  the first UP interface, else lo.
