@@ -438,6 +438,22 @@ static void kw_sortlist(struct resolv_line *l, char *v)
 {
 	char sh[64], mbuf[NR_ADDR_STRLEN];
 
+	/*
+	 * glibc's scanner stops on such a byte without moving past it and
+	 * tries again from the same place, for ever.
+	 */
+	for (const char *p = v; *p && *p != ';'; p++) {
+		unsigned char c = (unsigned char)*p;
+
+		if (c >= 0x80 || c == '\r' || c == '\v' || c == '\f') {
+			warn(l, NR_RESOLV_W_GLIBC_HANG, true,
+			     "sortlist with byte 0x%02x at column %zu: glibc 2.36's res_init loops "
+			     "for ever on this line; line ignored",
+			     c, (size_t)(p - v) + 1);
+			return;
+		}
+	}
+
 	while (*v) {
 		size_t len = strcspn(v, " \t");
 		char *next = v + len, *semi, *sep;

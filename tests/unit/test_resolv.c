@@ -509,6 +509,19 @@ static void test_sortlist(void **state)
 	assert_int_equal(nr_resolv_warning_at(r, 2)->code, NR_RESOLV_W_BAD_ADDRESS);
 	nr_resolv_free(r);
 
+	/* Bytes that make glibc 2.36 loop for ever (observed): line rejected. */
+	r = parse("sortlist 192.0.2.0\r\n"
+		  "sortlist 192.0.2.0/255.255.255.0\v\n"
+		  "sortlist 198.51.100.0\xc3\xa9\n"
+		  "sortlist 203.0.113.0 ;\r\n"); /* after ';': glibc stops first */
+	assert_int_equal(nr_resolv_sortlist_count(r), 1);
+	for (unsigned line = 1; line <= 3; line++) {
+		assert_int_equal(warning_on(r, line)->code, NR_RESOLV_W_GLIBC_HANG);
+		assert_true(warning_on(r, line)->rejected);
+	}
+	assert_int_equal(nr_resolv_warning_count(r), 3);
+	nr_resolv_free(r);
+
 	/* Only 10 pairs. */
 	r = parse("sortlist 10.0.0.1 10.0.0.2 10.0.0.3 10.0.0.4 10.0.0.5 10.0.0.6\n"
 		  "sortlist 10.0.0.7 10.0.0.8 10.0.0.9 10.0.0.10 10.0.0.11\n");

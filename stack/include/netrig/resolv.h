@@ -21,7 +21,10 @@
  *   warning; options of several lines accumulate;
  * - `sortlist`: up to 10 ADDR[/MASK] (also '&'), MASK a dotted netmask
  *   read by inet_aton ("/24" is 0.0.0.24: warned), default the classful
- *   mask; a ';' ends the list.
+ *   mask; a ';' ends the list. A sortlist line with a non-ASCII byte or
+ *   '\r', '\v', '\f' before any ';' makes glibc 2.36's res_init loop
+ *   forever (observed with a CRLF file: res_init never returns); we
+ *   reject the line with NR_RESOLV_W_GLIBC_HANG.
  *
  * Limits (a choice, documented): glibc 2.26 and later have no limit on the
  * search list (resolv.conf(5) of 2.36: "Since glibc 2.26, the search list
@@ -32,7 +35,7 @@
  * reject lines over NR_RESOLV_LINE_MAX bytes with a warning.
  *
  * Where we differ from glibc we say so in a warning: "inet6" (ignored by
- * glibc since 2.26; we keep the flag), a negative option value (we ignore
+ * glibc 2.36, observed; we keep the flag), a negative option value (we ignore
  * it; glibc stores it), a non-number (glibc's atoi reads 0: so do we).
  */
 #ifndef NETRIG_RESOLV_H
@@ -113,6 +116,7 @@ enum nr_resolv_warning_code {
 	NR_RESOLV_W_OPTION_VALUE,      /* value not a plain number */
 	NR_RESOLV_W_OPTION_CAPPED,     /* value over glibc's cap: capped */
 	NR_RESOLV_W_OPTION_IGNORED,    /* known option glibc 2.36 ignores */
+	NR_RESOLV_W_GLIBC_HANG,        /* glibc 2.36's res_init never returns on it: rejected */
 };
 
 struct nr_resolv_warning {
