@@ -27,5 +27,6 @@ int nr_cli_error(int code, const char *fmt, ...) __attribute__((format(printf, 2
 /* Subcommand entry points (one cmd_*.c each). */
 int nr_cmd_show(int argc, char **argv);  /* cmd_show.c */
 int nr_cmd_route(int argc, char **argv); /* cmd_route.c */
+int nr_cmd_verify(int argc, char **argv); /* cmd_verify.c */
 
 #endif

@@ -11,6 +11,8 @@ static const struct nr_cmd commands[] = {
 	  "a namespace's ifaces, routes, routes6, rules, neigh or nameservers" },
 	{ "route", nr_cmd_route, "route get [--netns NS] [--json] [--scapy] DST... | -",
 	  "the route to each destination" },
+	{ "verify", nr_cmd_verify, "verify [--netns NS] [--against os,scapy] [--probes N] [--json]",
+	  "netrig's tables and decisions against the kernel's (and Scapy's)" },
 	{ 0 },
 };
 

@@ -406,6 +406,33 @@ static void set_nexthops(const struct nr_stack *s, struct nr_route_result *ret,
 	(void)s;
 }
 
+/*
+ * The source for each ECMP hop: fib_select_multipath() picks the hop
+ * before the source is chosen, so a hop-dependent source (no prefsrc, none
+ * given) follows the hop the hash chose.
+ */
+static void ecmp_sources(const struct nr_stack *s, struct nr_route_result *ret, bool per_hop)
+{
+	const struct nr_route *r = ret->route;
+
+	if (ret->nh_count < 2)
+		return;
+	for (unsigned i = 0; i < ret->nh_count && i < NR_ROUTE_MAX_ECMP_SRC; i++) {
+		struct nr_route_explain scratch;
+		uint32_t a;
+
+		if (!per_hop || !r) {
+			ret->nh_prefsrc[i] = ret->prefsrc;
+			continue;
+		}
+		a = select_addr(s, ret->nh[i].ifindex, addr4(&ret->nh[i].gw), r->scope, &scratch);
+		if (a)
+			nr_addr_set_v4(&ret->nh_prefsrc[i], a);
+		else
+			memset(&ret->nh_prefsrc[i], 0, sizeof(ret->nh_prefsrc[i]));
+	}
+}
+
 static int route_output4(const struct nr_stack *s, const struct nr_route_query *q,
 			 struct nr_route_result *ret)
 {
@@ -414,7 +441,7 @@ static int route_output4(const struct nr_stack *s, const struct nr_route_query *
 	uint32_t daddr = addr4(&q->dst), saddr = addr4(&q->src);
 	int oif = q->oif, dev_out = 0, err;
 	uint8_t type = NR_RTN_UNSPEC;
-	bool keep_nh, ecmp = false;
+	bool keep_nh, ecmp = false, src_per_hop = false;
 	const struct nr_iface *dev = NULL;
 
 	memset(&fl, 0, sizeof(fl));
@@ -518,8 +545,10 @@ static int route_output4(const struct nr_stack *s, const struct nr_route_query *
 		else if (c.res.plen == 0 && c.res.type == NR_RTN_UNICAST)
 			default_candidates(s, &c.res, &fl, ret);
 	}
-	if (!saddr)
+	if (!saddr) {
 		saddr = result_prefsrc(s, &c.res, &ret->why);
+		src_per_hop = ecmp;
+	}
 	type = c.res.type;
 	dev_out = c.res.route->nh_count ? c.res.route->nh[c.res.nh_sel].ifindex : 0;
 
@@ -532,6 +561,7 @@ make_route:
 	set_src(ret, saddr);
 	if (!saddr)
 		ret->why.src_reason[0] = '\0';
+	ecmp_sources(s, ret, src_per_hop);
 	return 0;
 }
 

@@ -85,6 +85,7 @@ struct nr_route_explain {
 	char src_reason[48];
 };
 
+#define NR_ROUTE_MAX_ECMP_SRC 16
 #define NR_ROUTE_MAX_ALT 8
 
 struct nr_route_result {
@@ -106,6 +107,13 @@ struct nr_route_result {
 	/* ECMP: every nexthop the kernel may pick (gateway + device). */
 	uint16_t nh_count;
 	const struct nr_nexthop *nh;
+	/*
+	 * ECMP: the source that goes with nh[i] (for i < NR_ROUTE_MAX_ECMP_SRC)
+	 * if the kernel hashes to it: the given source or the route's prefsrc
+	 * for every hop, else the one selected for that hop's device and
+	 * gateway. Unset when nh_count < 2.
+	 */
+	struct nr_addr nh_prefsrc[NR_ROUTE_MAX_ECMP_SRC];
 	struct nr_route_explain why;
 	/*
 	 * IPv4 default-route choice (fib_select_default): when several
