@@ -1,0 +1,169 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * A topology, as a scenario file describes it: nodes (namespaces), links,
+ * interface settings, addresses, routes, rules, neighbours and sysctls.
+ * Loaded and validated by topo_load.c (YAML); built in the kernel by
+ * topo_apply.c. Every element keeps its position in the file, so later
+ * errors (the kernel refusing a route) still point at FILE:LINE:COL.
+ *
+ * Names, not indexes: interfaces are "node:ifname" pairs, resolved to
+ * ifindexes only when built.
+ */
+#ifndef NETRIG_TOPO_H
+#define NETRIG_TOPO_H
+
+#include "netrig/addr.h"
+#include "netrig/route.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define NR_TOPO_NAME_MAX 32 /* node and topology names: [a-z0-9][a-z0-9_-]* */
+
+struct nr_topo_pos {
+	unsigned line, col; /* 1-based; 0 = not from a file */
+};
+
+struct nr_topo_sysctl {
+	char key[128];   /* "net.ipv4.ip_forward", "net.ipv6.conf.eth0.accept_dad" */
+	char value[64];
+	struct nr_topo_pos pos;
+};
+
+struct nr_topo_node {
+	char name[NR_TOPO_NAME_MAX];
+	size_t nsysctls;
+	struct nr_topo_sysctl *sysctls;
+	struct nr_topo_pos pos;
+};
+
+/* An interface: node index + name inside that node. */
+struct nr_topo_ifref {
+	int node;
+	char ifname[NR_IFNAMSIZ];
+};
+
+enum nr_topo_link_kind {
+	NR_TOPO_VETH,
+	NR_TOPO_TUN,
+	NR_TOPO_TAP,
+	NR_TOPO_BRIDGE,
+	NR_TOPO_MACVLAN,
+	NR_TOPO_VXLAN,
+};
+
+struct nr_topo_link {
+	enum nr_topo_link_kind kind;
+	struct nr_topo_ifref ends[2]; /* veth: both ends; others: ends[0] only */
+	/* bridge: its ports (interfaces of the same node, created elsewhere) */
+	size_t nports;
+	struct nr_topo_ifref *ports;
+	/* macvlan */
+	char parent[NR_IFNAMSIZ];
+	char macvlan_mode[16]; /* "bridge" (default), "private", "vepa", "passthru" */
+	/* vxlan */
+	uint32_t vni;
+	struct nr_addr vx_local, vx_remote, vx_group; /* AF_UNSPEC when unset */
+	uint16_t vx_port;                            /* 4789 by default */
+	char vx_dev[NR_IFNAMSIZ];
+	/* tun/tap */
+	bool pi;          /* keep the packet-information header (default false) */
+	bool vnet_hdr;
+	bool multi_queue;
+	bool persist;
+	struct nr_topo_pos pos;
+};
+
+#define NR_TOPO_TRI_UNSET (-1)
+
+struct nr_topo_addr {
+	struct nr_prefix local;  /* host bits kept: 198.51.100.2/24 */
+	struct nr_addr peer;     /* "peer" for point-to-point, AF_UNSPEC when none */
+	bool nodad;
+	struct nr_topo_pos pos;
+};
+
+struct nr_topo_iface {
+	struct nr_topo_ifref ref;
+	struct nr_lladdr mac;    /* len 0 = kernel's choice */
+	uint32_t mtu;            /* 0 = default */
+	int up;                  /* 1, 0, or NR_TOPO_TRI_UNSET (default: up) */
+	size_t naddrs;
+	struct nr_topo_addr *addrs;
+	struct nr_topo_pos pos;
+};
+
+struct nr_topo_nexthop {
+	struct nr_addr gw;          /* AF_UNSPEC when on-link */
+	char dev[NR_IFNAMSIZ];      /* "" when not given */
+	uint16_t weight;            /* 1 by default */
+	bool onlink;
+};
+
+struct nr_topo_route {
+	int node;
+	struct nr_route r;          /* r.nh unused: see nh below; r.family set */
+	size_t nnh;
+	struct nr_topo_nexthop *nh;
+	struct nr_topo_pos pos;
+};
+
+struct nr_topo_rule {
+	int node;
+	struct nr_rule r;
+	struct nr_topo_pos pos;
+};
+
+struct nr_topo_neigh {
+	int node;
+	char dev[NR_IFNAMSIZ];
+	struct nr_addr addr;
+	struct nr_lladdr lladdr;
+	uint16_t state;   /* NUD_PERMANENT (0x80) by default, NUD_NOARP 0x40, NUD_REACHABLE 0x02, NUD_STALE 0x04 */
+	bool router;
+	struct nr_topo_pos pos;
+};
+
+struct nr_topo {
+	char name[NR_TOPO_NAME_MAX];
+	char *path; /* the file it came from */
+	size_t nnodes, nlinks, nifaces, nroutes, nrules, nneigh;
+	struct nr_topo_node *nodes;
+	struct nr_topo_link *links;
+	struct nr_topo_iface *ifaces;
+	struct nr_topo_route *routes;
+	struct nr_topo_rule *rules;
+	struct nr_topo_neigh *neigh;
+};
+
+/* The first error found, in the form users see:
+ *   lab.yaml:12:7: unknown link kind 'vethh' (expected veth, tun, tap, bridge, macvlan, vxlan)
+ *     - { kind: vethh, ends: [h1:eth0, r1:eth0] }
+ *               ^
+ */
+struct nr_topo_error {
+	char path[256];
+	struct nr_topo_pos pos;
+	char msg[256];
+	char line[256]; /* the source line, "" if unknown */
+};
+
+/* Print err as above (three lines: location + message, source line, caret). */
+void nr_topo_error_print(const struct nr_topo_error *err, FILE *f);
+
+/*
+ * Load and validate a topology file (or text, for tests and the fuzzer).
+ * -EINVAL with err filled on any syntax, schema or meaning error; -ENOENT /
+ * -EACCES / -EFBIG when the file cannot be read; -ENOMEM.
+ */
+int nr_topo_load_file(const char *path, struct nr_topo **ret, struct nr_topo_error *err);
+int nr_topo_load_text(const char *name, const char *text, size_t len, struct nr_topo **ret,
+		      struct nr_topo_error *err);
+void nr_topo_free(struct nr_topo *t);
+
+/* Index of a node by name, or -1. */
+int nr_topo_node_index(const struct nr_topo *t, const char *name);
+
+#endif

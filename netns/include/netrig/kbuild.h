@@ -1,0 +1,144 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Building kernel objects in namespaces: named namespaces compatible with
+ * `ip netns`, links, addresses, routes, rules, neighbours, sysctls, and
+ * TUN/TAP devices. The "k" marks kernel objects (nr_kroute_* answers the
+ * kernel's route lookups; nr_kb_* builds). All requests go through one
+ * rtnetlink socket per namespace, batched: queued requests are sent
+ * together and their acks matched by sequence number; the first refusal
+ * comes back with the kernel's errno and extended-ack text and the index
+ * of the request that failed.
+ */
+#ifndef NETRIG_KBUILD_H
+#define NETRIG_KBUILD_H
+
+#include "netrig/addr.h"
+#include "netrig/netns.h"
+#include "netrig/route.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/* --- named namespaces (/run/netns/NAME, as `ip netns add` makes them) --- */
+
+/* -EEXIST if the name is taken; -EPERM without CAP_SYS_ADMIN. */
+int nr_knetns_create(const char *name, struct nr_os_error *err);
+/* umount2(MNT_DETACH) + unlink; -ENOENT if absent. Does not wait. */
+int nr_knetns_delete(const char *name, struct nr_os_error *err);
+bool nr_knetns_exists(const char *name);
+
+/* --- a builder: one rtnetlink socket inside one namespace --- */
+
+struct nr_kb;
+
+int nr_kb_open(struct nr_netns *ns, struct nr_kb **ret, struct nr_os_error *err);
+/* Sends what is queued (nr_kb_flush) and closes. */
+void nr_kb_close(struct nr_kb *kb);
+
+/*
+ * Every nr_kb_* request below is queued; nr_kb_flush sends the queue and
+ * waits for every ack. 0, or the first refusal: err->err, err->msg
+ * ("RTM_NEWROUTE: Nexthop has invalid gateway") and *ret_failed = the
+ * request's tag (the value given when it was queued, e.g. an index into
+ * the caller's topology so the error can name FILE:LINE:COL).
+ * Requests after a refused one are still answered; only the first error
+ * is reported. Requests that need an earlier one's result (an ifindex)
+ * must be flushed in between.
+ */
+int nr_kb_flush(struct nr_kb *kb, long *ret_failed, struct nr_os_error *err);
+/* Tag for the requests queued from now on. */
+void nr_kb_tag(struct nr_kb *kb, long tag);
+
+/* Interface index by name in this namespace (RTM_GETLINK), -ENODEV. */
+int nr_kb_ifindex(struct nr_kb *kb, const char *name);
+
+struct nr_klink_opts {
+	struct nr_lladdr mac;  /* len 0: kernel's choice */
+	uint32_t mtu;          /* 0: default */
+	int up;                /* 1 up, 0 down, -1 leave */
+	uint32_t group;        /* IFLA_GROUP, 0 = leave */
+	const char *master;    /* bridge to enslave to, NULL = none */
+	const char *alias;     /* IFLA_IFALIAS (run-id tag), NULL = none */
+};
+
+/* veth "name" here, its peer "peer_name" created directly in peer_ns. */
+int nr_kb_veth(struct nr_kb *kb, const char *name, struct nr_netns *peer_ns,
+	       const char *peer_name, const struct nr_klink_opts *o,
+	       const struct nr_klink_opts *peer_o);
+int nr_kb_bridge(struct nr_kb *kb, const char *name, const struct nr_klink_opts *o);
+int nr_kb_macvlan(struct nr_kb *kb, const char *name, const char *parent, const char *mode,
+		  const struct nr_klink_opts *o);
+struct nr_kvxlan {
+	uint32_t vni;
+	struct nr_addr local, remote, group;
+	uint16_t port;
+	const char *dev;
+};
+int nr_kb_vxlan(struct nr_kb *kb, const char *name, const struct nr_kvxlan *v,
+		const struct nr_klink_opts *o);
+/* Change an existing link (RTM_NEWLINK without NLM_F_CREATE / RTM_SETLINK). */
+int nr_kb_link_set(struct nr_kb *kb, const char *name, const struct nr_klink_opts *o);
+/* Delete every link of a group in one request (bulk teardown). */
+int nr_kb_link_del_group(struct nr_kb *kb, uint32_t group);
+
+/* IFA_F_NODAD when nodad; peer for point-to-point (AF_UNSPEC: none). */
+int nr_kb_addr(struct nr_kb *kb, int ifindex, const struct nr_prefix *local,
+	       const struct nr_addr *peer, bool nodad);
+/* A route of any type and table; nexthops carry ifindexes. */
+int nr_kb_route(struct nr_kb *kb, const struct nr_route *r);
+int nr_kb_rule(struct nr_kb *kb, const struct nr_rule *r);
+/* state: NUD_* bits; router: NTF_ROUTER. */
+int nr_kb_neigh(struct nr_kb *kb, int ifindex, const struct nr_addr *addr,
+		const struct nr_lladdr *lladdr, uint16_t state, bool router);
+
+/*
+ * Write a sysctl inside ns ("net.ipv4.ip_forward" = "1"): /proc/sys
+ * opened from a thread inside the namespace, so per-namespace values are
+ * the namespace's. -ENOENT unknown key, -EINVAL refused value.
+ */
+int nr_ksysctl_set(struct nr_netns *ns, const char *key, const char *value,
+		   struct nr_os_error *err);
+int nr_ksysctl_get(struct nr_netns *ns, const char *key, char *buf, size_t cap,
+		   struct nr_os_error *err);
+
+/* --- TUN/TAP: netrig's TunTapInterface --- */
+
+enum nr_tuntap_mode { NR_TUNTAP_AUTO = 0, NR_TUNTAP_TUN, NR_TUNTAP_TAP };
+
+struct nr_tuntap_opts {
+	enum nr_tuntap_mode mode; /* AUTO: from the name, "tun*" or "tap*" */
+	bool pi;                  /* keep the 4-byte packet-information header */
+	bool vnet_hdr;
+	bool multi_queue;
+	bool persist;
+	uid_t owner;              /* (uid_t)-1: none */
+	gid_t group;
+	size_t read_size;         /* 0: the device's MTU + headers */
+};
+
+struct nr_tuntap;
+
+/*
+ * Create (or attach to) a TUN/TAP device inside ns. name may hold a %d
+ * template ("tap%d"); names longer than 15 characters are refused
+ * (-ENAMETOOLONG), never truncated. The real name is read back (TUNGETIFF).
+ * Needs /dev/net/tun to be accessible: -EACCES with a message saying so.
+ */
+int nr_tuntap_open(struct nr_netns *ns, const char *name, const struct nr_tuntap_opts *o,
+		   struct nr_tuntap **ret, struct nr_os_error *err);
+/* Closes the fd; the device disappears unless persistent. */
+void nr_tuntap_close(struct nr_tuntap *t);
+const char *nr_tuntap_name(const struct nr_tuntap *t);
+int nr_tuntap_fd(const struct nr_tuntap *t);
+bool nr_tuntap_is_tap(const struct nr_tuntap *t);
+/*
+ * One frame/packet. With pi stripped, a TUN write sets the tun_pi
+ * protocol from the IP version nibble (0x0800 / 0x86dd), never 0x9000.
+ * Returns bytes, or -errno (-EAGAIN on a non-blocking empty read).
+ */
+ssize_t nr_tuntap_read(struct nr_tuntap *t, void *buf, size_t cap);
+ssize_t nr_tuntap_write(struct nr_tuntap *t, const void *buf, size_t len);
+
+#endif
