@@ -19,8 +19,9 @@ static const struct nr_cmd commands[] = {
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: netrig COMMAND [ARGS...]\n\ncommands:\n");
+	/* Usage on one line, the summary indented below it: long usages stay readable. */
 	for (const struct nr_cmd *c = commands; c->name; c++)
-		fprintf(f, "  netrig %-60s %s\n", c->usage, c->summary);
+		fprintf(f, "  netrig %s\n      %s\n", c->usage, c->summary);
 	fprintf(f, "\nexit status: 0 ok, 1 failure or mismatch, 2 usage or bad input,\n"
 		   "3 environment (privileges, namespace, missing tool)\n"
 		   "'netrig COMMAND --help' describes one command.\n");
