@@ -1,0 +1,1204 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Run ids, the journal, bulk teardown and clean (see run.h for the
+ * journal's format and why its flock is the liveness test).
+ *
+ * Waiting for a namespace to be gone. Deleting a named namespace only
+ * drops a reference; the kernel destroys it later in cleanup_net(), a work
+ * item of an ordered workqueue that takes every namespace queued so far as
+ * one batch. cleanup_net() first removes the batch's nsids from every peer
+ * namespace, sending RTM_DELNSID to each peer's RTNLGRP_NSID listeners,
+ * and only then unregisters the batch's devices. So the RTM_DELNSID of a
+ * run's namespaces says their cleanup has begun, not that it is over. To
+ * know the devices are gone, a barrier: an empty namespace released after
+ * every RTM_DELNSID of the run has arrived is necessarily in a later batch,
+ * which the ordered workqueue runs only after the run's batch is finished;
+ * its own RTM_DELNSID therefore means the run's devices are gone.
+ * tests/netns/test_lifecycle_teardown.c checks this with a veth whose peer
+ * stays in the test's namespace.
+ */
+#include "netrig/run.h"
+#include "netrig/nlsock.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/file.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/random.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <linux/net_namespace.h>
+#include <linux/netlink.h>
+#include <linux/nsfs.h>
+#include <linux/rtnetlink.h>
+
+#define NETNS_RUN_DIR "/run/netns"
+#define JOURNAL_SUFFIX ".run"
+#define JOURNAL_MAX (1u << 20) /* a journal never grows near this */
+
+static const char b32[] = "abcdefghijklmnopqrstuvwxyz234567";
+
+struct nr_run {
+	int fd; /* O_APPEND, LOCK_EX held */
+	char id[NR_RUN_ID_LEN + 1];
+	char dir[PATH_MAX];
+	char path[PATH_MAX];
+};
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* --- ids and names --- */
+
+int nr_run_id_new(char ret[NR_RUN_ID_LEN + 1])
+{
+	uint32_t v;
+
+	if (getrandom(&v, sizeof(v), 0) != (ssize_t)sizeof(v))
+		return errno ? -errno : -EIO;
+	for (int i = 0; i < NR_RUN_ID_LEN; i++) {
+		ret[i] = b32[v & 31u];
+		v >>= 5;
+	}
+	ret[NR_RUN_ID_LEN] = '\0';
+	return 0;
+}
+
+bool nr_run_id_valid(const char *s)
+{
+	if (!s || strlen(s) != NR_RUN_ID_LEN)
+		return false;
+	for (int i = 0; i < NR_RUN_ID_LEN; i++)
+		if (!strchr(b32, s[i]) || !s[i])
+			return false;
+	return true;
+}
+
+int nr_run_ns_name(const char *id, const char *node, char *buf, size_t cap)
+{
+	int n = snprintf(buf, cap, NR_RUN_NS_PREFIX "%s-%s", id, node);
+
+	if (n < 0 || (size_t)n >= cap)
+		return -ENAMETOOLONG;
+	return 0;
+}
+
+int nr_run_ns_parse(const char *nsname, char ret_id[NR_RUN_ID_LEN + 1])
+{
+	size_t pl = strlen(NR_RUN_NS_PREFIX);
+	char id[NR_RUN_ID_LEN + 1];
+
+	if (strncmp(nsname, NR_RUN_NS_PREFIX, pl) || strlen(nsname) < pl + NR_RUN_ID_LEN + 2 ||
+	    nsname[pl + NR_RUN_ID_LEN] != '-')
+		return -EINVAL;
+	memcpy(id, nsname + pl, NR_RUN_ID_LEN);
+	id[NR_RUN_ID_LEN] = '\0';
+	if (!nr_run_id_valid(id))
+		return -EINVAL;
+	memcpy(ret_id, id, sizeof(id));
+	return 0;
+}
+
+uint32_t nr_run_group(const char *id)
+{
+	uint32_t v = 0;
+
+	/* The id's 30 bits, plus bit 30 so the group is never 0 (default). */
+	for (int i = NR_RUN_ID_LEN - 1; i >= 0; i--) {
+		const char *p = strchr(b32, id[i]);
+
+		v = (v << 5) | (uint32_t)(p ? p - b32 : 0);
+	}
+	return v | (1u << 30);
+}
+
+/* --- processes --- */
+
+int nr_run_proc_start(pid_t pid, unsigned long long *ret)
+{
+	char path[64], buf[1024], *p;
+	unsigned long long start;
+	ssize_t n;
+	int fd, field;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? -ESRCH : -errno;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -ESRCH;
+	buf[n] = '\0';
+	/* comm may hold spaces and parentheses: fields restart after the last ')'. */
+	p = strrchr(buf, ')');
+	if (!p)
+		return -EBADMSG;
+	p++;
+	/* field 3 (state) follows; starttime is field 22. */
+	for (field = 2; field < 21 && *p; p++)
+		if (*p == ' ')
+			field++;
+	if (field != 21 || sscanf(p, "%llu", &start) != 1)
+		return -EBADMSG;
+	*ret = start;
+	return 0;
+}
+
+bool nr_run_owner_alive(pid_t pid, unsigned long long start)
+{
+	unsigned long long s;
+
+	return pid > 0 && nr_run_proc_start(pid, &s) == 0 && s == start;
+}
+
+/* --- the journal --- */
+
+static const char *dir_or_default(const char *dir)
+{
+	return dir && *dir ? dir : NR_RUN_DIR;
+}
+
+static int write_all(int fd, const char *s, size_t len)
+{
+	while (len) {
+		ssize_t n = write(fd, s, len);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		s += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+static int journal_line(struct nr_run *run, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static int journal_line(struct nr_run *run, const char *fmt, ...)
+{
+	char buf[4352];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, sizeof(buf) - 1, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= sizeof(buf) - 1)
+		return -ENAMETOOLONG;
+	buf[n++] = '\n';
+	return write_all(run->fd, buf, (size_t)n);
+}
+
+static bool has_ns_with_id(const char *id)
+{
+	char prefix[NR_RUN_NSNAME_MAX];
+	struct dirent *de;
+	bool found = false;
+	DIR *d;
+
+	snprintf(prefix, sizeof(prefix), NR_RUN_NS_PREFIX "%s-", id);
+	d = opendir(NETNS_RUN_DIR);
+	if (!d)
+		return false;
+	while ((de = readdir(d)))
+		if (!strncmp(de->d_name, prefix, strlen(prefix))) {
+			found = true;
+			break;
+		}
+	closedir(d);
+	return found;
+}
+
+static void fsync_dir(const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd >= 0) {
+		fsync(fd);
+		close(fd);
+	}
+}
+
+int nr_run_create(const char *dir, const char *topo_path, const char *topo_name, bool persistent,
+		  struct nr_run **ret, struct nr_os_error *err)
+{
+	struct nr_run *run = NULL;
+	char tmp[PATH_MAX] = "";
+	unsigned long long start = 0;
+	int r, tries;
+
+	dir = dir_or_default(dir);
+	if (strchr(topo_path ? topo_path : "", '\n') || strchr(topo_name ? topo_name : "", '\n'))
+		return nr_os_error_set(err, -EINVAL, "journal: newline in topology path or name");
+	run = calloc(1, sizeof(*run));
+	if (!run)
+		return nr_os_error_set(err, -ENOMEM, "out of memory");
+	run->fd = -1;
+	snprintf(run->dir, sizeof(run->dir), "%s", dir);
+	if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
+		r = nr_os_error_set(err, -errno, "creating %s: %s", dir, strerror(errno));
+		goto out;
+	}
+
+	/* Bounded: 30 random bits make a second try already unlikely. */
+	for (tries = 0; tries < 16; tries++) {
+		struct stat st;
+
+		r = nr_run_id_new(run->id);
+		if (r < 0) {
+			nr_os_error_set(err, r, "getrandom: %s", strerror(-r));
+			goto out;
+		}
+		snprintf(run->path, sizeof(run->path), "%s/%s" JOURNAL_SUFFIX, dir, run->id);
+		if (stat(run->path, &st) == 0 || has_ns_with_id(run->id))
+			continue;
+		break;
+	}
+	if (tries == 16) {
+		r = nr_os_error_set(err, -EEXIST, "no free run id in %s", dir);
+		goto out;
+	}
+
+	snprintf(tmp, sizeof(tmp), "%s/.%s.tmp-%d", dir, run->id, (int)getpid());
+	run->fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0644);
+	if (run->fd < 0) {
+		r = nr_os_error_set(err, -errno, "creating %s: %s", tmp, strerror(errno));
+		tmp[0] = '\0';
+		goto out;
+	}
+	if (flock(run->fd, LOCK_EX) < 0) {
+		r = nr_os_error_set(err, -errno, "locking %s: %s", tmp, strerror(errno));
+		goto out;
+	}
+	nr_run_proc_start(getpid(), &start);
+	r = journal_line(run,
+			 "netrig-run 1\nid %s\nname %s\ntopo %s\npersistent %d\ncreated %lld\n"
+			 "owner %d %llu",
+			 run->id, topo_name ? topo_name : "", topo_path ? topo_path : "",
+			 persistent ? 1 : 0, (long long)time(NULL), (int)getpid(), start);
+	if (r < 0 || fsync(run->fd) < 0) {
+		r = nr_os_error_set(err, r < 0 ? r : -errno, "writing journal %s: %s", tmp,
+				    strerror(r < 0 ? -r : errno));
+		goto out;
+	}
+	/* Into place only now, locked and complete; never over another run's. */
+	if (renameat2(AT_FDCWD, tmp, AT_FDCWD, run->path, RENAME_NOREPLACE) < 0) {
+		r = nr_os_error_set(err, -errno, "journal %s: %s", run->path, strerror(errno));
+		goto out;
+	}
+	tmp[0] = '\0';
+	fsync_dir(dir);
+	*ret = run;
+	run = NULL;
+	r = 0;
+out:
+	if (tmp[0])
+		unlink(tmp);
+	nr_run_close(run);
+	return r;
+}
+
+int nr_run_adopt(const char *dir, const char *id, struct nr_run **ret, struct nr_os_error *err)
+{
+	struct nr_run *run = NULL;
+	struct stat a, b;
+	int r;
+
+	if (!nr_run_id_valid(id))
+		return nr_os_error_set(err, -EINVAL, "bad run id '%s'", id);
+	run = calloc(1, sizeof(*run));
+	if (!run)
+		return nr_os_error_set(err, -ENOMEM, "out of memory");
+	dir = dir_or_default(dir);
+	snprintf(run->id, sizeof(run->id), "%s", id);
+	snprintf(run->dir, sizeof(run->dir), "%s", dir);
+	snprintf(run->path, sizeof(run->path), "%s/%s" JOURNAL_SUFFIX, dir, id);
+	run->fd = open(run->path, O_WRONLY | O_APPEND | O_CLOEXEC);
+	if (run->fd < 0) {
+		r = nr_os_error_set(err, -errno, "no run '%s' (%s)", id, strerror(errno));
+		goto out;
+	}
+	if (flock(run->fd, LOCK_EX | LOCK_NB) < 0) {
+		r = errno == EWOULDBLOCK ? -EBUSY : -errno;
+		nr_os_error_set(err, r, "run '%s' is live (its owner holds the journal)", id);
+		goto out;
+	}
+	/* Another clean may have finished with it and unlinked it meanwhile. */
+	if (fstat(run->fd, &a) < 0 || stat(run->path, &b) < 0 || a.st_ino != b.st_ino ||
+	    a.st_dev != b.st_dev) {
+		r = nr_os_error_set(err, -ENOENT, "run '%s' was removed meanwhile", id);
+		goto out;
+	}
+	*ret = run;
+	run = NULL;
+	r = 0;
+out:
+	nr_run_close(run);
+	return r;
+}
+
+void nr_run_close(struct nr_run *run)
+{
+	if (!run)
+		return;
+	if (run->fd >= 0)
+		close(run->fd);
+	free(run);
+}
+
+const char *nr_run_id(const struct nr_run *run)
+{
+	return run->id;
+}
+
+const char *nr_run_dir(const struct nr_run *run)
+{
+	return run->dir;
+}
+
+int nr_run_add_ns(struct nr_run *run, const char *const *names, size_t n, struct nr_os_error *err)
+{
+	int r;
+
+	for (size_t i = 0; i < n; i++) {
+		if (strchr(names[i], '\n') || strchr(names[i], '/'))
+			return nr_os_error_set(err, -EINVAL, "bad namespace name '%s'", names[i]);
+		r = journal_line(run, "ns %s", names[i]);
+		if (r < 0)
+			return nr_os_error_set(err, r, "writing journal %s: %s", run->path,
+					       strerror(-r));
+	}
+	/* Before any of them exists: a crash after this leaves them findable. */
+	if (fdatasync(run->fd) < 0)
+		return nr_os_error_set(err, -errno, "syncing journal %s: %s", run->path,
+				       strerror(errno));
+	return 0;
+}
+
+int nr_run_note(struct nr_run *run, const char *node, const char *kind, const char *name)
+{
+	if (strpbrk(node, " \n") || strpbrk(kind, " \n") || strchr(name, '\n'))
+		return -EINVAL;
+	return journal_line(run, "obj %s %s %s", node, kind, name);
+}
+
+int nr_run_set_owner(struct nr_run *run, pid_t pid, struct nr_os_error *err)
+{
+	unsigned long long start;
+	int r = nr_run_proc_start(pid, &start);
+
+	if (r < 0)
+		return nr_os_error_set(err, r, "owner %d: %s", (int)pid, strerror(-r));
+	r = journal_line(run, "owner %d %llu", (int)pid, start);
+	if (r == 0 && fdatasync(run->fd) < 0)
+		r = -errno;
+	if (r < 0)
+		return nr_os_error_set(err, r, "writing journal %s: %s", run->path, strerror(-r));
+	return 0;
+}
+
+/* --- reading journals --- */
+
+void nr_run_info_done(struct nr_run_info *info)
+{
+	if (!info)
+		return;
+	free(info->ns);
+	free(info->objs);
+	info->ns = NULL;
+	info->objs = NULL;
+	info->nns = info->nobjs = 0;
+}
+
+static int info_parse(char *text, struct nr_run_info *info)
+{
+	char *save = NULL, *line;
+	size_t cap_ns = 0, cap_objs = 0;
+	bool magic = false;
+
+	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *val = strchr(line, ' ');
+
+		if (!val)
+			continue;
+		*val++ = '\0';
+		if (!strcmp(line, "netrig-run")) {
+			magic = true;
+		} else if (!strcmp(line, "id")) {
+			if (!nr_run_id_valid(val))
+				return -EBADMSG;
+			snprintf(info->id, sizeof(info->id), "%s", val);
+		} else if (!strcmp(line, "name")) {
+			snprintf(info->name, sizeof(info->name), "%s", val);
+		} else if (!strcmp(line, "topo")) {
+			snprintf(info->topo, sizeof(info->topo), "%s", val);
+		} else if (!strcmp(line, "persistent")) {
+			info->persistent = atoi(val) != 0;
+		} else if (!strcmp(line, "created")) {
+			info->created = atoll(val);
+		} else if (!strcmp(line, "owner")) {
+			int pid;
+			unsigned long long start;
+
+			if (sscanf(val, "%d %llu", &pid, &start) == 2) {
+				info->owner = pid;
+				info->owner_start = start;
+			}
+		} else if (!strcmp(line, "ns") || !strcmp(line, "obj")) {
+			bool ns = line[0] == 'n';
+			size_t *n = ns ? &info->nns : &info->nobjs, *cap = ns ? &cap_ns : &cap_objs;
+			size_t width = ns ? sizeof(*info->ns) : sizeof(*info->objs);
+			char *arr = ns ? (char *)info->ns : (char *)info->objs;
+
+			if (strlen(val) >= width)
+				continue;
+			if (*n == *cap) {
+				size_t nc = *cap ? *cap * 2 : 16;
+				char *p = realloc(arr, nc * width);
+
+				if (!p)
+					return -ENOMEM;
+				arr = p;
+				*cap = nc;
+				if (ns)
+					info->ns = (void *)p;
+				else
+					info->objs = (void *)p;
+			}
+			memcpy(arr + *n * width, val, strlen(val) + 1);
+			(*n)++;
+		}
+	}
+	return magic && info->id[0] ? 0 : -EBADMSG;
+}
+
+/* Read a journal from an open fd (any offset) into info. */
+static int info_read_fd(int fd, struct nr_run_info *info)
+{
+	struct stat st;
+	char *text;
+	ssize_t n;
+	int r;
+
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	if ((size_t)st.st_size > JOURNAL_MAX)
+		return -EFBIG;
+	text = malloc((size_t)st.st_size + 1);
+	if (!text)
+		return -ENOMEM;
+	n = pread(fd, text, (size_t)st.st_size, 0);
+	if (n < 0) {
+		r = -errno;
+		free(text);
+		return r;
+	}
+	text[n] = '\0';
+	memset(info, 0, sizeof(*info));
+	r = info_parse(text, info);
+	free(text);
+	if (r < 0)
+		nr_run_info_done(info);
+	return r;
+}
+
+/* Read dir/<file>; live is whether another holder has the lock. */
+static int info_read_path(const char *path, struct nr_run_info *info)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC), r;
+
+	if (fd < 0)
+		return -errno;
+	r = info_read_fd(fd, info);
+	if (r == 0) {
+		/* A shared lock can be had only when no owner holds LOCK_EX. */
+		if (flock(fd, LOCK_SH | LOCK_NB) == 0) {
+			info->live = false;
+			flock(fd, LOCK_UN);
+		} else {
+			info->live = true;
+		}
+	}
+	close(fd);
+	return r;
+}
+
+static int cmp_info(const void *a, const void *b)
+{
+	const struct nr_run_info *x = a, *y = b;
+
+	if (x->created != y->created)
+		return x->created < y->created ? -1 : 1;
+	return strcmp(x->id, y->id);
+}
+
+static bool journal_file(const char *name, char ret_id[NR_RUN_ID_LEN + 1])
+{
+	size_t n = strlen(name), sl = strlen(JOURNAL_SUFFIX);
+
+	if (n != NR_RUN_ID_LEN + sl || strcmp(name + NR_RUN_ID_LEN, JOURNAL_SUFFIX))
+		return false;
+	memcpy(ret_id, name, NR_RUN_ID_LEN);
+	ret_id[NR_RUN_ID_LEN] = '\0';
+	return nr_run_id_valid(ret_id);
+}
+
+int nr_run_list(const char *dir, struct nr_run_info **ret, size_t *ret_n, struct nr_os_error *err)
+{
+	struct nr_run_info *runs = NULL;
+	size_t n = 0, cap = 0;
+	struct dirent *de;
+	DIR *d;
+	int r = 0;
+
+	dir = dir_or_default(dir);
+	d = opendir(dir);
+	if (!d) {
+		if (errno == ENOENT) {
+			*ret = NULL;
+			*ret_n = 0;
+			return 0;
+		}
+		return nr_os_error_set(err, -errno, "reading %s: %s", dir, strerror(errno));
+	}
+	while ((de = readdir(d))) {
+		char id[NR_RUN_ID_LEN + 1], path[PATH_MAX];
+
+		if (!journal_file(de->d_name, id))
+			continue;
+		if (n == cap) {
+			size_t nc = cap ? cap * 2 : 8;
+			struct nr_run_info *p = realloc(runs, nc * sizeof(*p));
+
+			if (!p) {
+				r = nr_os_error_set(err, -ENOMEM, "out of memory");
+				goto out;
+			}
+			runs = p;
+			cap = nc;
+		}
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		/* Gone meanwhile (a down) or unreadable: not a run to show. */
+		if (info_read_path(path, &runs[n]) < 0)
+			continue;
+		n++;
+	}
+	qsort(runs, n, sizeof(*runs), cmp_info);
+	*ret = runs;
+	*ret_n = n;
+	runs = NULL;
+	n = 0;
+out:
+	closedir(d);
+	nr_run_list_free(runs, n);
+	return r;
+}
+
+void nr_run_list_free(struct nr_run_info *runs, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		nr_run_info_done(&runs[i]);
+	free(runs);
+}
+
+int nr_run_find(const char *dir, const char *id_or_name, struct nr_run_info *ret,
+		struct nr_os_error *err)
+{
+	struct nr_run_info *runs;
+	size_t n, found = SIZE_MAX, matches = 0;
+	int r = nr_run_list(dir, &runs, &n, err);
+
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(runs[i].id, id_or_name)) {
+			found = i;
+			matches = 1;
+			break;
+		}
+	if (!matches)
+		for (size_t i = 0; i < n; i++)
+			if (!strcmp(runs[i].name, id_or_name)) {
+				found = i;
+				matches++;
+			}
+	if (matches == 0) {
+		r = nr_os_error_set(err, -ENOENT, "no run '%s' (see 'netrig list')", id_or_name);
+	} else if (matches > 1) {
+		r = nr_os_error_set(err, -EEXIST,
+				    "%zu runs of topology '%s'; name one by its run id "
+				    "(see 'netrig list')",
+				    matches, id_or_name);
+	} else {
+		*ret = runs[found];
+		memset(&runs[found], 0, sizeof(runs[found]));
+		r = 0;
+	}
+	nr_run_list_free(runs, n);
+	return r;
+}
+
+/* --- bulk deletion, waiting by netlink events --- */
+
+static int nl_socket(bool events, struct nr_os_error *err)
+{
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
+	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+	int one = 1, sz = 4 << 20;
+
+	if (fd < 0)
+		return nr_os_error_set(err, -errno, "netlink socket: %s", strerror(errno));
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &sz, sizeof(sz)) < 0)
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &sz, sizeof(sz));
+	setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		int e = errno;
+
+		close(fd);
+		return nr_os_error_set(err, -e, "netlink bind: %s", strerror(e));
+	}
+	if (events) {
+		int grp = RTNLGRP_NSID;
+
+		if (setsockopt(fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &grp, sizeof(grp)) < 0) {
+			int e = errno;
+
+			close(fd);
+			return nr_os_error_set(err, -e, "subscribing to RTNLGRP_NSID: %s",
+					       strerror(e));
+		}
+	}
+	return fd;
+}
+
+/* The NETNSA_NSID of an RTM_NEWNSID / RTM_DELNSID message. */
+static bool nsid_attr(const struct nlmsghdr *h, int32_t *ret)
+{
+	size_t hl = NLMSG_LENGTH(NLMSG_ALIGN(sizeof(struct rtgenmsg)));
+	const char *p = (const char *)h + hl, *end = (const char *)h + h->nlmsg_len;
+
+	if (h->nlmsg_len < hl)
+		return false;
+	while (end - p >= NLA_HDRLEN) {
+		const struct nlattr *a = (const struct nlattr *)p;
+
+		size_t room = (size_t)(end - p);
+
+		if (a->nla_len < NLA_HDRLEN || a->nla_len > room)
+			return false;
+		if ((a->nla_type & NLA_TYPE_MASK) == NETNSA_NSID &&
+		    a->nla_len >= NLA_HDRLEN + sizeof(int32_t)) {
+			memcpy(ret, p + NLA_HDRLEN, sizeof(*ret));
+			return true;
+		}
+		if ((size_t)NLA_ALIGN(a->nla_len) >= room)
+			break;
+		p += NLA_ALIGN(a->nla_len);
+	}
+	return false;
+}
+
+struct nsreq {
+	struct nlmsghdr h;
+	struct rtgenmsg g;
+	char pad[3];
+	struct nlattr a_fd;
+	uint32_t fd;
+	struct nlattr a_id;
+	int32_t id;
+};
+
+/*
+ * Give each namespace fd an nsid in the caller's namespace (or read the
+ * one it has) so that its destruction is announced by RTM_DELNSID.
+ * Pipelined: one send, 2n answers matched by sequence number.
+ */
+static int assign_nsids(int sk, const int *fds, int32_t *ids, size_t n, struct nr_os_error *err)
+{
+	size_t per = 2 * NLMSG_ALIGN(sizeof(struct nsreq)), got = 0, want = 2 * n;
+	char *buf = calloc(n ? n : 1, per), *rbuf = NULL;
+	size_t off = 0, rcap = 1 << 16;
+	int r = 0;
+
+	rbuf = malloc(rcap);
+	if (!buf || !rbuf) {
+		r = nr_os_error_set(err, -ENOMEM, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++) {
+		for (int k = 0; k < 2; k++) {
+			struct nsreq *q = (struct nsreq *)(buf + off);
+
+			q->h.nlmsg_len = sizeof(*q);
+			q->h.nlmsg_type = k == 0 ? RTM_NEWNSID : RTM_GETNSID;
+			q->h.nlmsg_flags = NLM_F_REQUEST | (k == 0 ? NLM_F_ACK : 0);
+			q->h.nlmsg_seq = (uint32_t)(2 * i + (size_t)k + 1);
+			q->g.rtgen_family = AF_UNSPEC;
+			q->a_fd.nla_len = NLA_HDRLEN + sizeof(uint32_t);
+			q->a_fd.nla_type = NETNSA_FD;
+			q->fd = (uint32_t)fds[i];
+			if (k == 0) {
+				q->a_id.nla_len = NLA_HDRLEN + sizeof(int32_t);
+				q->a_id.nla_type = NETNSA_NSID;
+				q->id = NETNSA_NSID_NOT_ASSIGNED; /* the kernel picks */
+			} else {
+				q->h.nlmsg_len = offsetof(struct nsreq, a_id);
+			}
+			off += NLMSG_ALIGN(q->h.nlmsg_len);
+		}
+		ids[i] = NETNSA_NSID_NOT_ASSIGNED;
+	}
+	for (size_t sent = 0; sent < off;) {
+		ssize_t k = send(sk, buf + sent, off - sent, 0);
+
+		if (k < 0) {
+			if (errno == EINTR)
+				continue;
+			r = nr_os_error_set(err, -errno, "RTM_NEWNSID: %s", strerror(errno));
+			goto out;
+		}
+		sent += (size_t)k;
+	}
+	while (got < want) {
+		ssize_t len = recv(sk, rbuf, rcap, 0);
+
+		if (len < 0) {
+			if (errno == EINTR)
+				continue;
+			r = nr_os_error_set(err, -errno, "RTM_GETNSID: %s", strerror(errno));
+			goto out;
+		}
+		int left = (int)len;
+
+		for (struct nlmsghdr *h = (struct nlmsghdr *)rbuf; NLMSG_OK(h, left);
+		     h = NLMSG_NEXT(h, left)) {
+			size_t seq = h->nlmsg_seq;
+
+			if (seq < 1 || seq > want)
+				continue;
+			got++;
+			if (h->nlmsg_type == NLMSG_ERROR) {
+				const struct nlmsgerr *e = NLMSG_DATA(h);
+
+				/* EEXIST: it already has an nsid here, read below. */
+				if (e->error && e->error != -EEXIST && !r) {
+					char msg[128];
+
+					nr_nlmsg_ext_ack(h, msg, sizeof(msg));
+					r = nr_os_error_set(err, e->error, "RTM_NEWNSID: %s",
+							    msg[0] ? msg : strerror(-e->error));
+				}
+			} else if (h->nlmsg_type == RTM_NEWNSID && seq % 2 == 0) {
+				nsid_attr(h, &ids[seq / 2 - 1]);
+			}
+
+		}
+	}
+	if (!r)
+		for (size_t i = 0; i < n; i++)
+			if (ids[i] < 0) {
+				r = nr_os_error_set(err, -EIO, "RTM_GETNSID: no nsid for a namespace");
+				break;
+			}
+out:
+	free(buf);
+	free(rbuf);
+	return r;
+}
+
+static int cmp_i32(const void *a, const void *b)
+{
+	int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * Wait until every id in ids (sorted) has had its RTM_DELNSID; ids are set
+ * to -1 as they go. Bounded by deadline (CLOCK_MONOTONIC ns).
+ */
+static int wait_delnsid(int ev, int32_t *ids, size_t n, uint64_t deadline, struct nr_os_error *err)
+{
+	size_t left = n;
+	char buf[1 << 16];
+
+	while (left) {
+		uint64_t now = now_ns();
+		struct pollfd p = { .fd = ev, .events = POLLIN };
+		ssize_t len;
+		int k, mlen;
+
+		if (now >= deadline)
+			return nr_os_error_set(err, -ETIMEDOUT,
+					       "%zu namespace(s) not destroyed in time (a process or "
+					       "socket may still hold them)",
+					       left);
+		k = poll(&p, 1, (int)((deadline - now) / 1000000u) + 1);
+		if (k < 0 && errno != EINTR)
+			return nr_os_error_set(err, -errno, "poll: %s", strerror(errno));
+		if (k <= 0)
+			continue;
+		len = recv(ev, buf, sizeof(buf), MSG_DONTWAIT);
+		if (len < 0) {
+			if (errno == EINTR || errno == EAGAIN)
+				continue;
+			/* ENOBUFS: events were lost, so the wait cannot be trusted. */
+			return nr_os_error_set(err, -errno, "RTNLGRP_NSID events: %s",
+					       strerror(errno));
+		}
+		mlen = (int)len;
+		for (struct nlmsghdr *h = (struct nlmsghdr *)buf; NLMSG_OK(h, mlen);
+		     h = NLMSG_NEXT(h, mlen)) {
+			int32_t id, *hit;
+
+			if (h->nlmsg_type != RTM_DELNSID || !nsid_attr(h, &id))
+				continue;
+			hit = bsearch(&id, ids, n, sizeof(*ids), cmp_i32);
+			if (hit && left) {
+				/* Done: flipped negative, so no longer found. */
+				*hit = ~*hit;
+				left--;
+			}
+		}
+		/* Flipped ids break the order bsearch needs. */
+		qsort(ids, n, sizeof(*ids), cmp_i32);
+	}
+	return 0;
+}
+
+/* An empty namespace, held by the returned fd only. */
+static int barrier_ns(struct nr_os_error *err)
+{
+	int self = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC), fd = -1, e;
+
+	if (self < 0)
+		return nr_os_error_set(err, -errno, "opening own namespace: %s", strerror(errno));
+	if (unshare(CLONE_NEWNET) < 0) {
+		e = errno;
+		close(self);
+		return nr_os_error_set(err, -e, "unshare(CLONE_NEWNET): %s", strerror(e));
+	}
+	fd = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+	e = errno;
+	if (setns(self, CLONE_NEWNET) < 0) {
+		/* Stuck in the wrong namespace: nothing sane can follow. */
+		abort();
+	}
+	close(self);
+	if (fd < 0)
+		return nr_os_error_set(err, -e, "opening barrier namespace: %s", strerror(e));
+	return fd;
+}
+
+struct nsid_key {
+	dev_t dev;
+	ino_t ino;
+};
+
+/* SIGKILL every process whose network namespace is one of keys. */
+static size_t kill_inside(const struct nsid_key *keys, size_t n)
+{
+	struct dirent *de;
+	size_t killed = 0;
+	pid_t self = getpid();
+	DIR *d = opendir("/proc");
+
+	if (!d)
+		return 0;
+	while ((de = readdir(d))) {
+		char path[64];
+		struct stat st;
+		char *end;
+		long pid = strtol(de->d_name, &end, 10);
+
+		if (*end || pid <= 0 || pid == self)
+			continue;
+		snprintf(path, sizeof(path), "/proc/%ld/ns/net", pid);
+		if (stat(path, &st) < 0)
+			continue;
+		for (size_t i = 0; i < n; i++)
+			if (keys[i].dev == st.st_dev && keys[i].ino == st.st_ino) {
+				if (kill((pid_t)pid, SIGKILL) == 0)
+					killed++;
+				break;
+			}
+	}
+	closedir(d);
+	return killed;
+}
+
+static int unlink_ns(const char *path)
+{
+	/* As `ip netns del`: detach the bind mount, then the file. */
+	if (umount2(path, MNT_DETACH) < 0 && errno != EINVAL && errno != ENOENT)
+		return -errno;
+	if (unlink(path) < 0 && errno != ENOENT)
+		return -errno;
+	return 0;
+}
+
+int nr_run_delete_ns(const char *const *names, size_t n, unsigned timeout_ms,
+		     struct nr_run_teardown_stats *stats, struct nr_os_error *err)
+{
+	struct nr_run_teardown_stats st = { 0 };
+	struct nsid_key *keys = calloc(n ? n : 1, sizeof(*keys));
+	int *fds = malloc((n ? n : 1) * sizeof(*fds));
+	int32_t *ids = calloc(n + 1, sizeof(*ids));
+	uint64_t t0 = now_ns(), deadline = t0 + (uint64_t)timeout_ms * 1000000u;
+	size_t k = 0;
+	int ev = -1, rq = -1, bfd = -1, r;
+
+	if (!keys || !fds || !ids) {
+		r = nr_os_error_set(err, -ENOMEM, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++) {
+		char path[PATH_MAX];
+		struct stat s;
+		int fd;
+
+		snprintf(path, sizeof(path), NETNS_RUN_DIR "/%s", names[i]);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		/* A plain file left by a failed `ip netns add` is no namespace. */
+		if (ioctl(fd, NS_GET_NSTYPE) != CLONE_NEWNET || fstat(fd, &s) < 0) {
+			close(fd);
+			unlink_ns(path);
+			continue;
+		}
+		keys[k].dev = s.st_dev;
+		keys[k].ino = s.st_ino;
+		fds[k++] = fd;
+	}
+	if (k == 0) {
+		r = 0;
+		goto out;
+	}
+	st.procs_killed = kill_inside(keys, k);
+
+	ev = nl_socket(true, err);
+	if (ev < 0) {
+		r = ev;
+		goto out;
+	}
+	rq = nl_socket(false, err);
+	if (rq < 0) {
+		r = rq;
+		goto out;
+	}
+	r = assign_nsids(rq, fds, ids, k, err);
+	if (r < 0)
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		char path[PATH_MAX];
+
+		snprintf(path, sizeof(path), NETNS_RUN_DIR "/%s", names[i]);
+		r = unlink_ns(path);
+		if (r < 0) {
+			nr_os_error_set(err, r, "deleting namespace %s: %s", names[i], strerror(-r));
+			goto out;
+		}
+	}
+	for (size_t i = 0; i < k; i++) {
+		close(fds[i]);
+		fds[i] = -1;
+	}
+	st.ns_deleted = k;
+	st.ns_delete_ns = now_ns() - t0;
+	qsort(ids, k, sizeof(*ids), cmp_i32);
+	r = wait_delnsid(ev, ids, k, deadline, err);
+	if (r < 0)
+		goto out;
+
+	/* The barrier (see the top of this file). */
+	bfd = barrier_ns(err);
+	if (bfd < 0) {
+		r = bfd;
+		goto out;
+	}
+	r = assign_nsids(rq, &bfd, &ids[0], 1, err);
+	if (r < 0)
+		goto out;
+	close(bfd);
+	bfd = -1;
+	r = wait_delnsid(ev, &ids[0], 1, deadline, err);
+	if (r < 0)
+		goto out;
+	st.wait_ns = now_ns() - t0 - st.ns_delete_ns;
+	if (stats)
+		*stats = st;
+	r = 0;
+out:
+	if (fds)
+		for (size_t i = 0; i < k; i++)
+			if (fds[i] >= 0)
+				close(fds[i]);
+	if (bfd >= 0)
+		close(bfd);
+	if (ev >= 0)
+		close(ev);
+	if (rq >= 0)
+		close(rq);
+	free(keys);
+	free(fds);
+	free(ids);
+	return r;
+}
+
+int nr_run_teardown(struct nr_run *run, unsigned timeout_ms, struct nr_run_teardown_stats *stats,
+		    struct nr_os_error *err)
+{
+	struct nr_run_info info;
+	const char **names = NULL;
+	int r = info_read_fd(run->fd, &info);
+
+	if (r < 0)
+		return nr_os_error_set(err, r, "reading journal %s: %s", run->path, strerror(-r));
+	names = calloc(info.nns ? info.nns : 1, sizeof(*names));
+	if (!names) {
+		r = nr_os_error_set(err, -ENOMEM, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < info.nns; i++)
+		names[i] = info.ns[i];
+	r = nr_run_delete_ns(names, info.nns, timeout_ms, stats, err);
+	if (r < 0)
+		goto out;
+	/* Last: a crash before this leaves the journal for `clean`. */
+	if (unlink(run->path) < 0 && errno != ENOENT) {
+		r = nr_os_error_set(err, -errno, "removing %s: %s", run->path, strerror(errno));
+		goto out;
+	}
+	r = 0;
+out:
+	free(names);
+	nr_run_info_done(&info);
+	return r;
+}
+
+/* --- clean --- */
+
+/* Temporary journals of runs that died before renaming them into place. */
+static void clean_tmp(const char *dir)
+{
+	struct dirent *de;
+	DIR *d = opendir(dir);
+
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		char path[PATH_MAX];
+		int fd;
+
+		if (de->d_name[0] != '.' || !strstr(de->d_name, ".tmp-"))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		/* Locked: its `up` is still writing it. */
+		if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+			unlink(path);
+		close(fd);
+	}
+	closedir(d);
+}
+
+int nr_run_clean(const char *dir, unsigned timeout_ms,
+		 void (*cb)(const struct nr_run_clean_event *ev, void *arg), void *arg,
+		 struct nr_os_error *err)
+{
+	struct nr_run_info *runs = NULL;
+	size_t n = 0;
+	int r, first = 0;
+	DIR *d = NULL;
+	struct dirent *de;
+
+	dir = dir_or_default(dir);
+	clean_tmp(dir);
+	r = nr_run_list(dir, &runs, &n, err);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < n; i++) {
+		struct nr_run_clean_event ev = { .id = runs[i].id, .name = runs[i].name };
+		struct nr_run_teardown_stats st = { 0 };
+		struct nr_os_error e = { 0 };
+		struct nr_run *run;
+
+		if (runs[i].live)
+			continue;
+		r = nr_run_adopt(dir, runs[i].id, &run, &e);
+		if (r == -EBUSY || r == -ENOENT)
+			continue; /* came alive (impossible) or another clean took it */
+		if (r == 0) {
+			r = nr_run_teardown(run, timeout_ms, &st, &e);
+			nr_run_close(run);
+		}
+		ev.ns_deleted = st.ns_deleted;
+		ev.err = r;
+		ev.msg = r < 0 ? e.msg : "";
+		if (r < 0 && !first) {
+			first = r;
+			nr_os_error_set(err, r, "%s", e.msg);
+		}
+		if (cb)
+			cb(&ev, arg);
+	}
+	nr_run_list_free(runs, n);
+
+	/* Orphans: "nr-<id>-*" with no journal. Journals are renamed into place
+	 * before their first namespace exists and removed only after their
+	 * last one is gone, so a missing journal means a finished run. */
+	d = opendir(NETNS_RUN_DIR);
+	while (d && (de = readdir(d))) {
+		char id[NR_RUN_ID_LEN + 1], path[PATH_MAX];
+		struct nr_run_teardown_stats st = { 0 };
+		struct nr_os_error e = { 0 };
+		const char *name = de->d_name;
+		struct stat sb;
+
+		if (nr_run_ns_parse(name, id) < 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s" JOURNAL_SUFFIX, dir, id);
+		if (stat(path, &sb) == 0)
+			continue;
+		r = nr_run_delete_ns(&name, 1, timeout_ms, &st, &e);
+		if (r == 0 && st.ns_deleted == 0)
+			continue; /* gone meanwhile */
+		if (r < 0 && !first) {
+			first = r;
+			nr_os_error_set(err, r, "%s", e.msg);
+		}
+		if (cb) {
+			struct nr_run_clean_event ev = { .id = id, .name = "", .nsname = name,
+							  .ns_deleted = st.ns_deleted, .err = r,
+							  .msg = r < 0 ? e.msg : "" };
+			cb(&ev, arg);
+		}
+	}
+	if (d)
+		closedir(d);
+	return first;
+}
