@@ -93,8 +93,8 @@ static unsigned diff_text(const char *what, const char *model, const char *scapy
 	return 1;
 }
 
-static void kernel_view(const struct nr_iface_table *t, const struct nr_kroute_answer *ka,
-			struct nr_scapy_kernel *k)
+void nr_scapy_kernel_view(const struct nr_iface_table *t, const struct nr_kroute_answer *ka,
+			  struct nr_scapy_kernel *k)
 {
 	const struct nr_iface *ifc = nr_iface_by_index(t, ka->ifindex);
 
@@ -210,7 +210,7 @@ int nr_scapy_compare_netns(const char *nsname, const char *const *dsts, size_t n
 				continue;
 			if (nr_kroute_get(kr, &q, &ka) < 0)
 				continue;
-			kernel_view(nr_stack_ifaces_const(s), &ka, &k);
+			nr_scapy_kernel_view(nr_stack_ifaces_const(s), &ka, &k);
 			why = nr_scapy_divergence(m, dsts[i], &k, &ba->a);
 			if (why) {
 				st.kernel_diffs++;

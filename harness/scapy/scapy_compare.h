@@ -7,9 +7,16 @@
 #ifndef NETRIG_SCAPY_COMPARE_H
 #define NETRIG_SCAPY_COMPARE_H
 
+#include "netrig/netns.h"
+#include "scapy/scapy_model.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
+
+/* The kernel's answer (RTM_GETROUTE) in the classifier's terms. */
+void nr_scapy_kernel_view(const struct nr_iface_table *t, const struct nr_kroute_answer *ka,
+			  struct nr_scapy_kernel *k);
 
 struct nr_scapy_compare_stats {
 	unsigned asked4, asked6;  /* destinations answered by both */

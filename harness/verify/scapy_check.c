@@ -8,6 +8,7 @@
 #include "verify/scapy_check.h"
 #include "verify/probes.h"
 
+#include "scapy/scapy_compare.h"
 #include "scapy/scapy_model.h"
 
 #include <errno.h>
@@ -101,21 +102,6 @@ fail:
 	return r;
 }
 
-static void kernel_view(const struct nr_iface_table *t, const struct nr_kroute_answer *ka,
-			struct nr_scapy_kernel *k)
-{
-	const struct nr_iface *ifc = nr_iface_by_index(t, ka->ifindex);
-
-	memset(k, 0, sizeof(*k));
-	k->error = ka->error;
-	k->type = ka->type;
-	k->table = ka->table;
-	if (!ka->error && ifc)
-		snprintf(k->dev, sizeof(k->dev), "%s", ifc->name);
-	k->gw = ka->gateway;
-	k->src = ka->prefsrc;
-}
-
 int nr_verify_scapy(struct nr_netns *ns, const struct nr_stack *s, unsigned nrandom,
 		    unsigned long long seed, unsigned max_report, FILE *out, json_t *jout)
 {
@@ -166,7 +152,7 @@ int nr_verify_scapy(struct nr_netns *ns, const struct nr_stack *s, unsigned nran
 
 		if (b->answers[i].error[0])
 			continue;
-		kernel_view(nr_stack_ifaces_const(s), &ka[i], &k);
+		nr_scapy_kernel_view(nr_stack_ifaces_const(s), &ka[i], &k);
 		why = nr_scapy_divergence(m, dst[i], &k, real);
 		if (why)
 			tally_add(&causes, why, dst[i]);
