@@ -263,5 +263,14 @@ check "2001:db8:7000::1 tos 0x10" "0 unicast 100 vc 2001:db8:c::f7 2001:db8:c::1
 check "2001:db8:a::1 mark 1" "0 local local lo - 2001:db8:a::1"
 check "2001:db8:b::1 from 2001:db8:b::1" "0 local local lo - 2001:db8:b::1"
 
+# test_neighbour_alternatives: a gateway route and a device route of equal
+# metric (equal metrics need `append`); with the gateway's neighbour FAILED
+# the device route wins.
+r6 add 2001:db8:8400::/48 via 2001:db8:a::e3 metric 10
+r6 append 2001:db8:8400::/48 dev vb metric 10
+check "2001:db8:8400::1" "0 unicast main va 2001:db8:a::e3 2001:db8:a::1"
+a -6 neigh add 2001:db8:a::e3 dev va nud failed || exit 1
+check "2001:db8:8400::1" "0 unicast main vb - 2001:db8:b::1"
+
 [ $PRINT = 1 ] || echo "$n cases checked against the kernel"
 exit $fail

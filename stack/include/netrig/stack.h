@@ -92,9 +92,9 @@ struct nr_route_result {
 	/*
 	 * 0 when the kernel would answer with a route; else the negative
 	 * errno it answers with (-ENETUNREACH no route, -EHOSTUNREACH
-	 * unreachable, -EACCES prohibit, -EINVAL blackhole (IPv4), ...).
-	 * For IPv6 reject routes the kernel answers with the route and its
-	 * type: error is 0 and type says which.
+	 * unreachable, -EACCES prohibit, -EINVAL blackhole, ...), for IPv6
+	 * as for IPv4: kernel 6.x refuses `ip -6 route get` through a reject
+	 * route with the route's error (type and route still say which).
 	 */
 	int error;
 	uint8_t type;      /* enum nr_rtype of the chosen route */
