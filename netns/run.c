@@ -152,11 +152,11 @@ int nr_run_proc_start(pid_t pid, unsigned long long *ret)
 	if (!p)
 		return -EBADMSG;
 	p++;
-	/* field 3 (state) follows; starttime is field 22. */
-	for (field = 2; field < 21 && *p; p++)
+	/* " S ppid ...": each space starts the next field; starttime is 22. */
+	for (field = 2; field < 22 && *p; p++)
 		if (*p == ' ')
 			field++;
-	if (field != 21 || sscanf(p, "%llu", &start) != 1)
+	if (field != 22 || sscanf(p, "%llu", &start) != 1)
 		return -EBADMSG;
 	*ret = start;
 	return 0;
@@ -281,7 +281,7 @@ int nr_run_create(const char *dir, const char *topo_path, const char *topo_name,
 	}
 
 	snprintf(tmp, sizeof(tmp), "%s/.%s.tmp-%d", dir, run->id, (int)getpid());
-	run->fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0644);
+	run->fd = open(tmp, O_RDWR | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0644);
 	if (run->fd < 0) {
 		r = nr_os_error_set(err, -errno, "creating %s: %s", tmp, strerror(errno));
 		tmp[0] = '\0';
@@ -334,7 +334,7 @@ int nr_run_adopt(const char *dir, const char *id, struct nr_run **ret, struct nr
 	snprintf(run->id, sizeof(run->id), "%s", id);
 	snprintf(run->dir, sizeof(run->dir), "%s", dir);
 	snprintf(run->path, sizeof(run->path), "%s/%s" JOURNAL_SUFFIX, dir, id);
-	run->fd = open(run->path, O_WRONLY | O_APPEND | O_CLOEXEC);
+	run->fd = open(run->path, O_RDWR | O_APPEND | O_CLOEXEC);
 	if (run->fd < 0) {
 		r = nr_os_error_set(err, -errno, "no run '%s' (%s)", id, strerror(errno));
 		goto out;
@@ -993,6 +993,8 @@ int nr_run_delete_ns(const char *const *names, size_t n, unsigned timeout_ms,
 		fds[k++] = fd;
 	}
 	if (k == 0) {
+		if (stats)
+			*stats = st;
 		r = 0;
 		goto out;
 	}
