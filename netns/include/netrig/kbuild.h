@@ -80,7 +80,10 @@ int nr_kb_vxlan(struct nr_kb *kb, const char *name, const struct nr_kvxlan *v,
 		const struct nr_klink_opts *o);
 /* Change an existing link (RTM_NEWLINK without NLM_F_CREATE / RTM_SETLINK). */
 int nr_kb_link_set(struct nr_kb *kb, const char *name, const struct nr_klink_opts *o);
-/* Delete every link of a group in one request (bulk teardown). */
+/* Delete one link by name. */
+int nr_kb_link_del(struct nr_kb *kb, const char *name);
+/* Delete every link of a group in one request (bulk teardown); group 0
+ * (every link's default) is refused with -EINVAL. */
 int nr_kb_link_del_group(struct nr_kb *kb, uint32_t group);
 
 /* IFA_F_NODAD when nodad; peer for point-to-point (AF_UNSPEC: none). */
@@ -109,13 +112,16 @@ enum nr_tuntap_mode { NR_TUNTAP_AUTO = 0, NR_TUNTAP_TUN, NR_TUNTAP_TAP };
 
 struct nr_tuntap_opts {
 	enum nr_tuntap_mode mode; /* AUTO: from the name, "tun*" or "tap*" */
-	bool pi;                  /* keep the 4-byte packet-information header */
+	bool pi;                  /* the device has the 4-byte tun_pi header (no IFF_NO_PI) */
+	bool strip_pi;            /* with pi: netrig removes it on read and builds it on
+				   * write (Scapy's strip_packet_info; its TUN default) */
 	bool vnet_hdr;
 	bool multi_queue;
-	bool persist;
-	uid_t owner;              /* (uid_t)-1: none */
-	gid_t group;
-	size_t read_size;         /* 0: the device's MTU + headers */
+	bool persist;             /* set or cleared on open: attaching without it to a
+				   * persistent device makes it go away on close */
+	uid_t owner;              /* 0 or (uid_t)-1: none (root may always attach) */
+	gid_t group;              /* 0 or (gid_t)-1: none */
+	size_t read_size;         /* 0: the device's MTU + headers, measured at open */
 };
 
 struct nr_tuntap;
@@ -133,10 +139,18 @@ void nr_tuntap_close(struct nr_tuntap *t);
 const char *nr_tuntap_name(const struct nr_tuntap *t);
 int nr_tuntap_fd(const struct nr_tuntap *t);
 bool nr_tuntap_is_tap(const struct nr_tuntap *t);
+/* A buffer this big holds any packet read (o->read_size, or MTU + headers). */
+size_t nr_tuntap_read_size(const struct nr_tuntap *t);
 /*
- * One frame/packet. With pi stripped, a TUN write sets the tun_pi
- * protocol from the IP version nibble (0x0800 / 0x86dd), never 0x9000.
- * Returns bytes, or -errno (-EAGAIN on a non-blocking empty read).
+ * One frame/packet. Without pi the bytes go as they are (the kernel takes
+ * a TUN packet's protocol from its version nibble). With pi, a write
+ * builds the tun_pi header when it is stripped, and also when a TUN
+ * caller hands a raw IP packet (first nibble 4 or 6, which no tun_pi
+ * starts with): protocol 0x0800 / 0x86dd from the version nibble (after
+ * the vnet header when there is one), never Scapy's 0x9000; anything
+ * else is -EPROTONOSUPPORT. A TAP's header takes the frame's ethertype.
+ * Writes return the caller's bytes written; reads the bytes given to the
+ * caller. -errno on failure (-EAGAIN on a non-blocking empty read).
  */
 ssize_t nr_tuntap_read(struct nr_tuntap *t, void *buf, size_t cap);
 ssize_t nr_tuntap_write(struct nr_tuntap *t, const void *buf, size_t len);
