@@ -43,6 +43,7 @@ struct nr_topo_node {
 struct nr_topo_ifref {
 	int node;
 	char ifname[NR_IFNAMSIZ];
+	struct nr_topo_pos pos; /* where the file names it */
 };
 
 enum nr_topo_link_kind {
@@ -113,6 +114,7 @@ struct nr_topo_route {
 struct nr_topo_rule {
 	int node;
 	struct nr_rule r;
+	bool has_priority; /* false: the kernel picks one (r.priority 0 is a real value) */
 	struct nr_topo_pos pos;
 };
 
