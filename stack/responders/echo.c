@@ -1,0 +1,182 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * ICMP echo responder (RFC 792; RFC 1122 3.2.2.6).
+ *
+ * The reply carries the request's identifier, sequence number and whole
+ * data; its source is the request's destination (3.2.2.6: "MUST be the
+ * specific destination address of the request"); its TTL is fresh (ttl=,
+ * default 64, as Linux's ip_default_ttl). Decisions RFC 1122 leaves open:
+ * - DF is not set and not copied: the reply is a new datagram, and Linux's
+ *   icmp_reply sends with IP_PMTUDISC_DONT too.
+ * - TOS: the request's DSCP is kept (RFC 1812 4.3.2.5), ECN bits cleared.
+ * - IP options (Record Route, Timestamp...) are not updated and copied as
+ *   3.2.2.6 suggests (a SHOULD): the reply goes without options
+ *   (options=ignore, the default), or such requests are dropped
+ *   (options=drop).
+ * - Broadcast and multicast requests (IP destination broadcast/multicast,
+ *   or a unicast IP destination in a link-layer broadcast) are dropped
+ *   unless broadcast=1 (Linux's icmp_echo_ignore_broadcasts=1 default);
+ *   when answered, the source is one of the host's unicast addresses.
+ * - Fragments are dropped (no reassembly); so are martian requesters.
+ * any=1 is Scapy's ICMPEcho_am compatibility: every echo request is
+ * answered whatever its destination, still from that destination (so the
+ * reply is one the requester accepts, which Scapy 2.5.0's is not).
+ * Replies go back to the MAC the request came from.
+ */
+#include "netrig/eth.h"
+#include "netrig/host.h"
+#include "netrig/icmp4.h"
+#include "netrig/ipv4.h"
+#include "netrig/responder.h"
+
+#include <errno.h>
+#include <string.h>
+
+struct echo_priv {
+	bool broadcast;
+	bool any;
+	bool drop_options;
+	uint8_t ttl;
+};
+
+static const struct nr_resp_option echo_options[] = {
+	{"broadcast", "0|1: answer requests to broadcast/multicast addresses (default 0)"},
+	{"any", "0|1: answer requests for any destination, as Scapy's icmpechod (default 0)"},
+	{"options", "ignore|drop: requests with IP options get a reply without them, or none"},
+	{"ttl", "1..255: TTL of replies (default 64)"},
+	{NULL, NULL},
+};
+
+static void echo_init(void *priv)
+{
+	struct echo_priv *p = priv;
+
+	p->ttl = 64;
+}
+
+static int echo_set_option(void *priv, const char *key, const char *value)
+{
+	struct echo_priv *p = priv;
+	unsigned long v;
+	int err;
+
+	if (strcmp(key, "broadcast") == 0)
+		return nr_resp_parse_bool(value, &p->broadcast);
+	if (strcmp(key, "any") == 0)
+		return nr_resp_parse_bool(value, &p->any);
+	if (strcmp(key, "options") == 0) {
+		if (strcmp(value, "ignore") == 0)
+			p->drop_options = false;
+		else if (strcmp(value, "drop") == 0)
+			p->drop_options = true;
+		else
+			return -EINVAL;
+		return 0;
+	}
+	if (strcmp(key, "ttl") == 0) {
+		err = nr_resp_parse_uint(value, 255, &v);
+		if (err < 0 || v == 0)
+			return -EINVAL;
+		p->ttl = (uint8_t)v;
+		return 0;
+	}
+	return -ENOENT;
+}
+
+static enum nr_resp_verdict drop(struct nr_responder *r, enum nr_resp_drop why)
+{
+	r->stats.drop[why]++;
+	return NR_RESP_DROP;
+}
+
+static bool martian_src(uint32_t a)
+{
+	return a == 0 || a == 0xffffffffu || (a >> 28) == 0xe || (a >> 24) == 127;
+}
+
+static enum nr_resp_verdict echo_input(struct nr_responder *r, const struct nr_resp_in *in,
+				       struct nr_resp_out *out)
+{
+	const struct echo_priv *p = r->priv;
+	const struct nr_ipv4 *ip = in->ip4;
+	enum nr_wire_reason why = NR_WIRE_OK;
+	struct nr_icmp4 req, rep;
+	struct nr_ipv4 h;
+	struct nr_addr src;
+	uint32_t dst;
+	int n;
+
+	if (!ip || ip->proto != NR_IPPROTO_ICMP)
+		return NR_RESP_PASS;
+	/* Only echo requests are this responder's; a fragment's type is unknown past the first. */
+	if (ip->frag_off == 0 && (ip->payload_len < 1 || ip->payload[0] != NR_ICMP4_ECHO_REQUEST))
+		return NR_RESP_PASS;
+	r->stats.seen++;
+	if (ip->mf || ip->frag_off)
+		return drop(r, NR_RESP_DROP_FRAGMENT);
+	if (nr_icmp4_decode(ip->payload, ip->payload_len, &req, &why) < 0) {
+		r->stats.wire[why]++;
+		return NR_RESP_DROP;
+	}
+	if (martian_src(nr_addr_v4(&ip->src)))
+		return drop(r, NR_RESP_DROP_BAD_SOURCE);
+	if (ip->opts_len && p->drop_options)
+		return drop(r, NR_RESP_DROP_IP_OPTIONS);
+
+	dst = nr_addr_v4(&ip->dst);
+	if ((dst >> 28) == 0xe || nr_host_is_broadcast4(in->host, &ip->dst) || in->l2_group) {
+		if (!p->broadcast)
+			return drop(r, NR_RESP_DROP_BROADCAST);
+		if (nr_host_owns(in->host, &ip->dst))
+			src = ip->dst;
+		else if (nr_host_pick_source(in->host, AF_INET, &ip->src, &src) < 0)
+			return drop(r, NR_RESP_DROP_NO_ADDRESS);
+	} else if (nr_host_owns(in->host, &ip->dst) || p->any) {
+		src = ip->dst;
+	} else {
+		return drop(r, NR_RESP_DROP_NOT_MINE);
+	}
+
+	if (NR_IPV4_HLEN + NR_ICMP4_HLEN + req.data_len > out->cap)
+		return drop(r, NR_RESP_DROP_TOO_BIG);
+	memset(&rep, 0, sizeof(rep));
+	rep.type = NR_ICMP4_ECHO_REPLY;
+	rep.code = 0;
+	rep.id = req.id;
+	rep.seq = req.seq;
+	rep.data = req.data;
+	rep.data_len = req.data_len;
+	n = nr_icmp4_encode(&rep, out->buf + NR_IPV4_HLEN, out->cap - NR_IPV4_HLEN);
+	if (n < 0)
+		return drop(r, NR_RESP_DROP_TOO_BIG);
+
+	memset(&h, 0, sizeof(h));
+	h.tos = ip->tos & 0xfc;
+	h.id = nr_host_next_ip_id(in->host);
+	h.ttl = p->ttl;
+	h.proto = NR_IPPROTO_ICMP;
+	h.src = src;
+	h.dst = ip->src;
+	h.payload = out->buf + NR_IPV4_HLEN;
+	h.payload_len = (size_t)n;
+	n = nr_ipv4_encode(&h, out->buf, out->cap);
+	if (n < 0)
+		return drop(r, NR_RESP_DROP_TOO_BIG);
+	out->len = (size_t)n;
+	out->ethertype = NR_ETHERTYPE_IPV4;
+	if (in->eth)
+		memcpy(out->dst_mac, in->eth->src, 6);
+	nr_host_mac_for(in->host, &src, out->src_mac);
+	r->stats.replies++;
+	return NR_RESP_REPLY;
+}
+
+const struct nr_responder_ops nr_resp_echo_ops = {
+	.name = "echo",
+	.summary = "ICMP echo requests (RFC 792, RFC 1122 3.2.2.6)",
+	.priv_size = sizeof(struct echo_priv),
+	.options = echo_options,
+	.init = echo_init,
+	.set_option = echo_set_option,
+	.input = echo_input,
+};
