@@ -466,6 +466,26 @@ static void route_saddr(const struct nr_stack *s, const struct f6 *res, const st
 	}
 }
 
+/*
+ * ECMP: the source goes with the sibling the hash picked (ip6_route_get_saddr
+ * runs on the chosen route), so give each hop its own.
+ */
+static void ecmp_sources(const struct nr_stack *s, const struct nr_route *r,
+			 const struct nr_addr *dst, struct nr_route_result *ret)
+{
+	if (ret->nh_count < 2)
+		return;
+	for (unsigned i = 0; i < ret->nh_count && i < NR_ROUTE_MAX_ECMP_SRC; i++) {
+		char reason[48];
+
+		if (r->prefsrc.family == AF_INET6 && !nr_addr_is_unspec(&r->prefsrc))
+			ret->nh_prefsrc[i] = r->prefsrc;
+		else if (nr_srcsel6(s->ifaces, ret->nh[i].ifindex, dst, &ret->nh_prefsrc[i], reason,
+				    sizeof(reason)) != 0)
+			memset(&ret->nh_prefsrc[i], 0, sizeof(ret->nh_prefsrc[i]));
+	}
+}
+
 static int route_get6(const struct nr_stack *s, const struct nr_route_query *q,
 		      struct nr_route_result *ret)
 {
@@ -543,6 +563,7 @@ static int route_get6(const struct nr_stack *s, const struct nr_route_query *q,
 		return 0;
 	}
 	route_saddr(s, &c.res, &q->dst, ret);
+	ecmp_sources(s, r, &q->dst, ret);
 	return 0;
 }
 

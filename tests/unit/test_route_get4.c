@@ -101,6 +101,24 @@ static const struct kcase phase2[] = {
 	{"192.0.2.130 mark 9", "0 unicast main va - 198.51.100.1"},
 	{"203.0.113.225", "0 unicast default vb 203.0.113.3 203.0.113.1"},
 	{"192.0.2.40", "0 unicast main va 198.51.100.254 198.51.100.1"},
+	{"192.0.2.130 ipproto tcp", "0 unicast 100 vb 203.0.113.4 203.0.113.1"},
+	{"192.0.2.130 ipproto udp", "0 unicast main va - 198.51.100.1"},
+	{"192.0.2.130 mark 10", "0 unicast 100 vb 203.0.113.4 203.0.113.1"},
+	{"192.0.2.130 mark 10 ipproto icmp", "0 unicast main va - 198.51.100.1"},
+	{"192.0.2.130 mark 11", "0 unicast main va - 198.51.100.1"},
+	{"192.0.2.130 mark 11 dport 85", "0 unicast 100 vb 203.0.113.4 203.0.113.1"},
+	{"192.0.2.130 mark 11 dport 91", "0 unicast main va - 198.51.100.1"},
+	{"192.0.2.130 mark 11 ipproto icmp dport 85", "0 unicast 100 vb 203.0.113.4 203.0.113.1"},
+	{"192.0.2.130 mark 12", "0 unicast 100 vb 203.0.113.4 203.0.113.1"},
+	{"192.0.2.130 mark 12 uid 5", "0 unicast main va - 198.51.100.1"},
+	{"192.0.2.130 mark 13", "0 unicast main va - 198.51.100.1"},
+	{"192.0.2.130 mark 13 uid 7", "0 unicast 100 vb 203.0.113.4 203.0.113.1"},
+	{"192.0.2.130 from 198.51.100.50 iif va ipproto tcp", "0 unicast 100 vb 203.0.113.4 -"},
+	{"192.0.2.130 from 198.51.100.50 iif va mark 10", "0 unicast 100 vb 203.0.113.4 -"},
+	{"192.0.2.130 from 198.51.100.50 iif va mark 11 dport 85", "0 unicast 100 vb 203.0.113.4 -"},
+	{"192.0.2.130 from 198.51.100.50 iif va mark 11 ipproto icmp dport 85", "EACCES"},
+	{"192.0.2.130 from 198.51.100.50 iif va mark 12 uid 5", "0 unicast 100 vb 203.0.113.4 -"},
+	{"192.0.2.130 from 198.51.100.50 iif va mark 13 uid 7", "EACCES"},
 };
 
 static void add_iface(struct nr_stack *s, int index, const char *name, uint32_t flags)
@@ -237,6 +255,29 @@ static void add_rules(struct nr_stack *s)
 	r = base_rule(140, NR_FR_ACT_TO_TBL, 100);
 	r.tos = 0x08;
 	assert_int_equal(nr_stack_rule_add(s, &r), 0);
+	/* ipproto, ports, uid (fwmark-guarded but the first): nr_flow_set_l4. */
+	r = base_rule(141, NR_FR_ACT_TO_TBL, 100);
+	r.ip_proto = 6;
+	assert_int_equal(nr_stack_rule_add(s, &r), 0);
+	r = base_rule(142, NR_FR_ACT_TO_TBL, 100);
+	r.ip_proto = 17;
+	r.fwmark = 10;
+	assert_int_equal(nr_stack_rule_add(s, &r), 0);
+	r = base_rule(143, NR_FR_ACT_TO_TBL, 100);
+	r.dport_lo = 80;
+	r.dport_hi = 90;
+	r.fwmark = 11;
+	assert_int_equal(nr_stack_rule_add(s, &r), 0);
+	r = base_rule(144, NR_FR_ACT_TO_TBL, 100);
+	r.has_uid_range = true;
+	r.fwmark = 12;
+	assert_int_equal(nr_stack_rule_add(s, &r), 0);
+	r = base_rule(145, NR_FR_ACT_TO_TBL, 100);
+	r.has_uid_range = true;
+	r.uid_lo = 5;
+	r.uid_hi = 10;
+	r.fwmark = 13;
+	assert_int_equal(nr_stack_rule_add(s, &r), 0);
 	r = base_rule(150, NR_FR_ACT_PROHIBIT, 0);
 	strcpy(r.iifname, "lo");
 	r.flags = NR_FIB_RULE_INVERT;
@@ -308,7 +349,16 @@ static void parse_query(const struct nr_stack *s, const char *args, struct nr_ro
 			q->mark = (uint32_t)strtoul(val, NULL, 0);
 		else if (strcmp(tok, "tos") == 0)
 			q->tos = (uint8_t)strtoul(val, NULL, 0);
-		else
+		else if (strcmp(tok, "ipproto") == 0)
+			q->ip_proto = strcmp(val, "tcp") == 0 ? 6 : strcmp(val, "udp") == 0 ? 17 : 1;
+		else if (strcmp(tok, "sport") == 0)
+			q->sport = (uint16_t)strtoul(val, NULL, 0);
+		else if (strcmp(tok, "dport") == 0)
+			q->dport = (uint16_t)strtoul(val, NULL, 0);
+		else if (strcmp(tok, "uid") == 0) {
+			q->uid = (uint32_t)strtoul(val, NULL, 0);
+			q->has_uid = true;
+		} else
 			fail_msg("unknown query word %s", tok);
 	}
 }
@@ -592,10 +642,11 @@ static void test_bad_queries(void **state)
 	q.iif = 77;
 	assert_int_equal(nr_stack_route_get(s, &q, &r), 0);
 	assert_int_equal(r.error, -ENODEV);
-	/* IPv6 goes to its own engine (a placeholder for now). */
+	/* IPv6 goes to its own engine: this stack has no IPv6 route at all. */
 	memset(&q, 0, sizeof(q));
 	assert_int_equal(nr_addr_parse("2001:db8::1", AF_INET6, &q.dst), 0);
-	assert_int_equal(nr_stack_route_get(s, &q, &r), -EAFNOSUPPORT);
+	assert_int_equal(nr_stack_route_get(s, &q, &r), 0);
+	assert_int_equal(r.error, -ENETUNREACH);
 	nr_stack_free(s);
 }
 
