@@ -56,7 +56,7 @@ static int sh(const char *fmt, ...)
 
 static bool ns_exists(const char *name)
 {
-	char path[128];
+	char path[4096];
 
 	snprintf(path, sizeof(path), "/run/netns/%s", name);
 	return access(path, F_OK) == 0;

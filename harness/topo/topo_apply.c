@@ -1,0 +1,636 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * A topology into the kernel, in phases that each end with one flush per
+ * namespace (requests that need an earlier one's ifindex come in a later
+ * phase):
+ *   1. journal every namespace name, then create the namespaces
+ *   2. sysctls that name no interface (forwarding, conf.default.*), so the
+ *      interfaces made next inherit them
+ *   3. bridges and veth pairs (MAC, MTU, state, group and alias set in the
+ *      creating request), TUN/TAP (ioctl, held open)
+ *   4. macvlan and vxlan (their parent exists now)
+ *   5. settings of interfaces not made in 3-4 (lo, TUN/TAP), bridge ports
+ *   6. sysctls of one interface (net.ipv6.conf.eth0.accept_dad)
+ *   7. addresses; 8. routes, rules, neighbours
+ * Every queued request carries a tag naming its element, so the first
+ * refusal becomes FILE:LINE:COL.
+ */
+#include "topo/topo_apply.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+struct tagrec {
+	struct nr_topo_pos pos;
+	const char *what; /* "link", "route"... */
+};
+
+struct ifcache {
+	int node;
+	char name[NR_IFNAMSIZ];
+	int index;
+};
+
+struct ctx {
+	const struct nr_topo *t;
+	struct nr_run *run;
+	struct nr_topo_error *err;
+	char (*nsname)[NR_RUN_NSNAME_MAX];
+	struct nr_netns **ns;
+	struct nr_kb **kb;
+	size_t ncreated;
+	struct tagrec *tags;
+	size_t ntags, captags;
+	struct ifcache *ifc;
+	size_t nifc, capifc;
+	bool *iface_done; /* set in the creating request */
+	struct nr_lab *lab;
+	uint32_t group;
+	char alias[32];
+};
+
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* Line n (1-based) of path, without its newline; "" if unreadable. */
+static void source_line(const char *path, unsigned n, char *buf, size_t cap)
+{
+	FILE *f = path && n ? fopen(path, "r") : NULL;
+	unsigned line = 1;
+	int c;
+	size_t k = 0;
+
+	buf[0] = '\0';
+	if (!f)
+		return;
+	while (line < n && (c = getc(f)) != EOF)
+		if (c == '\n')
+			line++;
+	while (line == n && (c = getc(f)) != EOF && c != '\n')
+		if (k + 1 < cap)
+			buf[k++] = (char)c;
+	buf[k] = '\0';
+	fclose(f);
+}
+
+static int fail_at(struct ctx *c, struct nr_topo_pos pos, int e, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static int fail_at(struct ctx *c, struct nr_topo_pos pos, int e, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (c->err) {
+		memset(c->err, 0, sizeof(*c->err));
+		snprintf(c->err->path, sizeof(c->err->path), "%s",
+			 c->t->path ? c->t->path : c->t->name);
+		c->err->pos = pos;
+		va_start(ap, fmt);
+		vsnprintf(c->err->msg, sizeof(c->err->msg), fmt, ap);
+		va_end(ap);
+		source_line(c->t->path, pos.line, c->err->line, sizeof(c->err->line));
+	}
+	return e < 0 ? e : -EIO;
+}
+
+static int tag(struct ctx *c, int node, struct nr_topo_pos pos, const char *what)
+{
+	if (c->ntags == c->captags) {
+		size_t n = c->captags ? c->captags * 2 : 256;
+		struct tagrec *p = realloc(c->tags, n * sizeof(*p));
+
+		if (!p)
+			return -ENOMEM;
+		c->tags = p;
+		c->captags = n;
+	}
+	c->tags[c->ntags] = (struct tagrec){ .pos = pos, .what = what };
+	nr_kb_tag(c->kb[node], (long)c->ntags);
+	c->ntags++;
+	return 0;
+}
+
+/* Flush every namespace's queue; the first refusal names its element. */
+static int flush_all(struct ctx *c)
+{
+	for (size_t i = 0; i < c->t->nnodes; i++) {
+		struct nr_os_error oe = { 0 };
+		long failed = -1;
+		int r = nr_kb_flush(c->kb[i], &failed, &oe);
+
+		if (r < 0) {
+			struct nr_topo_pos pos = c->t->nodes[i].pos;
+			const char *what = "node";
+
+			if (failed >= 0 && (size_t)failed < c->ntags) {
+				pos = c->tags[failed].pos;
+				what = c->tags[failed].what;
+			}
+			return fail_at(c, pos, r, "%s: %s", what, oe.msg[0] ? oe.msg : strerror(-r));
+		}
+	}
+	return 0;
+}
+
+static int ifindex(struct ctx *c, int node, const char *name)
+{
+	int idx;
+
+	for (size_t i = 0; i < c->nifc; i++)
+		if (c->ifc[i].node == node && !strcmp(c->ifc[i].name, name))
+			return c->ifc[i].index;
+	idx = nr_kb_ifindex(c->kb[node], name);
+	if (idx <= 0)
+		return idx < 0 ? idx : -ENODEV;
+	if (c->nifc == c->capifc) {
+		size_t n = c->capifc ? c->capifc * 2 : 64;
+		struct ifcache *p = realloc(c->ifc, n * sizeof(*p));
+
+		if (!p)
+			return -ENOMEM;
+		c->ifc = p;
+		c->capifc = n;
+	}
+	c->ifc[c->nifc].node = node;
+	snprintf(c->ifc[c->nifc].name, sizeof(c->ifc[c->nifc].name), "%s", name);
+	c->ifc[c->nifc].index = idx;
+	c->nifc++;
+	return idx;
+}
+
+static long find_iface(const struct nr_topo *t, const struct nr_topo_ifref *ref)
+{
+	for (size_t i = 0; i < t->nifaces; i++)
+		if (t->ifaces[i].ref.node == ref->node &&
+		    !strcmp(t->ifaces[i].ref.ifname, ref->ifname))
+			return (long)i;
+	return -1;
+}
+
+/* Creation options for a new link: its interface settings, tagged. */
+static struct nr_klink_opts link_opts(struct ctx *c, const struct nr_topo_ifref *ref)
+{
+	struct nr_klink_opts o = { .up = 1, .group = c->group, .alias = c->alias };
+	long i = find_iface(c->t, ref);
+
+	if (i >= 0) {
+		const struct nr_topo_iface *f = &c->t->ifaces[i];
+
+		o.mac = f->mac;
+		o.mtu = f->mtu;
+		if (f->up != NR_TOPO_TRI_UNSET)
+			o.up = f->up;
+		c->iface_done[i] = true;
+	}
+	return o;
+}
+
+/* A sysctl that names one interface: net.ipv{4,6}.{conf,neigh}.IF.* with
+ * IF neither "all" nor "default". */
+static bool sysctl_per_iface(const char *key)
+{
+	static const char *const pre[] = { "net.ipv4.conf.", "net.ipv6.conf.", "net.ipv4.neigh.",
+					   "net.ipv6.neigh." };
+
+	for (size_t i = 0; i < sizeof(pre) / sizeof(pre[0]); i++) {
+		size_t n = strlen(pre[i]);
+
+		if (!strncmp(key, pre[i], n))
+			return strncmp(key + n, "all.", 4) && strncmp(key + n, "default.", 8);
+	}
+	return false;
+}
+
+static int sysctls(struct ctx *c, bool per_iface)
+{
+	for (size_t i = 0; i < c->t->nnodes; i++) {
+		const struct nr_topo_node *nd = &c->t->nodes[i];
+
+		for (size_t k = 0; k < nd->nsysctls; k++) {
+			const struct nr_topo_sysctl *s = &nd->sysctls[k];
+			struct nr_os_error oe = { 0 };
+			int r;
+
+			if (sysctl_per_iface(s->key) != per_iface)
+				continue;
+			r = nr_ksysctl_set(c->ns[i], s->key, s->value, &oe);
+			if (r < 0)
+				return fail_at(c, s->pos, r, "sysctl %s = %s: %s", s->key, s->value,
+					       oe.msg[0] ? oe.msg : strerror(-r));
+		}
+	}
+	return 0;
+}
+
+static int create_nodes(struct ctx *c)
+{
+	const struct nr_topo *t = c->t;
+	const char **names = calloc(t->nnodes ? t->nnodes : 1, sizeof(*names));
+	struct nr_os_error oe = { 0 };
+	int r;
+
+	if (!names)
+		return -ENOMEM;
+	for (size_t i = 0; i < t->nnodes; i++) {
+		r = nr_run_ns_name(nr_run_id(c->run), t->nodes[i].name, c->nsname[i],
+				   sizeof(c->nsname[i]));
+		if (r < 0) {
+			free(names);
+			return fail_at(c, t->nodes[i].pos, r, "node name '%s' too long",
+				       t->nodes[i].name);
+		}
+		names[i] = c->nsname[i];
+	}
+	/* In the journal (fsync'd) before the first one exists. */
+	r = nr_run_add_ns(c->run, names, t->nnodes, &oe);
+	free(names);
+	if (r < 0)
+		return fail_at(c, (struct nr_topo_pos){ 0, 0 }, r, "%s", oe.msg);
+	for (size_t i = 0; i < t->nnodes; i++) {
+		struct nr_klink_opts lo = { .up = 1 };
+
+		r = nr_knetns_create(c->nsname[i], &oe);
+		if (r < 0)
+			return fail_at(c, t->nodes[i].pos, r, "node %s: %s", t->nodes[i].name,
+				       oe.msg);
+		c->ncreated = i + 1;
+		r = nr_netns_open(c->nsname[i], &c->ns[i], &oe);
+		if (r == 0)
+			r = nr_kb_open(c->ns[i], &c->kb[i], &oe);
+		if (r < 0)
+			return fail_at(c, t->nodes[i].pos, r, "node %s: %s", t->nodes[i].name,
+				       oe.msg);
+		r = tag(c, (int)i, t->nodes[i].pos, "node");
+		if (r == 0)
+			r = nr_kb_link_set(c->kb[i], "lo", &lo);
+		if (r < 0)
+			return fail_at(c, t->nodes[i].pos, r, "node %s: lo: %s", t->nodes[i].name,
+				       strerror(-r));
+	}
+	return 0;
+}
+
+static int add_tuntap(struct ctx *c, const struct nr_topo_link *l)
+{
+	struct nr_tuntap_opts o = {
+		.mode = l->kind == NR_TOPO_TAP ? NR_TUNTAP_TAP : NR_TUNTAP_TUN,
+		.pi = l->pi,
+		.vnet_hdr = l->vnet_hdr,
+		.multi_queue = l->multi_queue,
+		.persist = l->persist,
+		.owner = (uid_t)-1,
+		.group = (gid_t)-1,
+	};
+	struct nr_lab *lab = c->lab;
+	struct nr_os_error oe = { 0 };
+	struct nr_tuntap **tt;
+	int *tn, r;
+
+	tt = realloc(lab->tuntap, (lab->ntuntap + 1) * sizeof(*tt));
+	if (!tt)
+		return -ENOMEM;
+	lab->tuntap = tt;
+	tn = realloc(lab->tuntap_node, (lab->ntuntap + 1) * sizeof(*tn));
+	if (!tn)
+		return -ENOMEM;
+	lab->tuntap_node = tn;
+	r = nr_tuntap_open(c->ns[l->ends[0].node], l->ends[0].ifname, &o,
+			   &lab->tuntap[lab->ntuntap], &oe);
+	if (r < 0)
+		return fail_at(c, l->pos, r, "%s %s: %s", l->kind == NR_TOPO_TAP ? "tap" : "tun",
+			       l->ends[0].ifname, oe.msg);
+	lab->tuntap_node[lab->ntuntap++] = l->ends[0].node;
+	return 0;
+}
+
+static const char *kind_name(enum nr_topo_link_kind k)
+{
+	switch (k) {
+	case NR_TOPO_VETH: return "veth";
+	case NR_TOPO_TUN: return "tun";
+	case NR_TOPO_TAP: return "tap";
+	case NR_TOPO_BRIDGE: return "bridge";
+	case NR_TOPO_MACVLAN: return "macvlan";
+	case NR_TOPO_VXLAN: return "vxlan";
+	}
+	return "link";
+}
+
+/* Phase 3 (first) or 4 (!first). */
+static int links(struct ctx *c, bool first)
+{
+	const struct nr_topo *t = c->t;
+	int r;
+
+	for (size_t i = 0; i < t->nlinks; i++) {
+		const struct nr_topo_link *l = &t->links[i];
+		int n0 = l->ends[0].node;
+		struct nr_klink_opts o;
+
+		if (first != (l->kind == NR_TOPO_VETH || l->kind == NR_TOPO_BRIDGE ||
+			      l->kind == NR_TOPO_TUN || l->kind == NR_TOPO_TAP))
+			continue;
+		if (l->kind == NR_TOPO_TUN || l->kind == NR_TOPO_TAP) {
+			r = add_tuntap(c, l);
+			if (r < 0)
+				return r;
+			continue;
+		}
+		r = tag(c, n0, l->pos, "link");
+		if (r < 0)
+			return r;
+		o = link_opts(c, &l->ends[0]);
+		switch (l->kind) {
+		case NR_TOPO_VETH: {
+			struct nr_klink_opts po = link_opts(c, &l->ends[1]);
+
+			r = nr_kb_veth(c->kb[n0], l->ends[0].ifname, c->ns[l->ends[1].node],
+				       l->ends[1].ifname, &o, &po);
+			break;
+		}
+		case NR_TOPO_BRIDGE:
+			r = nr_kb_bridge(c->kb[n0], l->ends[0].ifname, &o);
+			break;
+		case NR_TOPO_MACVLAN:
+			r = nr_kb_macvlan(c->kb[n0], l->ends[0].ifname, l->parent,
+					  l->macvlan_mode[0] ? l->macvlan_mode : "bridge", &o);
+			break;
+		case NR_TOPO_VXLAN: {
+			struct nr_kvxlan v = { .vni = l->vni,
+					       .local = l->vx_local,
+					       .remote = l->vx_remote,
+					       .group = l->vx_group,
+					       .port = l->vx_port ? l->vx_port : 4789,
+					       .dev = l->vx_dev[0] ? l->vx_dev : NULL };
+
+			r = nr_kb_vxlan(c->kb[n0], l->ends[0].ifname, &v, &o);
+			break;
+		}
+		default:
+			r = -EINVAL;
+		}
+		if (r < 0)
+			return fail_at(c, l->pos, r, "%s %s: %s", kind_name(l->kind),
+				       l->ends[0].ifname, strerror(-r));
+		nr_run_note(c->run, t->nodes[n0].name, kind_name(l->kind), l->ends[0].ifname);
+		if (l->kind == NR_TOPO_VETH)
+			nr_run_note(c->run, t->nodes[l->ends[1].node].name, "veth",
+				    l->ends[1].ifname);
+	}
+	return flush_all(c);
+}
+
+/* Phase 5: interfaces not configured at creation, and bridge ports. */
+static int settings(struct ctx *c)
+{
+	const struct nr_topo *t = c->t;
+	int r;
+
+	for (size_t i = 0; i < t->nlinks; i++) {
+		const struct nr_topo_link *l = &t->links[i];
+
+		if (l->kind == NR_TOPO_TUN || l->kind == NR_TOPO_TAP) {
+			/* Made by ioctl: the tag and default state come now. */
+			struct nr_klink_opts o = link_opts(c, &l->ends[0]);
+
+			r = tag(c, l->ends[0].node, l->pos, "link");
+			if (r == 0)
+				r = nr_kb_link_set(c->kb[l->ends[0].node], l->ends[0].ifname, &o);
+			if (r < 0)
+				return fail_at(c, l->pos, r, "%s: %s", l->ends[0].ifname,
+					       strerror(-r));
+			nr_run_note(c->run, t->nodes[l->ends[0].node].name, kind_name(l->kind),
+				    l->ends[0].ifname);
+		}
+		if (l->kind != NR_TOPO_BRIDGE)
+			continue;
+		for (size_t p = 0; p < l->nports; p++) {
+			struct nr_klink_opts o = { .up = -1, .master = l->ends[0].ifname };
+
+			r = tag(c, l->ports[p].node, l->pos, "bridge port");
+			if (r == 0)
+				r = nr_kb_link_set(c->kb[l->ports[p].node], l->ports[p].ifname, &o);
+			if (r < 0)
+				return fail_at(c, l->pos, r, "bridge port %s: %s", l->ports[p].ifname,
+					       strerror(-r));
+		}
+	}
+	for (size_t i = 0; i < t->nifaces; i++) {
+		const struct nr_topo_iface *f = &t->ifaces[i];
+		struct nr_klink_opts o = { .mac = f->mac, .mtu = f->mtu, .up = f->up };
+
+		if (c->iface_done[i])
+			continue;
+		if (o.up == NR_TOPO_TRI_UNSET)
+			o.up = 1;
+		r = tag(c, f->ref.node, f->pos, "interface");
+		if (r == 0)
+			r = nr_kb_link_set(c->kb[f->ref.node], f->ref.ifname, &o);
+		if (r < 0)
+			return fail_at(c, f->pos, r, "interface %s: %s", f->ref.ifname,
+				       strerror(-r));
+	}
+	return flush_all(c);
+}
+
+static int addresses(struct ctx *c)
+{
+	const struct nr_topo *t = c->t;
+	int r;
+
+	for (size_t i = 0; i < t->nifaces; i++) {
+		const struct nr_topo_iface *f = &t->ifaces[i];
+		int idx;
+
+		if (!f->naddrs)
+			continue;
+		idx = ifindex(c, f->ref.node, f->ref.ifname);
+		if (idx < 0)
+			return fail_at(c, f->pos, idx, "no interface %s in node %s",
+				       f->ref.ifname, t->nodes[f->ref.node].name);
+		for (size_t k = 0; k < f->naddrs; k++) {
+			const struct nr_topo_addr *a = &f->addrs[k];
+
+			r = tag(c, f->ref.node, a->pos, "address");
+			if (r == 0)
+				r = nr_kb_addr(c->kb[f->ref.node], idx, &a->local, &a->peer,
+					       a->nodad);
+			if (r < 0)
+				return fail_at(c, a->pos, r, "address: %s", strerror(-r));
+		}
+	}
+	return flush_all(c);
+}
+
+static int routes_rules_neigh(struct ctx *c)
+{
+	const struct nr_topo *t = c->t;
+	struct nr_nexthop nh[NR_ROUTE_MAX_NH];
+	int r;
+
+	for (size_t i = 0; i < t->nroutes; i++) {
+		const struct nr_topo_route *rt = &t->routes[i];
+		struct nr_route route = rt->r;
+
+		if (rt->nnh > NR_ROUTE_MAX_NH)
+			return fail_at(c, rt->pos, -E2BIG, "route: more than %d nexthops",
+				       NR_ROUTE_MAX_NH);
+		for (size_t k = 0; k < rt->nnh; k++) {
+			const struct nr_topo_nexthop *h = &rt->nh[k];
+
+			memset(&nh[k], 0, sizeof(nh[k]));
+			nh[k].gw = h->gw;
+			nh[k].weight = h->weight ? h->weight : 1;
+			nh[k].flags = h->onlink ? NR_RTNH_F_ONLINK : 0;
+			if (h->dev[0]) {
+				int idx = ifindex(c, rt->node, h->dev);
+
+				if (idx < 0)
+					return fail_at(c, rt->pos, idx, "route: no device %s in node %s",
+						       h->dev, t->nodes[rt->node].name);
+				nh[k].ifindex = idx;
+			}
+		}
+		route.nh_count = (uint16_t)rt->nnh;
+		route.nh = rt->nnh ? nh : NULL;
+		r = tag(c, rt->node, rt->pos, "route");
+		if (r == 0)
+			r = nr_kb_route(c->kb[rt->node], &route);
+		if (r < 0)
+			return fail_at(c, rt->pos, r, "route: %s", strerror(-r));
+	}
+	for (size_t i = 0; i < t->nrules; i++) {
+		const struct nr_topo_rule *ru = &t->rules[i];
+
+		r = tag(c, ru->node, ru->pos, "rule");
+		if (r == 0)
+			r = nr_kb_rule(c->kb[ru->node], &ru->r);
+		if (r < 0)
+			return fail_at(c, ru->pos, r, "rule: %s", strerror(-r));
+	}
+	for (size_t i = 0; i < t->nneigh; i++) {
+		const struct nr_topo_neigh *ne = &t->neigh[i];
+		int idx = ifindex(c, ne->node, ne->dev);
+
+		if (idx < 0)
+			return fail_at(c, ne->pos, idx, "neighbour: no device %s in node %s", ne->dev,
+				       t->nodes[ne->node].name);
+		r = tag(c, ne->node, ne->pos, "neighbour");
+		if (r == 0)
+			r = nr_kb_neigh(c->kb[ne->node], idx, &ne->addr, &ne->lladdr,
+					ne->state ? ne->state : 0x80, ne->router);
+		if (r < 0)
+			return fail_at(c, ne->pos, r, "neighbour: %s", strerror(-r));
+	}
+	return flush_all(c);
+}
+
+static bool cancelled(const struct nr_topo_apply_opts *o)
+{
+	return o && o->cancelled && o->cancelled(o->arg);
+}
+
+/* Close what pins the namespaces: sockets and namespace fds. */
+static void close_handles(struct ctx *c)
+{
+	for (size_t i = 0; i < c->t->nnodes; i++) {
+		if (c->kb && c->kb[i])
+			nr_kb_close(c->kb[i]);
+		if (c->ns && c->ns[i])
+			nr_netns_close(c->ns[i]);
+	}
+	free(c->kb);
+	free(c->ns);
+	c->kb = NULL;
+	c->ns = NULL;
+}
+
+int nr_topo_apply(const struct nr_topo *t, struct nr_run *run, const struct nr_topo_apply_opts *o,
+		  struct nr_lab **ret, struct nr_topo_error *err)
+{
+	struct ctx c = { .t = t, .run = run, .err = err };
+	uint64_t t0 = mono_ns();
+	size_t n = t->nnodes ? t->nnodes : 1;
+	int r;
+
+	c.group = nr_run_group(nr_run_id(run));
+	snprintf(c.alias, sizeof(c.alias), "netrig:%s", nr_run_id(run));
+	c.nsname = calloc(n, sizeof(*c.nsname));
+	c.ns = calloc(n, sizeof(*c.ns));
+	c.kb = calloc(n, sizeof(*c.kb));
+	c.iface_done = calloc(t->nifaces ? t->nifaces : 1, sizeof(*c.iface_done));
+	c.lab = calloc(1, sizeof(*c.lab));
+	if (!c.nsname || !c.ns || !c.kb || !c.iface_done || !c.lab) {
+		r = fail_at(&c, (struct nr_topo_pos){ 0, 0 }, -ENOMEM, "out of memory");
+		goto out;
+	}
+
+	/* Each phase, then a look at pending signals. */
+	r = create_nodes(&c);
+	if (r == 0 && !cancelled(o))
+		r = flush_all(&c);
+	if (r == 0 && !cancelled(o))
+		r = sysctls(&c, false);
+	if (r == 0 && !cancelled(o))
+		r = links(&c, true);
+	if (r == 0 && !cancelled(o))
+		r = links(&c, false);
+	if (r == 0 && !cancelled(o))
+		r = settings(&c);
+	if (r == 0 && !cancelled(o))
+		r = sysctls(&c, true);
+	if (r == 0 && !cancelled(o))
+		r = addresses(&c);
+	if (r == 0 && !cancelled(o))
+		r = routes_rules_neigh(&c);
+	if (r == 0 && cancelled(o))
+		r = fail_at(&c, (struct nr_topo_pos){ 0, 0 }, -EINTR, "interrupted during setup");
+	if (r == -ENOMEM && err && !err->msg[0])
+		fail_at(&c, (struct nr_topo_pos){ 0, 0 }, r, "out of memory");
+out:
+	close_handles(&c);
+	if (r < 0) {
+		struct nr_os_error oe = { 0 };
+		unsigned tmo = o && o->teardown_timeout_ms ? o->teardown_timeout_ms : 10000;
+
+		nr_lab_free(c.lab);
+		c.lab = NULL;
+		/* Everything made so far goes, journal last. */
+		if (nr_run_teardown(run, tmo, NULL, &oe) < 0 && err) {
+			size_t l = strlen(err->msg);
+
+			snprintf(err->msg + l, sizeof(err->msg) - l, " (and teardown failed: %s)",
+				 oe.msg);
+		}
+	} else {
+		c.lab->setup_ns = mono_ns() - t0;
+		*ret = c.lab;
+		c.lab = NULL;
+	}
+	free(c.nsname);
+	free(c.iface_done);
+	free(c.tags);
+	free(c.ifc);
+	nr_lab_free(c.lab);
+	return r;
+}
+
+void nr_lab_free(struct nr_lab *lab)
+{
+	if (!lab)
+		return;
+	for (size_t i = 0; i < lab->ntuntap; i++)
+		nr_tuntap_close(lab->tuntap[i]);
+	free(lab->tuntap);
+	free(lab->tuntap_node);
+	free(lab);
+}
