@@ -59,7 +59,19 @@ struct nr_flow {
 	int oif;            /* 0: any */
 	uint32_t mark;
 	uint8_t tos;        /* IPv4 TOS / IPv6 traffic class */
+	/* fib_rule_match / fib4_rule_match: fill with nr_flow_set_l4(). */
+	uint8_t ip_proto;
+	uint16_t sport, dport;
+	uint32_t uid;
+	bool uid_invalid;   /* INVALID_UID: in no uidrange */
 };
+
+/*
+ * Protocol, ports and uid of the flow for query q, as inet_rtm_getroute /
+ * inet6_rtm_getroute build them (see struct nr_route_query); fl->family
+ * and fl->iif must be set.
+ */
+void nr_flow_set_l4(struct nr_flow *fl, const struct nr_route_query *q);
 
 bool nr_rule_match(const struct nr_rule *rule, const struct nr_flow *fl,
 		   const struct nr_iface_table *ifaces);

@@ -451,6 +451,7 @@ static int route_output4(const struct nr_stack *s, const struct nr_route_query *
 	fl.oif = q->oif;
 	fl.mark = q->mark;
 	fl.tos = q->tos;
+	nr_flow_set_l4(&fl, q);
 	c.fl = &fl;
 	if (saddr)
 		set_reason(ret, "given");
@@ -599,6 +600,7 @@ static int route_input4(const struct nr_stack *s, const struct nr_route_query *q
 	fl.iif = q->iif;
 	fl.mark = q->mark;
 	fl.tos = q->tos;
+	nr_flow_set_l4(&fl, q);
 	c.fl = &fl;
 	err = fib_lookup4(&c, &ret->why);
 	result_from_res(ret, &c.res);

@@ -228,6 +228,10 @@ int nr_stack_route_get(const struct nr_stack *s, const struct nr_route_query *q,
 		return -EINVAL;
 	if (q->src.family != AF_UNSPEC && q->src.family != q->dst.family)
 		return -EINVAL;
+	/* rtm_getroute_parse_ip_proto: TCP, UDP and the family's ICMP only. */
+	if (q->ip_proto && q->ip_proto != 6 && q->ip_proto != 17 &&
+	    q->ip_proto != (q->dst.family == AF_INET6 ? 58 : 1))
+		return -EINVAL;
 	switch (q->dst.family) {
 	case AF_INET:
 		return nr_route_get4(s, q, ret);

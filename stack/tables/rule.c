@@ -5,12 +5,11 @@
  * fib_rules_lookup) with the family matchers of net/ipv4/fib_rules.c
  * (fib4_rule_match, fib4_rule_suppress) and net/ipv6/fib6_rules.c.
  *
- * Selectors a route query cannot express: ip_proto, sport/dport ranges
- * and uid ranges. A query says nothing about them, so nothing in it
- * contradicts such a rule and the rule matches. Note the kernel's `ip
- * route get` without ipproto/sport/dport/uid asks with protocol 0, ports
- * 0 and the caller's uid, for which a rule with those selectors usually
- * does not match: where that matters, the difference is this choice.
+ * ip_proto, sport/dport ranges and uid ranges are compared with the flow
+ * as the kernel builds it for `ip route get` (nr_flow_set_l4): a plain
+ * IPv4 query asks as UDP with ports 0 and uid 0, so an `ipproto udp` rule
+ * matches it and an `ipproto tcp` or `dport 80` rule does not (kernel
+ * 6.18, checked in namespaces).
  */
 #include "../route_get.h"
 
@@ -245,6 +244,44 @@ static bool ifname_match(const char *name, int ifindex, bool output,
 	return ifc && strcmp(ifc->name, name) == 0;
 }
 
+#define PROTO_TCP 6
+#define PROTO_UDP 17
+
+void nr_flow_set_l4(struct nr_flow *fl, const struct nr_route_query *q)
+{
+	fl->ip_proto = q->ip_proto;
+	fl->sport = q->sport;
+	fl->dport = q->dport;
+	fl->uid = q->has_uid ? q->uid : 0;
+	fl->uid_invalid = false;
+	if (fl->family == AF_INET6) {
+		/* inet6_rtm_getroute: the given uid, none for input. */
+		if (fl->iif && !q->has_uid)
+			fl->uid_invalid = true;
+		return;
+	}
+	if (!fl->ip_proto)
+		fl->ip_proto = PROTO_UDP;
+	if (fl->iif) {
+		/*
+		 * ip_route_input_slow: uid 0 whatever was asked, and the ports
+		 * come from dissecting the dummy packet, which has them only
+		 * for TCP and UDP.
+		 */
+		fl->uid = 0;
+		if (fl->ip_proto != PROTO_TCP && fl->ip_proto != PROTO_UDP)
+			fl->sport = fl->dport = 0;
+	}
+}
+
+/* fib_rule_port_match: a range is set when both ends are non-zero. */
+static bool port_match(uint16_t lo, uint16_t hi, uint16_t port)
+{
+	if (!lo || !hi)
+		return true;
+	return port >= lo && port <= hi;
+}
+
 static bool selectors_match(const struct nr_rule *rule, const struct nr_flow *fl,
 			    const struct nr_iface_table *ifaces)
 {
@@ -271,7 +308,14 @@ static bool selectors_match(const struct nr_rule *rule, const struct nr_flow *fl
 		return false;
 	if (rule->tos && rule->tos != fl->tos)
 		return false;
-	/* ip_proto, ports, uid: see the top of this file. */
+	if (rule->ip_proto && rule->ip_proto != fl->ip_proto)
+		return false;
+	if (!port_match(rule->sport_lo, rule->sport_hi, fl->sport) ||
+	    !port_match(rule->dport_lo, rule->dport_hi, fl->dport))
+		return false;
+	if (rule->has_uid_range &&
+	    (fl->uid_invalid || fl->uid < rule->uid_lo || fl->uid > rule->uid_hi))
+		return false;
 	return true;
 }
 

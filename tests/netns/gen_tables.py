@@ -21,7 +21,8 @@ and then random routes of every type (unicast via a gateway or a device,
 local, broadcast, multicast, blackhole, unreachable, prohibit, throw) with
 random metrics, prefsrc, ECMP, spread over main, local and tables 100-103,
 and random policy rules (from, to, fwmark, iif lo, tos, not, suppress_
-prefixlength, blackhole/unreachable/prohibit actions).
+prefixlength, blackhole/unreachable/prohibit actions; now and then with
+ipproto, sport/dport or uidrange too).
 
 Every address used lies in 198.51.100.0/24, 203.0.113.0/24, 192.0.2.0/24 or
 2001:db8::/32. The same SEED always gives the same script.
@@ -64,6 +65,7 @@ def main():
         return 2
     seed = int(sys.argv[1])
     rng = random.Random(seed)
+    l4rng = random.Random(seed * 7919 + 1)
     host, peer = [], []
 
     links = ["v0", "v1", "v2", "v3"]
@@ -231,6 +233,12 @@ def main():
             sel.append(f"tos 0x{rng.choice([0x10, 0x08]):02x}")
         else:
             sel.append(f"to {pfx}")
+        # Rarely, a selector plain probes meet only in part: they ask IPv4
+        # as UDP and IPv6 as protocol 0, ports 0, uid 0. Drawn from their
+        # own generator so older seeds keep their tables otherwise.
+        if l4rng.random() < 0.12:
+            sel.append(l4rng.choice(["ipproto tcp", "ipproto udp", "dport 80-90",
+                                     "sport 1000", "uidrange 0-0", "uidrange 1000-2000"]))
         if rng.random() < 0.1:
             sel.insert(0, "not")
         prio = rng.randint(1, 32000)

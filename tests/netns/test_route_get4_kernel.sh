@@ -143,6 +143,11 @@ a rule add fwmark 0x1/0xff lookup 100 pref 110
 a rule add to 192.0.2.192/26 lookup 200 pref 120
 a rule add oif vb lookup 100 pref 130
 a rule add tos 0x08 lookup 100 pref 140
+a rule add ipproto tcp lookup 100 pref 141
+a rule add ipproto udp fwmark 10 lookup 100 pref 142
+a rule add dport 80-90 fwmark 11 lookup 100 pref 143
+a rule add uidrange 0-0 fwmark 12 lookup 100 pref 144
+a rule add uidrange 5-10 fwmark 13 lookup 100 pref 145
 a rule add not iif lo prohibit pref 150
 a rule add fwmark 0x3 unreachable pref 160
 a rule add fwmark 0x4 blackhole pref 170
@@ -175,6 +180,24 @@ check "192.0.2.130 mark 8" "0 unicast main va - 198.51.100.1"
 check "192.0.2.130 mark 9" "0 unicast main va - 198.51.100.1"
 check "203.0.113.225" "0 unicast default vb 203.0.113.3 203.0.113.1"
 check "192.0.2.40" "0 unicast main va 198.51.100.254 198.51.100.1"
+check "192.0.2.130 ipproto tcp" "0 unicast 100 vb 203.0.113.4 203.0.113.1"
+check "192.0.2.130 ipproto udp" "0 unicast main va - 198.51.100.1"
+check "192.0.2.130 mark 10" "0 unicast 100 vb 203.0.113.4 203.0.113.1"
+check "192.0.2.130 mark 10 ipproto icmp" "0 unicast main va - 198.51.100.1"
+check "192.0.2.130 mark 11" "0 unicast main va - 198.51.100.1"
+check "192.0.2.130 mark 11 dport 85" "0 unicast 100 vb 203.0.113.4 203.0.113.1"
+check "192.0.2.130 mark 11 dport 91" "0 unicast main va - 198.51.100.1"
+check "192.0.2.130 mark 11 ipproto icmp dport 85" "0 unicast 100 vb 203.0.113.4 203.0.113.1"
+check "192.0.2.130 mark 12" "0 unicast 100 vb 203.0.113.4 203.0.113.1"
+check "192.0.2.130 mark 12 uid 5" "0 unicast main va - 198.51.100.1"
+check "192.0.2.130 mark 13" "0 unicast main va - 198.51.100.1"
+check "192.0.2.130 mark 13 uid 7" "0 unicast 100 vb 203.0.113.4 203.0.113.1"
+check "192.0.2.130 from 198.51.100.50 iif va ipproto tcp" "0 unicast 100 vb 203.0.113.4 -"
+check "192.0.2.130 from 198.51.100.50 iif va mark 10" "0 unicast 100 vb 203.0.113.4 -"
+check "192.0.2.130 from 198.51.100.50 iif va mark 11 dport 85" "0 unicast 100 vb 203.0.113.4 -"
+check "192.0.2.130 from 198.51.100.50 iif va mark 11 ipproto icmp dport 85" "EACCES"
+check "192.0.2.130 from 198.51.100.50 iif va mark 12 uid 5" "0 unicast 100 vb 203.0.113.4 -"
+check "192.0.2.130 from 198.51.100.50 iif va mark 13 uid 7" "EACCES"
 
 [ $PRINT = 1 ] || echo "$n cases checked against the kernel"
 exit $fail

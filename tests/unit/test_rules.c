@@ -236,14 +236,57 @@ static void test_selectors(void **state)
 	f.oif = E1;
 	assert_false(nr_rule_match(&r, &f, it));
 
-	/* Selectors a query cannot express match (see rule.c). */
+	/* ipproto, ports, uid: compared with the flow (fib4_rule_match, fib_rule_match). */
 	r = rule(1, NR_FR_ACT_TO_TBL, 10);
 	r.ip_proto = 6;
-	r.dport_lo = r.dport_hi = 53;
+	f = flow("192.0.2.1", NULL);
+	f.ip_proto = 6;
+	assert_true(nr_rule_match(&r, &f, it));
+	f.ip_proto = 17;
+	assert_false(nr_rule_match(&r, &f, it));
+	f.ip_proto = 0;
+	assert_false(nr_rule_match(&r, &f, it));
+
+	r = rule(1, NR_FR_ACT_TO_TBL, 10);
+	r.dport_lo = 80;
+	r.dport_hi = 90;
+	f = flow("192.0.2.1", NULL);
+	f.dport = 80;
+	assert_true(nr_rule_match(&r, &f, it));
+	f.dport = 90;
+	assert_true(nr_rule_match(&r, &f, it));
+	f.dport = 91;
+	assert_false(nr_rule_match(&r, &f, it));
+	f.dport = 0;
+	assert_false(nr_rule_match(&r, &f, it));
+	f.dport = 85;
+	f.sport = 7; /* no sport range: any */
+	assert_true(nr_rule_match(&r, &f, it));
+
+	r = rule(1, NR_FR_ACT_TO_TBL, 10);
+	r.sport_lo = r.sport_hi = 1000;
+	f = flow("192.0.2.1", NULL);
+	f.sport = 1000;
+	assert_true(nr_rule_match(&r, &f, it));
+	f.sport = 1001;
+	assert_false(nr_rule_match(&r, &f, it));
+
+	r = rule(1, NR_FR_ACT_TO_TBL, 10);
 	r.has_uid_range = true;
 	r.uid_lo = 1000;
 	r.uid_hi = 2000;
 	f = flow("192.0.2.1", NULL);
+	assert_false(nr_rule_match(&r, &f, it)); /* uid 0 */
+	f.uid = 2000;
+	assert_true(nr_rule_match(&r, &f, it));
+	f.uid = 2001;
+	assert_false(nr_rule_match(&r, &f, it));
+	r.uid_lo = r.uid_hi = 0;
+	f.uid = 0;
+	assert_true(nr_rule_match(&r, &f, it));
+	f.uid_invalid = true; /* INVALID_UID lies in no range */
+	assert_false(nr_rule_match(&r, &f, it));
+	r.has_uid_range = false;
 	assert_true(nr_rule_match(&r, &f, it));
 
 	/* not: the whole match inverted. */
@@ -258,6 +301,61 @@ static void test_selectors(void **state)
 	f.mark = 2; /* inner miss: inverted, a match */
 	assert_true(nr_rule_match(&r, &f, it));
 	nr_stack_free(s);
+}
+
+/* What inet_rtm_getroute / inet6_rtm_getroute put in the flow (kernel 6.18). */
+static void test_flow_l4(void **state)
+{
+	struct nr_route_query q;
+	struct nr_flow f;
+
+	(void)state;
+	memset(&q, 0, sizeof(q));
+	/* IPv4 output, nothing given: UDP, ports 0, uid 0. */
+	f = flow("192.0.2.1", NULL);
+	nr_flow_set_l4(&f, &q);
+	assert_int_equal(f.ip_proto, 17);
+	assert_int_equal(f.dport, 0);
+	assert_int_equal(f.uid, 0);
+	assert_false(f.uid_invalid);
+	/* Output: ports and uid as given, whatever the protocol. */
+	q.ip_proto = 1;
+	q.dport = 85;
+	q.has_uid = true;
+	q.uid = 5;
+	nr_flow_set_l4(&f, &q);
+	assert_int_equal(f.ip_proto, 1);
+	assert_int_equal(f.dport, 85);
+	assert_int_equal(f.uid, 5);
+	/* Input: uid 0 always; ICMP has no ports to dissect. */
+	f = flow("192.0.2.1", NULL);
+	f.iif = E1;
+	nr_flow_set_l4(&f, &q);
+	assert_int_equal(f.uid, 0);
+	assert_false(f.uid_invalid);
+	assert_int_equal(f.dport, 0);
+	q.ip_proto = 0; /* UDP: ports kept */
+	nr_flow_set_l4(&f, &q);
+	assert_int_equal(f.ip_proto, 17);
+	assert_int_equal(f.dport, 85);
+
+	/* IPv6: protocol 0 by default; input uses the given uid, else none. */
+	memset(&q, 0, sizeof(q));
+	memset(&f, 0, sizeof(f));
+	f.family = AF_INET6;
+	nr_flow_set_l4(&f, &q);
+	assert_int_equal(f.ip_proto, 0);
+	assert_false(f.uid_invalid);
+	f.iif = E1;
+	q.dport = 85;
+	nr_flow_set_l4(&f, &q);
+	assert_true(f.uid_invalid);
+	assert_int_equal(f.dport, 85);
+	q.has_uid = true;
+	q.uid = 3;
+	nr_flow_set_l4(&f, &q);
+	assert_false(f.uid_invalid);
+	assert_int_equal(f.uid, 3);
 }
 
 static struct nr_route_result get(const struct nr_stack *s, const char *dst, uint32_t mark)
@@ -415,6 +513,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_storage),
 		cmocka_unit_test(test_selectors),
+		cmocka_unit_test(test_flow_l4),
 		cmocka_unit_test(test_actions),
 		cmocka_unit_test(test_suppress),
 		cmocka_unit_test(test_no_rules_means_defaults),

@@ -63,7 +63,11 @@ void nr_stack_rules_default(struct nr_stack *s, int family);
 size_t nr_stack_rule_count(const struct nr_stack *s, int family);
 const struct nr_rule *nr_stack_rule_at(const struct nr_stack *s, int family, size_t i);
 
-/* A route query: what `ip route get DST [from SRC] [iif DEV] [oif DEV] [mark N]` asks. */
+/*
+ * A route query: what `ip route get DST [from SRC] [iif DEV] [oif DEV]
+ * [mark N] [tos T] [ipproto P] [sport N] [dport N] [uid N]` asks. All zero
+ * is a plain `ip route get DST` as root.
+ */
 struct nr_route_query {
 	struct nr_addr dst;
 	struct nr_addr src; /* AF_UNSPEC: none given */
@@ -71,6 +75,21 @@ struct nr_route_query {
 	int oif;            /* 0: any */
 	uint32_t mark;
 	uint8_t tos;
+	/*
+	 * Only rules with ipproto/sport/dport/uidrange look at these. 0: not
+	 * given, and then the kernel asks IPv4 lookups as UDP (IPPROTO_UDP
+	 * is inet_rtm_getroute's default) and IPv6 ones with protocol 0.
+	 */
+	uint8_t ip_proto;
+	uint16_t sport, dport; /* 0: not given */
+	/*
+	 * has_uid false: the asking process's uid, taken as 0 (netrig and
+	 * `ip route get` run as root). IPv4 forwarding queries (iif) always
+	 * use uid 0; IPv6 ones use the given uid, else none (INVALID_UID,
+	 * which no uidrange contains).
+	 */
+	uint32_t uid;
+	bool has_uid;
 };
 
 /* Why the answer is what it is, for `verify` to explain a mismatch. */
