@@ -43,6 +43,8 @@ struct nr_host {
 	struct nr_stack *stack;
 	struct nr_host_addr addrs[NR_HOST_ADDR_MAX];
 	size_t naddrs;
+	struct nr_addr excl[NR_HOST_ADDR_MAX]; /* holes in the ranges */
+	size_t nexcl;
 	struct nr_responder *resp[NR_HOST_RESPONDER_MAX];
 	size_t nresp;
 	struct nr_host_stats stats;
@@ -180,6 +182,9 @@ bool nr_host_owns(const struct nr_host *h, const struct nr_addr *a)
 {
 	if (!h || !a)
 		return false;
+	for (size_t i = 0; i < h->nexcl; i++)
+		if (nr_addr_eq(&h->excl[i], a))
+			return false;
 	for (size_t i = 0; i < h->naddrs; i++)
 		if (entry_owns(&h->addrs[i], a))
 			return true;
@@ -480,6 +485,22 @@ int nr_host_add_addr(struct nr_host *h, const struct nr_prefix *p)
 int nr_host_add_range(struct nr_host *h, const struct nr_prefix *p)
 {
 	return host_add_entry(h, p, true);
+}
+
+int nr_host_exclude(struct nr_host *h, const struct nr_addr *a)
+{
+	if (!h || !a || (a->family != AF_INET && a->family != AF_INET6))
+		return -EINVAL;
+	for (size_t i = 0; i < h->naddrs; i++)
+		if (!h->addrs[i].range && nr_addr_eq(&h->addrs[i].p.addr, a))
+			return -EINVAL;
+	for (size_t i = 0; i < h->nexcl; i++)
+		if (nr_addr_eq(&h->excl[i], a))
+			return -EEXIST;
+	if (h->nexcl >= NR_HOST_ADDR_MAX)
+		return -ENOSPC;
+	h->excl[h->nexcl++] = *a;
+	return 0;
 }
 
 int nr_host_set_gateway(struct nr_host *h, const struct nr_addr *gw)

@@ -123,6 +123,12 @@ int nr_host_add_addr(struct nr_host *h, const struct nr_prefix *p);
  * (-EEXIST when it overlaps an address or range already there).
  */
 int nr_host_add_range(struct nr_host *h, const struct nr_prefix *p);
+/*
+ * Leave a hole in the ranges: a is not the host's (typically the kernel's
+ * own address on the link, inside the emulated prefix). -EINVAL for an
+ * address added by itself, -EEXIST, -ENOSPC past NR_HOST_ADDR_MAX holes.
+ */
+int nr_host_exclude(struct nr_host *h, const struct nr_addr *a);
 /* A default route through gw (on-link, same family). */
 int nr_host_set_gateway(struct nr_host *h, const struct nr_addr *gw);
 size_t nr_host_addr_count(const struct nr_host *h);
