@@ -58,13 +58,21 @@ struct nr_flow {
 	int iif;            /* 0: locally generated (rule iif "lo" matches) */
 	int oif;            /* 0: any */
 	uint32_t mark;
-	uint8_t tos;        /* IPv4 TOS / IPv6 traffic class */
+	uint8_t tos;        /* IPv4: TOS & NR_FLOW4_TOS_MASK; IPv6: traffic class */
 	/* fib_rule_match / fib4_rule_match: fill with nr_flow_set_l4(). */
 	uint8_t ip_proto;
 	uint16_t sport, dport;
 	uint32_t uid;
 	bool uid_invalid;   /* INVALID_UID: in no uidrange */
 };
+
+/*
+ * The IPv4 TOS bits routes and rules are compared with
+ * (fib_dscp_masked_match, INET_DSCP_LEGACY_TOS_MASK): `tos 0xb0` and `tos
+ * 0x12` both meet a `tos 0x10` route or rule. The kernel refuses rules
+ * with other bits; a route with others (tos 0xb0) never matches.
+ */
+#define NR_FLOW4_TOS_MASK 0x1cu
 
 /*
  * Protocol, ports and uid of the flow for query q, as inet_rtm_getroute /

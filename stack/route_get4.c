@@ -450,7 +450,7 @@ static int route_output4(const struct nr_stack *s, const struct nr_route_query *
 	fl.src = q->src;
 	fl.oif = q->oif;
 	fl.mark = q->mark;
-	fl.tos = q->tos;
+	fl.tos = q->tos & NR_FLOW4_TOS_MASK;
 	nr_flow_set_l4(&fl, q);
 	c.fl = &fl;
 	if (saddr)
@@ -599,7 +599,7 @@ static int route_input4(const struct nr_stack *s, const struct nr_route_query *q
 	fl.src = q->src;
 	fl.iif = q->iif;
 	fl.mark = q->mark;
-	fl.tos = q->tos;
+	fl.tos = q->tos & NR_FLOW4_TOS_MASK;
 	nr_flow_set_l4(&fl, q);
 	c.fl = &fl;
 	err = fib_lookup4(&c, &ret->why);

@@ -58,6 +58,7 @@ a route add prohibit 203.0.113.208/29
 a route add blackhole 203.0.113.216/29
 a route add throw 203.0.113.224/29
 a route add 203.0.113.232/29 nexthop via 198.51.100.2 dev va nexthop via 203.0.113.2 dev vb
+a route add 203.0.113.240/29 via 198.51.100.7 tos 0xb0
 a route add 203.0.113.240/29 via 198.51.100.3 tos 0x10
 a route add 203.0.113.240/29 via 198.51.100.4
 a route add 203.0.113.248/29 via 198.51.100.5 src 198.51.100.9
@@ -108,6 +109,11 @@ check "203.0.113.217" "EINVAL"
 check "203.0.113.225" "0 unicast default vb 203.0.113.3 203.0.113.1"
 check "203.0.113.241" "0 unicast main va 198.51.100.4 198.51.100.1"
 check "203.0.113.241 tos 0x10" "0 unicast main va 198.51.100.3 198.51.100.1"
+check "203.0.113.241 tos 0xb0" "0 unicast main va 198.51.100.3 198.51.100.1"
+check "203.0.113.241 tos 0x12" "0 unicast main va 198.51.100.3 198.51.100.1"
+check "203.0.113.241 tos 0x14" "0 unicast main va 198.51.100.4 198.51.100.1"
+check "203.0.113.241 tos 0xe8" "0 unicast main va 198.51.100.4 198.51.100.1"
+check "203.0.113.241 from 203.0.113.50 iif vb tos 0xb0" "0 unicast main va 198.51.100.3 -"
 check "203.0.113.249" "0 unicast main va 198.51.100.5 198.51.100.9"
 check "192.0.2.130" "0 unicast main va - 198.51.100.1"
 check "192.0.2.70" "0 unicast main vd - 192.0.2.65"
@@ -169,6 +175,9 @@ check "192.0.2.200" "0 unicast 200 va 198.51.100.6 198.51.100.1"
 check "192.0.2.230" "0 unicast main va - 198.51.100.1"
 check "192.0.2.130 oif vb" "0 unicast 100 vb 203.0.113.4 203.0.113.1"
 check "192.0.2.130 tos 0x08" "0 unicast 100 vb 203.0.113.4 203.0.113.1"
+check "192.0.2.130 tos 0xe8" "0 unicast 100 vb 203.0.113.4 203.0.113.1"
+check "192.0.2.130 tos 0x0a" "0 unicast 100 vb 203.0.113.4 203.0.113.1"
+check "192.0.2.130 tos 0x18" "0 unicast main va - 198.51.100.1"
 check "192.0.2.40 from 203.0.113.50 iif vb" "EACCES"
 check "192.0.2.130 mark 3" "ENETUNREACH"
 check "192.0.2.130 mark 4" "EINVAL"

@@ -52,6 +52,11 @@ static const struct kcase phase1[] = {
 	{"203.0.113.225", "0 unicast default vb 203.0.113.3 203.0.113.1"},
 	{"203.0.113.241", "0 unicast main va 198.51.100.4 198.51.100.1"},
 	{"203.0.113.241 tos 0x10", "0 unicast main va 198.51.100.3 198.51.100.1"},
+	{"203.0.113.241 tos 0xb0", "0 unicast main va 198.51.100.3 198.51.100.1"},
+	{"203.0.113.241 tos 0x12", "0 unicast main va 198.51.100.3 198.51.100.1"},
+	{"203.0.113.241 tos 0x14", "0 unicast main va 198.51.100.4 198.51.100.1"},
+	{"203.0.113.241 tos 0xe8", "0 unicast main va 198.51.100.4 198.51.100.1"},
+	{"203.0.113.241 from 203.0.113.50 iif vb tos 0xb0", "0 unicast main va 198.51.100.3 -"},
 	{"203.0.113.249", "0 unicast main va 198.51.100.5 198.51.100.9"},
 	{"192.0.2.130", "0 unicast main va - 198.51.100.1"},
 	{"192.0.2.70", "0 unicast main vd - 192.0.2.65"},
@@ -90,6 +95,9 @@ static const struct kcase phase2[] = {
 	{"192.0.2.230", "0 unicast main va - 198.51.100.1"},
 	{"192.0.2.130 oif vb", "0 unicast 100 vb 203.0.113.4 203.0.113.1"},
 	{"192.0.2.130 tos 0x08", "0 unicast 100 vb 203.0.113.4 203.0.113.1"},
+	{"192.0.2.130 tos 0xe8", "0 unicast 100 vb 203.0.113.4 203.0.113.1"},
+	{"192.0.2.130 tos 0x0a", "0 unicast 100 vb 203.0.113.4 203.0.113.1"},
+	{"192.0.2.130 tos 0x18", "0 unicast main va - 198.51.100.1"},
 	{"192.0.2.40 from 203.0.113.50 iif vb", "EACCES"},
 	{"192.0.2.130 mark 3", "ENETUNREACH"},
 	{"192.0.2.130 mark 4", "EINVAL"},
@@ -209,6 +217,7 @@ static struct nr_stack *fixture(void)
 	route(s, NR_RTN_BLACKHOLE, "203.0.113.216/29", 254, 0, 0, NULL, NULL, 0, NULL, 0);
 	route(s, NR_RTN_THROW, "203.0.113.224/29", 254, 0, 0, NULL, NULL, 0, NULL, 0);
 	route(s, UC, "203.0.113.232/29", 254, 0, 0, NULL, "198.51.100.2", VA, "203.0.113.2", VB);
+	route(s, UC, "203.0.113.240/29", 254, 0, 0xb0, NULL, "198.51.100.7", VA, NULL, 0);
 	route(s, UC, "203.0.113.240/29", 254, 0, 0x10, NULL, "198.51.100.3", VA, NULL, 0);
 	route(s, UC, "203.0.113.240/29", 254, 0, 0, NULL, "198.51.100.4", VA, NULL, 0);
 	route(s, UC, "203.0.113.248/29", 254, 0, 0, "198.51.100.9", "198.51.100.5", VA, NULL, 0);
