@@ -616,10 +616,13 @@ static int route_input4(const struct nr_stack *s, const struct nr_route_query *q
 	}
 	if (c.res.type != NR_RTN_UNICAST)
 		return -EINVAL; /* martian destination */
+	/*
+	 * ip_mkroute_input: fib_select_multipath only. fib_select_default is
+	 * output-only, so equal-metric defaults offer no choice here: the
+	 * first alias found is the answer.
+	 */
 	if (c.res.route->nh_count > 1)
 		ecmp = true;
-	else if (c.res.plen == 0)
-		default_candidates(s, &c.res, &fl, ret);
 	ret->type = NR_RTN_UNICAST;
 	ret->ifindex = c.res.route->nh_count ? c.res.route->nh[c.res.nh_sel].ifindex : 0;
 	set_nexthops(s, ret, &c.res, true, ecmp);

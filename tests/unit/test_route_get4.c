@@ -569,6 +569,11 @@ static void test_default_candidates_and_ecmp(void **state)
 	/* With an output device there is no choice to make (fib_select_path). */
 	get(s, "192.0.2.40 oif va", &r);
 	assert_int_equal(r.alt_count, 0);
+	/* Nor when forwarding: fib_select_default is output-only. */
+	get(s, "192.0.2.40 from 203.0.113.50 iif vb", &r);
+	assert_int_equal(r.error, 0);
+	assert_int_equal(r.alt_count, 0);
+	assert_string_equal(nr_addr_format(&r.gateway, gw, sizeof(gw)), "198.51.100.254");
 	/* A more specific route: no default choice either. */
 	get(s, "203.0.113.130", &r);
 	assert_int_equal(r.alt_count, 0);
