@@ -11,7 +11,10 @@
  * lists the cases). What is not modelled:
  *   - sysctls: forwarding is assumed on for iif queries (a new namespace
  *     has it off and answers -EHOSTUNREACH for every forwarded query),
- *     rp_filter off, route_localnet off, ignore_routes_with_linkdown off;
+ *     rp_filter off, route_localnet off, ignore_routes_with_linkdown off,
+ *     accept_local off, src_valid_mark off;
+ *   - fib_validate_source's reverse lookup for iif queries (see
+ *     route_input4: only its "source is one of ours" shortcut is done);
  *   - the kernel's fib_has_custom_rules flag stays set once any rule was
  *     ever added; netrig treats "rules equal the defaults" as no custom
  *     rules (it decides whether local routes are reported in table main);
@@ -606,7 +609,23 @@ static int route_input4(const struct nr_stack *s, const struct nr_route_query *q
 	result_from_res(ret, &c.res);
 	if (err)
 		return err;
-	/* fib_validate_source without rp_filter: our own address as source is martian. */
+	/*
+	 * fib_validate_source with rp_filter off, as far as modelled: a
+	 * source that is one of our addresses is martian (-EINVAL). That is
+	 * the kernel's shortcut, which it takes when the input device is not
+	 * the output device (or send_redirects is off), no tclassid is in
+	 * use, and neither custom rules nor custom local-table routes were
+	 * ever added (both flags stay set). Otherwise it does the full
+	 * __fib_validate_source: a reverse lookup (dst = the source, src = the
+	 * destination, iif = the output device or lo for local delivery, mark
+	 * 0, uid 0) and -EINVAL when that finds a route that is neither
+	 * unicast nor (accept_local) local: a broadcast, multicast or local
+	 * route for the source. Not modelled, so netrig accepts, for
+	 * example, a directed-broadcast source that the kernel refuses when
+	 * custom rules exist or the packet would leave by its input device.
+	 * A failed reverse lookup (no route, reject route) is accepted by
+	 * both: without rp_filter only the route type counts.
+	 */
 	if (addr_is_local(s, saddr))
 		return -EINVAL;
 	if (c.res.type == NR_RTN_BROADCAST || c.res.type == NR_RTN_LOCAL) {
