@@ -1,0 +1,144 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The event loop: epoll for fds, one timerfd for the earliest deadline of
+ * a timer heap, signalfd for signals, pidfd for children. Single-threaded;
+ * every callback runs from nr_loop_run*. The loop is the only reader of
+ * the clock: callbacks take nr_loop_now() and pass it on (to the stack).
+ *
+ * On a fake clock (struct nr_fake_clock) the loop never blocks: it polls
+ * the fds without waiting, and when nothing is ready it jumps the clock to
+ * the next deadline and fires what is due. With nothing ready and no
+ * deadline left it returns NR_LOOP_IDLE rather than wait.
+ *
+ * Callbacks may add and remove watchers, arm and cancel timers and call
+ * nr_loop_stop; a watcher removed from a callback is freed at the end of
+ * the iteration, so events already fetched for it are dropped safely.
+ */
+#ifndef NETRIG_LOOP_H
+#define NETRIG_LOOP_H
+
+#include "loop/clock.h"
+#include "loop/timerheap.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+struct nr_loop;
+struct nr_loop_watch;
+
+/* fd interest and readiness. */
+#define NR_LOOP_READ 0x1u
+#define NR_LOOP_WRITE 0x2u
+#define NR_LOOP_ERROR 0x4u /* reported only: EPOLLERR or EPOLLHUP */
+
+typedef void (*nr_loop_fd_fn)(struct nr_loop *l, int fd, unsigned events, void *arg);
+
+struct nr_timer;
+typedef void (*nr_timer_fn)(struct nr_loop *l, struct nr_timer *t, void *arg);
+
+/* A timer lives in the caller's storage; nr_timer_init before first use. */
+struct nr_timer {
+	struct nr_timerheap_node node; /* first: the heap hands nodes back */
+	nr_timer_fn fn;
+	void *arg;
+};
+
+typedef void (*nr_loop_signal_fn)(struct nr_loop *l, int signo, void *arg);
+/*
+ * status: the child's wait status (WIFEXITED, WEXITSTATUS... apply), or a
+ * negative errno when it could not be collected (reaped elsewhere: -ECHILD).
+ */
+typedef void (*nr_loop_child_fn)(struct nr_loop *l, pid_t pid, int status, void *arg);
+
+/* Why nr_loop_run* returned (all >= 0; errors are negative errno). */
+enum nr_loop_exit {
+	NR_LOOP_STOPPED = 0, /* nr_loop_stop was called */
+	NR_LOOP_DEADLINE,    /* the run's deadline was reached */
+	NR_LOOP_ITERATIONS,  /* the run's iterations were done */
+	NR_LOOP_IDLE,        /* nothing left that could ever happen (see above) */
+};
+
+struct nr_loop_stats {
+	uint64_t iterations;
+	uint64_t waits;          /* epoll_wait calls */
+	uint64_t blocking_waits; /* of which with a timeout other than 0 */
+	uint64_t clock_jumps;    /* fake clock moved forward by the loop */
+	uint64_t timers_fired;
+	uint64_t fd_events;      /* user fd callbacks */
+	uint64_t signals;
+	uint64_t children;
+};
+
+/* clock NULL: CLOCK_MONOTONIC. The clock must outlive the loop. */
+int nr_loop_new(struct nr_clock *clock, struct nr_loop **ret);
+/*
+ * Closes the loop's own fds (not the watched ones), unblocks the signals
+ * it blocked, forgets children (they are not killed or reaped).
+ */
+void nr_loop_free(struct nr_loop *l);
+
+struct nr_clock *nr_loop_clock(const struct nr_loop *l);
+/* The time read at the last wake-up: what callbacks should use. */
+uint64_t nr_loop_now(const struct nr_loop *l);
+/* Read the clock again (after a long callback) and return it. */
+uint64_t nr_loop_update_time(struct nr_loop *l);
+const struct nr_loop_stats *nr_loop_stats(const struct nr_loop *l);
+
+/* --- fds --- */
+
+/* Watch fd for events (NR_LOOP_READ and/or WRITE). -EEXIST if fd is watched. */
+int nr_loop_fd_add(struct nr_loop *l, int fd, unsigned events, nr_loop_fd_fn fn, void *arg,
+		   struct nr_loop_watch **ret);
+int nr_loop_fd_set_events(struct nr_loop_watch *w, unsigned events);
+/* Stop watching (before closing the fd). NULL is fine. */
+void nr_loop_fd_remove(struct nr_loop_watch *w);
+
+/* --- timers (absolute deadlines on the loop's clock) --- */
+
+void nr_timer_init(struct nr_timer *t, nr_timer_fn fn, void *arg);
+bool nr_timer_armed(const struct nr_timer *t);
+uint64_t nr_timer_deadline(const struct nr_timer *t);
+/*
+ * Arm t for deadline_ns, or move it there if armed (O(log n)). A timer
+ * armed from a callback for a time already past fires in the next
+ * iteration, never in the same one, so a zero-period timer cannot starve
+ * the fds.
+ */
+int nr_loop_timer_arm(struct nr_loop *l, struct nr_timer *t, uint64_t deadline_ns);
+int nr_loop_timer_arm_in(struct nr_loop *l, struct nr_timer *t, uint64_t delay_ns);
+/* false if it was not armed. */
+bool nr_loop_timer_cancel(struct nr_loop *l, struct nr_timer *t);
+
+/* --- signals --- */
+
+/*
+ * Deliver signo through the loop: it is blocked in the calling thread's
+ * mask (do this before starting threads) and read from a signalfd.
+ * -EEXIST if already handled, -EINVAL for SIGKILL/SIGSTOP or out of range.
+ */
+int nr_loop_signal_add(struct nr_loop *l, int signo, nr_loop_signal_fn fn, void *arg);
+/* Unblocks it again if it was not blocked before; -ENOENT if not handled. */
+int nr_loop_signal_remove(struct nr_loop *l, int signo);
+
+/* --- children --- */
+
+/*
+ * Report the exit of child pid (a child of this process) once, through a
+ * pidfd; the loop reaps it. -ESRCH if there is no such process, -ENOSYS
+ * on kernels without pidfd_open.
+ */
+int nr_loop_child_add(struct nr_loop *l, pid_t pid, nr_loop_child_fn fn, void *arg);
+
+/* --- running --- */
+
+/* Make the current nr_loop_run* return NR_LOOP_STOPPED after this callback. */
+void nr_loop_stop(struct nr_loop *l);
+/* Until stopped or idle. */
+int nr_loop_run(struct nr_loop *l);
+/* Until stopped, idle, or the clock reaches deadline_ns. */
+int nr_loop_run_until(struct nr_loop *l, uint64_t deadline_ns);
+/* At most n iterations (one wait and its callbacks each). */
+int nr_loop_run_iterations(struct nr_loop *l, uint64_t n);
+
+#endif

@@ -1,0 +1,564 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The event loop. Timers run on a fake clock: the tests assert that the
+ * fake clock was moved by the loop, that the loop never waited in the
+ * kernel (blocking_waits) and that no real clock was read, instead of
+ * timing anything. Signals are raised to self while blocked; children
+ * are forked and reported through pidfds (waiting on that event, with a
+ * deadline on the real clock as a safety net).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "loop/loop.h"
+
+#define START 1000000000ull /* fake time starts at 1 s, not 0, to catch bad arithmetic */
+
+struct log {
+	char order[32];
+	size_t n;
+	uint64_t when[32];
+};
+
+struct tag {
+	struct log *log;
+	char name;
+};
+
+static void record(struct nr_loop *l, struct nr_timer *t, void *arg)
+{
+	struct tag *tag = arg;
+
+	(void)t;
+	assert_true(tag->log->n < sizeof(tag->log->order) - 1);
+	tag->log->when[tag->log->n] = nr_loop_now(l);
+	tag->log->order[tag->log->n++] = tag->name;
+}
+
+static void test_timers_fire_in_order(void **state)
+{
+	struct nr_fake_clock fc;
+	struct nr_loop *l;
+	struct log log = {0};
+	struct tag tags[4] = {{&log, 'a'}, {&log, 'b'}, {&log, 'c'}, {&log, 'd'}};
+	struct nr_timer t[4];
+	uint64_t real_reads;
+
+	(void)state;
+	nr_fake_clock_init(&fc, START);
+	assert_int_equal(nr_loop_new(&fc.clock, &l), 0);
+	for (int i = 0; i < 4; i++)
+		nr_timer_init(&t[i], record, &tags[i]);
+	/* a at +300 ms, b at +100 ms, c and d both at +200 ms (c armed first). */
+	assert_int_equal(nr_loop_timer_arm_in(l, &t[0], 300 * NR_NSEC_PER_MSEC), 0);
+	assert_int_equal(nr_loop_timer_arm_in(l, &t[1], 100 * NR_NSEC_PER_MSEC), 0);
+	assert_int_equal(nr_loop_timer_arm_in(l, &t[2], 200 * NR_NSEC_PER_MSEC), 0);
+	assert_int_equal(nr_loop_timer_arm_in(l, &t[3], 200 * NR_NSEC_PER_MSEC), 0);
+	assert_true(nr_timer_armed(&t[0]));
+	assert_int_equal(nr_timer_deadline(&t[0]), START + 300 * NR_NSEC_PER_MSEC);
+
+	real_reads = nr_clock_real_reads();
+	assert_int_equal(nr_loop_run(l), NR_LOOP_IDLE);
+	assert_string_equal(log.order, "bcda");
+	assert_int_equal(log.when[0], START + 100 * NR_NSEC_PER_MSEC);
+	assert_int_equal(log.when[1], START + 200 * NR_NSEC_PER_MSEC);
+	assert_int_equal(log.when[2], START + 200 * NR_NSEC_PER_MSEC);
+	assert_int_equal(log.when[3], START + 300 * NR_NSEC_PER_MSEC);
+	for (int i = 0; i < 4; i++)
+		assert_false(nr_timer_armed(&t[i]));
+	/* Time passed on the fake clock only, by jumps, never by waiting. */
+	assert_int_equal(fc.now, START + 300 * NR_NSEC_PER_MSEC);
+	assert_int_equal(fc.advances, 3);
+	assert_int_equal(nr_loop_stats(l)->clock_jumps, 3);
+	assert_int_equal(nr_loop_stats(l)->timers_fired, 4);
+	assert_int_equal(nr_loop_stats(l)->blocking_waits, 0);
+	assert_true(nr_loop_stats(l)->waits > 0);
+	assert_int_equal(nr_clock_real_reads(), real_reads);
+	nr_loop_free(l);
+}
+
+static void test_cancel_and_rearm(void **state)
+{
+	struct nr_fake_clock fc;
+	struct nr_loop *l;
+	struct log log = {0};
+	struct tag tags[3] = {{&log, 'a'}, {&log, 'b'}, {&log, 'c'}};
+	struct nr_timer t[3];
+
+	(void)state;
+	nr_fake_clock_init(&fc, START);
+	assert_int_equal(nr_loop_new(&fc.clock, &l), 0);
+	for (int i = 0; i < 3; i++)
+		nr_timer_init(&t[i], record, &tags[i]);
+	assert_false(nr_loop_timer_cancel(l, &t[0])); /* not armed */
+	assert_int_equal(nr_loop_timer_arm(l, &t[0], START + 10), 0);
+	assert_int_equal(nr_loop_timer_arm(l, &t[1], START + 20), 0);
+	assert_int_equal(nr_loop_timer_arm(l, &t[2], START + 30), 0);
+	assert_true(nr_loop_timer_cancel(l, &t[1]));
+	assert_false(nr_timer_armed(&t[1]));
+	assert_false(nr_loop_timer_cancel(l, &t[1]));
+	/* a moves from 10 to 50 (after c), c moves from 30 to 5 (first). */
+	assert_int_equal(nr_loop_timer_arm(l, &t[0], START + 50), 0);
+	assert_int_equal(nr_loop_timer_arm(l, &t[2], START + 5), 0);
+	assert_int_equal(nr_loop_run(l), NR_LOOP_IDLE);
+	assert_string_equal(log.order, "ca");
+	assert_int_equal(log.when[0], START + 5);
+	assert_int_equal(log.when[1], START + 50);
+	assert_int_equal(nr_loop_stats(l)->timers_fired, 2);
+	nr_loop_free(l);
+}
+
+struct periodic {
+	uint64_t period;
+	int fired;
+	int stop_after;
+};
+
+static void periodic_fn(struct nr_loop *l, struct nr_timer *t, void *arg)
+{
+	struct periodic *p = arg;
+
+	p->fired++;
+	if (p->stop_after && p->fired == p->stop_after) {
+		nr_loop_stop(l);
+		return;
+	}
+	assert_int_equal(nr_loop_timer_arm_in(l, t, p->period), 0);
+}
+
+static void test_run_until_deadline(void **state)
+{
+	struct nr_fake_clock fc;
+	struct nr_loop *l;
+	struct periodic p = {.period = 10 * NR_NSEC_PER_MSEC};
+	struct nr_timer t;
+	uint64_t real_reads = nr_clock_real_reads();
+
+	(void)state;
+	nr_fake_clock_init(&fc, START);
+	assert_int_equal(nr_loop_new(&fc.clock, &l), 0);
+	nr_timer_init(&t, periodic_fn, &p);
+	assert_int_equal(nr_loop_timer_arm_in(l, &t, p.period), 0);
+	/* One simulated second of a 10 ms periodic timer: 100 firings. */
+	assert_int_equal(nr_loop_run_until(l, START + NR_NSEC_PER_SEC), NR_LOOP_DEADLINE);
+	assert_int_equal(p.fired, 100);
+	assert_int_equal(fc.now, START + NR_NSEC_PER_SEC);
+	assert_true(nr_timer_armed(&t));
+	assert_int_equal(nr_timer_deadline(&t), START + NR_NSEC_PER_SEC + p.period);
+	/* No timer before the deadline: the clock jumps straight to it. */
+	assert_true(nr_loop_timer_cancel(l, &t));
+	assert_int_equal(nr_loop_run_until(l, START + 5 * NR_NSEC_PER_SEC), NR_LOOP_DEADLINE);
+	assert_int_equal(fc.now, START + 5 * NR_NSEC_PER_SEC);
+	assert_int_equal(p.fired, 100);
+	/* A deadline already past returns at once. */
+	assert_int_equal(nr_loop_run_until(l, START), NR_LOOP_DEADLINE);
+	assert_int_equal(nr_loop_stats(l)->blocking_waits, 0);
+	assert_int_equal(nr_clock_real_reads(), real_reads);
+	nr_loop_free(l);
+}
+
+/* A timer that re-arms itself for "now" fires once per iteration, not for ever. */
+static void test_zero_period_does_not_starve(void **state)
+{
+	struct nr_fake_clock fc;
+	struct nr_loop *l;
+	struct periodic p = {.period = 0};
+	struct nr_timer t;
+
+	(void)state;
+	nr_fake_clock_init(&fc, START);
+	assert_int_equal(nr_loop_new(&fc.clock, &l), 0);
+	nr_timer_init(&t, periodic_fn, &p);
+	assert_int_equal(nr_loop_timer_arm(l, &t, START), 0);
+	assert_int_equal(nr_loop_run_iterations(l, 10), NR_LOOP_ITERATIONS);
+	assert_int_equal(p.fired, 10);
+	assert_int_equal(fc.now, START); /* nothing ever needed time to pass */
+	assert_int_equal(fc.advances, 0);
+	nr_loop_free(l);
+}
+
+static void test_stop_from_callback(void **state)
+{
+	struct nr_fake_clock fc;
+	struct nr_loop *l;
+	struct periodic p = {.period = NR_NSEC_PER_SEC, .stop_after = 3};
+	struct log log = {0};
+	struct tag tag = {&log, 'x'};
+	struct nr_timer t, later;
+
+	(void)state;
+	nr_fake_clock_init(&fc, START);
+	assert_int_equal(nr_loop_new(&fc.clock, &l), 0);
+	nr_timer_init(&t, periodic_fn, &p);
+	nr_timer_init(&later, record, &tag);
+	assert_int_equal(nr_loop_timer_arm_in(l, &t, NR_NSEC_PER_SEC), 0);
+	/* Due just after the third firing, which stops the run: not fired. */
+	assert_int_equal(nr_loop_timer_arm(l, &later, START + 3 * NR_NSEC_PER_SEC + 1), 0);
+	assert_int_equal(nr_loop_run(l), NR_LOOP_STOPPED);
+	assert_int_equal(p.fired, 3);
+	assert_int_equal(log.n, 0);
+	assert_true(nr_timer_armed(&later));
+	/* The next run carries on from there. */
+	assert_int_equal(nr_loop_run(l), NR_LOOP_IDLE);
+	assert_string_equal(log.order, "x");
+	assert_int_equal(log.when[0], START + 3 * NR_NSEC_PER_SEC + 1);
+	nr_loop_free(l);
+}
+
+struct fdlog {
+	int reads, writes;
+	unsigned last;
+	struct nr_loop_watch *other; /* removed by whichever callback runs first */
+	int *calls;
+};
+
+static void fd_cb(struct nr_loop *l, int fd, unsigned events, void *arg)
+{
+	struct fdlog *f = arg;
+	char c;
+
+	(void)l;
+	f->last = events;
+	if (events & NR_LOOP_READ) {
+		f->reads++;
+		assert_int_equal(read(fd, &c, 1), 1);
+	}
+	if (events & NR_LOOP_WRITE)
+		f->writes++;
+}
+
+static void test_fd_watchers(void **state)
+{
+	struct nr_fake_clock fc;
+	struct nr_loop *l;
+	struct nr_loop_watch *wr, *ww;
+	struct fdlog r = {0}, w = {0};
+	int p[2];
+
+	(void)state;
+	nr_fake_clock_init(&fc, START);
+	assert_int_equal(nr_loop_new(&fc.clock, &l), 0);
+	assert_int_equal(pipe2(p, O_NONBLOCK | O_CLOEXEC), 0);
+	assert_int_equal(nr_loop_fd_add(l, p[0], NR_LOOP_READ, fd_cb, &r, &wr), 0);
+	assert_int_equal(nr_loop_fd_add(l, p[0], NR_LOOP_READ, fd_cb, &r, NULL), -EEXIST);
+	assert_int_equal(nr_loop_fd_add(l, -1, NR_LOOP_READ, fd_cb, &r, NULL), -EINVAL);
+	/* Nothing to read, no timer: on a fake clock the loop returns, never waits. */
+	assert_int_equal(nr_loop_run_iterations(l, 100), NR_LOOP_IDLE);
+	assert_int_equal(r.reads, 0);
+	assert_int_equal(write(p[1], "xy", 2), 2);
+	assert_int_equal(nr_loop_run_iterations(l, 1), NR_LOOP_ITERATIONS);
+	assert_int_equal(r.reads, 1);
+	assert_int_equal(r.last, NR_LOOP_READ);
+	assert_int_equal(nr_loop_run_iterations(l, 100), NR_LOOP_IDLE); /* reads the second byte */
+	assert_int_equal(r.reads, 2);
+	/* Writable end. */
+	assert_int_equal(nr_loop_fd_add(l, p[1], NR_LOOP_WRITE, fd_cb, &w, &ww), 0);
+	assert_int_equal(nr_loop_run_iterations(l, 1), NR_LOOP_ITERATIONS);
+	assert_int_equal(w.writes, 1);
+	assert_int_equal(w.last, NR_LOOP_WRITE);
+	/* Interest changed to read only: a pipe's write end never becomes readable. */
+	assert_int_equal(nr_loop_fd_set_events(ww, NR_LOOP_READ), 0);
+	assert_int_equal(nr_loop_run_iterations(l, 100), NR_LOOP_IDLE);
+	assert_int_equal(w.writes, 1);
+	nr_loop_fd_remove(ww);
+	nr_loop_fd_remove(NULL);
+	/* Closing the writer: the reader sees hang-up. */
+	close(p[1]);
+	assert_int_equal(nr_loop_run_iterations(l, 1), NR_LOOP_ITERATIONS);
+	assert_true(r.last & NR_LOOP_ERROR);
+	nr_loop_fd_remove(wr);
+	assert_int_equal(nr_loop_stats(l)->blocking_waits, 0);
+	close(p[0]);
+	nr_loop_free(l);
+}
+
+static int removal_calls;
+
+static void remove_other(struct nr_loop *l, int fd, unsigned events, void *arg)
+{
+	struct fdlog *f = arg;
+
+	(void)l;
+	(void)fd;
+	(void)events;
+	removal_calls++;
+	nr_loop_fd_remove(f->other);
+	f->other = NULL;
+}
+
+/* Two fds ready in one batch; the first callback removes the other's watcher. */
+static void test_remove_from_callback(void **state)
+{
+	struct nr_fake_clock fc;
+	struct nr_loop *l;
+	struct nr_loop_watch *wa, *wb;
+	struct fdlog a = {0}, b = {0};
+	int pa[2], pb[2];
+
+	(void)state;
+	nr_fake_clock_init(&fc, START);
+	assert_int_equal(nr_loop_new(&fc.clock, &l), 0);
+	assert_int_equal(pipe2(pa, O_NONBLOCK | O_CLOEXEC), 0);
+	assert_int_equal(pipe2(pb, O_NONBLOCK | O_CLOEXEC), 0);
+	assert_int_equal(nr_loop_fd_add(l, pa[0], NR_LOOP_READ, remove_other, &a, &wa), 0);
+	assert_int_equal(nr_loop_fd_add(l, pb[0], NR_LOOP_READ, remove_other, &b, &wb), 0);
+	a.other = wb;
+	b.other = wa;
+	assert_int_equal(write(pa[1], "a", 1), 1);
+	assert_int_equal(write(pb[1], "b", 1), 1);
+	removal_calls = 0;
+	assert_int_equal(nr_loop_run_iterations(l, 1), NR_LOOP_ITERATIONS);
+	/* Exactly one ran; the other's event in the same batch was dropped (ASan checks the rest). */
+	assert_int_equal(removal_calls, 1);
+	assert_true((a.other == NULL) != (b.other == NULL));
+	/* The survivor is the one whose callback ran (it did not read: still ready). */
+	nr_loop_fd_remove(a.other ? wb : wa);
+	assert_int_equal(nr_loop_run_iterations(l, 100), NR_LOOP_IDLE);
+	assert_int_equal(removal_calls, 1);
+	for (int i = 0; i < 2; i++) {
+		close(pa[i]);
+		close(pb[i]);
+	}
+	nr_loop_free(l);
+}
+
+struct siglog {
+	int count;
+	int last;
+};
+
+static void on_signal(struct nr_loop *l, int signo, void *arg)
+{
+	struct siglog *s = arg;
+
+	(void)l;
+	s->count++;
+	s->last = signo;
+}
+
+static bool blocked(int signo)
+{
+	sigset_t cur;
+
+	assert_int_equal(pthread_sigmask(SIG_BLOCK, NULL, &cur), 0);
+	return sigismember(&cur, signo) == 1;
+}
+
+static void test_signals(void **state)
+{
+	const int sigs[3] = {SIGTERM, SIGINT, SIGHUP};
+	struct nr_fake_clock fc;
+	struct nr_loop *l;
+	struct siglog s = {0};
+
+	(void)state;
+	nr_fake_clock_init(&fc, START);
+	assert_int_equal(nr_loop_new(&fc.clock, &l), 0);
+	assert_false(blocked(SIGTERM));
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(nr_loop_signal_add(l, sigs[i], on_signal, &s), 0);
+	assert_int_equal(nr_loop_signal_add(l, SIGTERM, on_signal, &s), -EEXIST);
+	assert_int_equal(nr_loop_signal_add(l, SIGKILL, on_signal, &s), -EINVAL);
+	assert_int_equal(nr_loop_signal_add(l, 0, on_signal, &s), -EINVAL);
+	assert_int_equal(nr_loop_signal_add(l, 65, on_signal, &s), -EINVAL);
+	assert_true(blocked(SIGTERM));
+	/* Blocked, so raise() leaves it pending instead of killing the test. */
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(raise(sigs[i]), 0);
+		assert_int_equal(nr_loop_run_iterations(l, 1), NR_LOOP_ITERATIONS);
+		assert_int_equal(s.count, i + 1);
+		assert_int_equal(s.last, sigs[i]);
+	}
+	assert_int_equal(nr_loop_stats(l)->signals, 3);
+	/* Nothing pending: no callback, and on a fake clock no waiting for one. */
+	assert_int_equal(nr_loop_run_iterations(l, 1), NR_LOOP_IDLE);
+	assert_int_equal(s.count, 3);
+	/* Removing restores the mask as it was before the loop. */
+	assert_int_equal(nr_loop_signal_remove(l, SIGHUP), 0);
+	assert_int_equal(nr_loop_signal_remove(l, SIGHUP), -ENOENT);
+	assert_false(blocked(SIGHUP));
+	assert_true(blocked(SIGTERM));
+	nr_loop_free(l);
+	assert_false(blocked(SIGTERM));
+	assert_false(blocked(SIGINT));
+}
+
+/* A signal the caller had blocked already stays blocked after the loop. */
+static void test_signal_mask_restored(void **state)
+{
+	struct nr_fake_clock fc;
+	struct nr_loop *l;
+	struct siglog s = {0};
+	sigset_t one;
+
+	(void)state;
+	sigemptyset(&one);
+	sigaddset(&one, SIGUSR1);
+	assert_int_equal(pthread_sigmask(SIG_BLOCK, &one, NULL), 0);
+	nr_fake_clock_init(&fc, START);
+	assert_int_equal(nr_loop_new(&fc.clock, &l), 0);
+	assert_int_equal(nr_loop_signal_add(l, SIGUSR1, on_signal, &s), 0);
+	nr_loop_free(l);
+	assert_true(blocked(SIGUSR1));
+	assert_int_equal(pthread_sigmask(SIG_UNBLOCK, &one, NULL), 0);
+}
+
+struct childlog {
+	pid_t pid;
+	int status;
+	int calls;
+};
+
+static void on_child(struct nr_loop *l, pid_t pid, int status, void *arg)
+{
+	struct childlog *c = arg;
+
+	c->pid = pid;
+	c->status = status;
+	c->calls++;
+	nr_loop_stop(l);
+}
+
+/* Wait for the child's exit event; the deadline only bounds a broken run. */
+static void run_for_child(struct nr_loop *l)
+{
+	uint64_t bound = nr_loop_update_time(l) + 30 * NR_NSEC_PER_SEC;
+
+	assert_int_equal(nr_loop_run_until(l, bound), NR_LOOP_STOPPED);
+}
+
+static void test_child_exit(void **state)
+{
+	struct nr_loop *l;
+	struct childlog c = {0};
+	pid_t pid;
+
+	(void)state;
+	assert_int_equal(nr_loop_new(NULL, &l), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0)
+		_exit(7);
+	assert_int_equal(nr_loop_child_add(l, pid, on_child, &c), 0);
+	run_for_child(l);
+	assert_int_equal(c.calls, 1);
+	assert_int_equal(c.pid, pid);
+	assert_true(WIFEXITED(c.status));
+	assert_int_equal(WEXITSTATUS(c.status), 7);
+	/* Reaped by the loop. */
+	assert_int_equal(waitpid(pid, NULL, WNOHANG), -1);
+	assert_int_equal(errno, ECHILD);
+
+	/* Killed by a signal. */
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		kill(getpid(), SIGKILL);
+		_exit(0);
+	}
+	assert_int_equal(nr_loop_child_add(l, pid, on_child, &c), 0);
+	run_for_child(l);
+	assert_int_equal(c.calls, 2);
+	assert_true(WIFSIGNALED(c.status));
+	assert_int_equal(WTERMSIG(c.status), SIGKILL);
+	assert_int_equal(nr_loop_stats(l)->children, 2);
+	/* Nothing left to wait for. */
+	assert_int_equal(nr_loop_run(l), NR_LOOP_IDLE);
+	nr_loop_free(l);
+}
+
+static void test_child_errors(void **state)
+{
+	struct nr_loop *l;
+	struct childlog c = {0};
+	pid_t pid;
+	int st;
+
+	(void)state;
+	assert_int_equal(nr_loop_new(NULL, &l), 0);
+	assert_int_equal(nr_loop_child_add(l, 0, on_child, &c), -EINVAL);
+	/* A pid that no longer exists (reaped just now). */
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0)
+		_exit(0);
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_int_equal(nr_loop_child_add(l, pid, on_child, &c), -ESRCH);
+	/* A child reaped behind the loop's back: reported with -ECHILD. */
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0)
+		_exit(3);
+	assert_int_equal(nr_loop_child_add(l, pid, on_child, &c), 0);
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	run_for_child(l);
+	assert_int_equal(c.calls, 1);
+	assert_int_equal(c.status, -ECHILD);
+	nr_loop_free(l);
+}
+
+/* The real clock: a timer 1 ms ahead is waited for in the kernel (timerfd). */
+static void test_real_clock_timer(void **state)
+{
+	struct nr_loop *l;
+	struct log log = {0};
+	struct tag tag = {&log, 'r'};
+	struct nr_timer t;
+	uint64_t armed;
+
+	(void)state;
+	assert_int_equal(nr_loop_new(NULL, &l), 0);
+	/* Nothing registered: returns at once rather than block for ever. */
+	assert_int_equal(nr_loop_run(l), NR_LOOP_IDLE);
+	nr_timer_init(&t, record, &tag);
+	armed = nr_loop_update_time(l) + NR_NSEC_PER_MSEC;
+	assert_int_equal(nr_loop_timer_arm(l, &t, armed), 0);
+	assert_int_equal(nr_loop_run(l), NR_LOOP_IDLE);
+	assert_string_equal(log.order, "r");
+	assert_true(log.when[0] >= armed);
+	assert_true(nr_loop_stats(l)->blocking_waits >= 1);
+	nr_loop_free(l);
+}
+
+static void test_bad_clock(void **state)
+{
+	struct nr_clock c = {.now_ns = NULL, .advance_to = NULL, .clockid = -1};
+	struct nr_loop *l = NULL;
+
+	(void)state;
+	assert_int_equal(nr_loop_new(&c, &l), -EINVAL);
+	assert_null(l);
+	nr_loop_free(NULL);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_timers_fire_in_order),
+		cmocka_unit_test(test_cancel_and_rearm),
+		cmocka_unit_test(test_run_until_deadline),
+		cmocka_unit_test(test_zero_period_does_not_starve),
+		cmocka_unit_test(test_stop_from_callback),
+		cmocka_unit_test(test_fd_watchers),
+		cmocka_unit_test(test_remove_from_callback),
+		cmocka_unit_test(test_signals),
+		cmocka_unit_test(test_signal_mask_restored),
+		cmocka_unit_test(test_child_exit),
+		cmocka_unit_test(test_child_errors),
+		cmocka_unit_test(test_real_clock_timer),
+		cmocka_unit_test(test_bad_clock),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
