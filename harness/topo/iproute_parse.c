@@ -13,6 +13,7 @@
 
 #include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -469,7 +470,7 @@ int nr_ipp_route(const char *s, const struct nr_ipp_ctx *ctx, struct nr_topo_rou
 	struct nr_route r = {0};
 	struct fam fm = {AF_UNSPEC, NULL, "route"};
 	bool seen[16] = {0}, have_dst_default = false, gw = false, table_set = false, scope_set = false;
-	size_t nnh = 0, dst_at = 0;
+	size_t nnh = 0, dst_at = 0, first_nh_at = SIZE_MAX;
 	const char *t = NULL;
 	int rc;
 
@@ -512,6 +513,9 @@ int nr_ipp_route(const char *s, const struct nr_ipp_ctx *ctx, struct nr_topo_rou
 		uint64_t v;
 
 		t = peek(w);
+		if ((strcmp(t, "via") == 0 || strcmp(t, "dev") == 0 || strcmp(t, "nexthop") == 0) &&
+		    first_nh_at == SIZE_MAX)
+			first_nh_at = w->off[w->i];
 		if (strcmp(t, "nexthop") == 0) {
 			if (seen[0] || seen[1]) {
 				rc = fail(w, w->off[w->i],
@@ -591,7 +595,7 @@ int nr_ipp_route(const char *s, const struct nr_ipp_ctx *ctx, struct nr_topo_rou
 	}
 	if (is_reject(r.type)) {
 		if (seen[0] || seen[1] || nnh) {
-			rc = fail(w, 0, "a %s route takes no 'via', 'dev' or 'nexthop'",
+			rc = fail(w, first_nh_at, "a %s route takes no 'via', 'dev' or 'nexthop'",
 				  nr_rtype_name(r.type));
 			goto out;
 		}
@@ -828,8 +832,7 @@ int nr_ipp_rule(const char *s, const struct nr_ipp_ctx *ctx, struct nr_topo_rule
 			goto out;
 	}
 	if (r.action == NR_FR_ACT_UNSPEC) {
-		rc = fail(w, w->n ? w->off[w->n - 1] : 0,
-			  "a rule needs an action: lookup TABLE, goto PRIORITY, nop, blackhole, "
+		rc = fail(w, 0, "a rule needs an action: lookup TABLE, goto PRIORITY, nop, blackhole, "
 			  "unreachable or prohibit");
 		goto out;
 	}
@@ -898,8 +901,10 @@ int nr_ipp_neigh(const char *s, const struct nr_ipp_ctx *ctx, struct nr_topo_nei
 
 			if ((rc = arg(w, "lladdr", &m)) < 0)
 				goto out;
-			if (nr_lladdr_parse(m, &n.lladdr) < 0) {
-				rc = fail(w, here(w), "lladdr: '%s' is not a link-layer address", m);
+			/* every link kind here is Ethernet-like (tun takes no neighbours) */
+			if (nr_lladdr_parse(m, &n.lladdr) < 0 || n.lladdr.len != 6) {
+				rc = fail(w, here(w), "lladdr: '%s' is not a MAC address (02:00:00:00:00:09)",
+					  m);
 				goto out;
 			}
 		} else if (k == 1) {

@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -101,30 +102,35 @@ int nr_schema_uint(struct nr_schema *s, const struct nr_ynode *n, const char *wh
 	return 0;
 }
 
+/* Optimal string alignment distance: a swap of two letters ("vai") costs 1. */
 static size_t edit_distance(const char *a, const char *b)
 {
-	size_t la = strlen(a), lb = strlen(b), row[64], prev, tmp;
+	size_t la = strlen(a), lb = strlen(b);
+	size_t d[3][64], *r2, *r1, *r0;
 
 	if (la >= 64 || lb >= 64)
 		return SIZE_MAX;
 	for (size_t j = 0; j <= lb; j++)
-		row[j] = j;
+		d[0][j] = j;
 	for (size_t i = 1; i <= la; i++) {
-		prev = row[0];
-		row[0] = i;
+		r0 = d[i % 3];
+		r1 = d[(i - 1) % 3];
+		r2 = d[(i + 1) % 3]; /* row i - 2 */
+		r0[0] = i;
 		for (size_t j = 1; j <= lb; j++) {
-			size_t best = prev + (a[i - 1] != b[j - 1]);
+			size_t best = r1[j - 1] + (a[i - 1] != b[j - 1]);
 
-			if (row[j] + 1 < best)
-				best = row[j] + 1;
-			if (row[j - 1] + 1 < best)
-				best = row[j - 1] + 1;
-			tmp = row[j];
-			row[j] = best;
-			prev = tmp;
+			if (r1[j] + 1 < best)
+				best = r1[j] + 1;
+			if (r0[j - 1] + 1 < best)
+				best = r0[j - 1] + 1;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+			    r2[j - 2] + 1 < best)
+				best = r2[j - 2] + 1;
+			r0[j] = best;
 		}
 	}
-	return row[lb];
+	return d[la % 3][lb];
 }
 
 const char *nr_schema_suggest(const char *word, const char *const *choices)

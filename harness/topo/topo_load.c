@@ -190,6 +190,12 @@ static int parse_ifref(struct nr_schema *s, const struct nr_ynode *n, struct nr_
 	return 0;
 }
 
+/* Byte offset of the interface name in "node:ifname". */
+static size_t ifname_off(const char *ref)
+{
+	return strcspn(ref, ":") + 1;
+}
+
 static int add_iface(struct loader *l, const struct nr_topo_ifref *ref, struct iface_ent **ret)
 {
 	struct nr_topo *t = l->t;
@@ -225,7 +231,7 @@ static int create_iface(struct nr_schema *s, const struct nr_ynode *n, struct nr
 	if (rc < 0)
 		return rc;
 	if (strcmp(ref->ifname, "lo") == 0)
-		return nr_schema_fail_at(s, n, strchr(n->str, ':') - n->str + 1,
+		return nr_schema_fail_at(s, n, ifname_off(n->str),
 					 "every node has 'lo' already; a link cannot create it");
 	e = find_iface(l, ref->node, ref->ifname);
 	if (e)
@@ -444,7 +450,7 @@ static int link_ports(struct nr_schema *s, const struct nr_schema_key *k, const 
 						 "bridge port %s is not in node '%s', the bridge's",
 						 v->items[i]->str,
 						 L(s)->t->nodes[link->ends[0].node].name);
-		rc = pend(s, v->items[i], strchr(v->items[i]->str, ':') - v->items[i]->str + 1, p,
+		rc = pend(s, v->items[i], ifname_off(v->items[i]->str), p,
 			  "bridge port");
 		if (rc < 0)
 			return rc;
@@ -463,6 +469,7 @@ static int link_lower(struct nr_schema *s, const struct nr_schema_key *k, const 
 	if (why)
 		return nr_schema_fail_at(s, v, 0, "%s: interface name '%s' %s", k->name, v->str, why);
 	memcpy(ref.ifname, v->str, v->len + 1);
+	memcpy(strcmp(k->name, "parent") == 0 ? link->parent : link->vx_dev, v->str, v->len + 1);
 	ref.pos.line = v->line;
 	ref.pos.col = v->col;
 	return pend(s, v, 0, &ref, strcmp(k->name, "parent") == 0 ? "macvlan parent" : "vxlan dev");
@@ -720,7 +727,7 @@ static int iface_by_key(struct nr_schema *s, const struct nr_ynode *key, struct 
 
 	if (rc < 0)
 		return rc;
-	rc = existing_iface(s, key, strchr(key->str, ':') - key->str + 1, &ref, &e);
+	rc = existing_iface(s, key, ifname_off(key->str), &ref, &e);
 	if (rc < 0)
 		return rc;
 	*ret = &L(s)->t->ifaces[e->idx];
