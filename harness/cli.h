@@ -28,5 +28,11 @@ int nr_cli_error(int code, const char *fmt, ...) __attribute__((format(printf, 2
 int nr_cmd_show(int argc, char **argv);  /* cmd_show.c */
 int nr_cmd_route(int argc, char **argv); /* cmd_route.c */
 int nr_cmd_verify(int argc, char **argv); /* cmd_verify.c */
+int nr_cmd_up(int argc, char **argv);    /* cmd_up.c */
+int nr_cmd_down(int argc, char **argv);  /* cmd_down.c */
+int nr_cmd_exec(int argc, char **argv);  /* cmd_exec.c */
+int nr_cmd_list(int argc, char **argv);  /* cmd_list.c */
+int nr_cmd_clean(int argc, char **argv); /* cmd_clean.c */
+int nr_cmd_check(int argc, char **argv); /* cmd_check.c */
 
 #endif

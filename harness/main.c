@@ -13,6 +13,14 @@ static const struct nr_cmd commands[] = {
 	  "the route to each destination" },
 	{ "verify", nr_cmd_verify, "verify [--netns NS] [--against os,scapy] [--probes N] [--json]",
 	  "netrig's tables and decisions against the kernel's (and Scapy's)" },
+	{ "check", nr_cmd_check, "check FILE...", "validate topology files, creating nothing" },
+	{ "up", nr_cmd_up, "up [--foreground] [--quiet] FILE",
+	  "bring a topology up and leave it running (a lab)" },
+	{ "down", nr_cmd_down, "down [--timeout S] RUN", "tear a lab down" },
+	{ "exec", nr_cmd_exec, "exec [--timeout S] [--user U] RUN NODE -- CMD...",
+	  "run a command inside a node of a lab" },
+	{ "list", nr_cmd_list, "list [--json]", "runs (live and dead) and their objects" },
+	{ "clean", nr_cmd_clean, "clean [--timeout S]", "remove what dead runs left behind" },
 	{ 0 },
 };
 

@@ -6,10 +6,11 @@
  *   1. journal every namespace name, then create the namespaces
  *   2. sysctls that name no interface (forwarding, conf.default.*), so the
  *      interfaces made next inherit them
- *   3. bridges and veth pairs (MAC, MTU, state, group and alias set in the
+ *   3. bridges and veth pairs (MAC, MTU, group and alias set in the
  *      creating request), TUN/TAP (ioctl, held open)
  *   4. macvlan and vxlan (their parent exists now)
- *   5. settings of interfaces not made in 3-4 (lo, TUN/TAP), bridge ports
+ *   5. link state (up), settings of interfaces not made in 3-4 (lo,
+ *      TUN/TAP), bridge ports
  *   6. sysctls of one interface (net.ipv6.conf.eth0.accept_dad)
  *   7. addresses; 8. routes, rules, neighbours
  * Every queued request carries a tag naming its element, so the first
@@ -179,7 +180,9 @@ static long find_iface(const struct nr_topo *t, const struct nr_topo_ifref *ref)
 /* Creation options for a new link: its interface settings, tagged. */
 static struct nr_klink_opts link_opts(struct ctx *c, const struct nr_topo_ifref *ref)
 {
-	struct nr_klink_opts o = { .up = 1, .group = c->group, .alias = c->alias };
+	/* State comes in phase 5: the builder's veth request refuses IFF_UP at
+	 * creation (ENOTCONN from the kernel, seen on 6.18). */
+	struct nr_klink_opts o = { .up = -1, .group = c->group, .alias = c->alias };
 	long i = find_iface(c->t, ref);
 
 	if (i >= 0) {
@@ -187,11 +190,19 @@ static struct nr_klink_opts link_opts(struct ctx *c, const struct nr_topo_ifref 
 
 		o.mac = f->mac;
 		o.mtu = f->mtu;
-		if (f->up != NR_TOPO_TRI_UNSET)
-			o.up = f->up;
 		c->iface_done[i] = true;
 	}
 	return o;
+}
+
+/* The state an interface made by a link is to be in: up unless told. */
+static int link_up(const struct ctx *c, const struct nr_topo_ifref *ref)
+{
+	long i = find_iface(c->t, ref);
+
+	if (i >= 0 && c->t->ifaces[i].up != NR_TOPO_TRI_UNSET)
+		return c->t->ifaces[i].up;
+	return 1;
 }
 
 /* A sysctl that names one interface: net.ipv{4,6}.{conf,neigh}.IF.* with
@@ -353,6 +364,10 @@ static int links(struct ctx *c, bool first)
 		case NR_TOPO_VETH: {
 			struct nr_klink_opts po = link_opts(c, &l->ends[1]);
 
+			/* The kernel creates the peer without an alias; the group
+			 * still tags it. */
+			po.alias = NULL;
+
 			r = nr_kb_veth(c->kb[n0], l->ends[0].ifname, c->ns[l->ends[1].node],
 				       l->ends[1].ifname, &o, &po);
 			break;
@@ -402,6 +417,7 @@ static int settings(struct ctx *c)
 			/* Made by ioctl: the tag and default state come now. */
 			struct nr_klink_opts o = link_opts(c, &l->ends[0]);
 
+			o.up = link_up(c, &l->ends[0]);
 			r = tag(c, l->ends[0].node, l->pos, "link");
 			if (r == 0)
 				r = nr_kb_link_set(c->kb[l->ends[0].node], l->ends[0].ifname, &o);
@@ -410,6 +426,18 @@ static int settings(struct ctx *c)
 					       strerror(-r));
 			nr_run_note(c->run, t->nodes[l->ends[0].node].name, kind_name(l->kind),
 				    l->ends[0].ifname);
+		}
+		for (int e = 0; e < (l->kind == NR_TOPO_VETH ? 2 : 1); e++) {
+			struct nr_klink_opts o = { .up = link_up(c, &l->ends[e]) };
+
+			if (l->kind == NR_TOPO_TUN || l->kind == NR_TOPO_TAP)
+				break;
+			r = tag(c, l->ends[e].node, l->pos, "link");
+			if (r == 0)
+				r = nr_kb_link_set(c->kb[l->ends[e].node], l->ends[e].ifname, &o);
+			if (r < 0)
+				return fail_at(c, l->pos, r, "%s: %s", l->ends[e].ifname,
+					       strerror(-r));
 		}
 		if (l->kind != NR_TOPO_BRIDGE)
 			continue;

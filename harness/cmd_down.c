@@ -1,0 +1,149 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * netrig down NAME: end a lab. A live run's keeper gets SIGTERM (after
+ * checking, by its start time, that the pid is still the keeper) and tears
+ * down itself; we wait for it to exit by its pidfd. If the journal is
+ * still there afterwards (the keeper was killed, or failed), or the run
+ * was dead already, we take the journal over and tear down ourselves.
+ */
+#include "cli.h"
+#include "priv.h"
+
+#include "netrig/run.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/syscall.h>
+
+static const char down_usage[] =
+	"usage: netrig down [--timeout S] RUN\n"
+	"\n"
+	"Tear down a lab started by 'netrig up': RUN is its run id, or its\n"
+	"topology's name when only one run has it (see 'netrig list'). Returns\n"
+	"once the kernel has destroyed its namespaces and devices.\n"
+	"\n"
+	"  --timeout S  give up after S seconds (default 10)\n"
+	"\n"
+	"exit: 0 down, 1 teardown failed (try 'netrig clean'), 2 no such run,\n"
+	"3 privileges\n";
+
+static double ms_since(const struct timespec *t0)
+{
+	struct timespec t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (double)(t1.tv_sec - t0->tv_sec) * 1e3 + (double)(t1.tv_nsec - t0->tv_nsec) / 1e6;
+}
+
+/* Wait for pid to exit, at most ms. 0, or -ETIMEDOUT. */
+static int wait_exit(pid_t pid, int ms)
+{
+	int fd = (int)syscall(SYS_pidfd_open, pid, 0), r;
+	struct pollfd p;
+
+	if (fd < 0)
+		return errno == ESRCH ? 0 : -errno;
+	p = (struct pollfd){ .fd = fd, .events = POLLIN };
+	do
+		r = poll(&p, 1, ms);
+	while (r < 0 && errno == EINTR);
+	close(fd);
+	return r > 0 ? 0 : -ETIMEDOUT;
+}
+
+int nr_cmd_down(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "timeout", required_argument, NULL, 't' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	struct nr_run_teardown_stats st = { 0 };
+	struct nr_os_error err = { 0 };
+	struct nr_run_info info = { 0 };
+	struct nr_run *run = NULL;
+	struct timespec t0;
+	double timeout = 10;
+	char msg[256], *end;
+	int c, r;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+t:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 't':
+			timeout = strtod(optarg, &end);
+			if (*end || !(timeout > 0 && timeout <= 3600))
+				return nr_cli_error(NR_EXIT_USAGE, "down: bad --timeout '%s'", optarg);
+			break;
+		case 'h':
+			fputs(down_usage, stdout);
+			return NR_EXIT_OK;
+		default:
+			fputs(down_usage, stderr);
+			return NR_EXIT_USAGE;
+		}
+	}
+	if (argc - optind != 1) {
+		fputs(down_usage, stderr);
+		return NR_EXIT_USAGE;
+	}
+	if (nr_priv_preflight(NR_PRIV_NETNS, msg, sizeof(msg)) < 0)
+		return nr_cli_error(NR_EXIT_ENV, "%s", msg);
+	r = nr_run_find(NULL, argv[optind], &info, &err);
+	if (r < 0)
+		return nr_cli_error(NR_EXIT_USAGE, "down: %s", err.msg);
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if (info.live) {
+		if (!nr_run_owner_alive(info.owner, info.owner_start)) {
+			/* The lock is held but not by the recorded owner: an `up`
+			 * still setting up (it records its keeper only when done). */
+			r = nr_cli_error(NR_EXIT_FAIL,
+					 "run %s is still being set up; try again when 'netrig up' "
+					 "has returned",
+					 info.id);
+			goto out;
+		}
+		if (kill(info.owner, SIGTERM) < 0 && errno != ESRCH) {
+			r = nr_cli_error(NR_EXIT_ENV, "signalling keeper %d of run %s: %s",
+					 (int)info.owner, info.id, strerror(errno));
+			goto out;
+		}
+		if (wait_exit(info.owner, (int)(timeout * 1000)) < 0) {
+			r = nr_cli_error(NR_EXIT_FAIL, "keeper %d of run %s did not finish in %g s",
+					 (int)info.owner, info.id, timeout);
+			goto out;
+		}
+	}
+	/* Whatever the keeper left (or all of a dead run) is ours now. */
+	r = nr_run_adopt(NULL, info.id, &run, &err);
+	if (r == -ENOENT) {
+		printf("run %s (%s) down in %.1f ms\n", info.id, info.name, ms_since(&t0));
+		r = NR_EXIT_OK;
+		goto out;
+	}
+	if (r < 0) {
+		r = nr_cli_error(NR_EXIT_FAIL, "down: %s", err.msg);
+		goto out;
+	}
+	r = nr_run_teardown(run, (unsigned)(timeout * 1000), &st, &err);
+	if (r < 0) {
+		r = nr_cli_error(NR_EXIT_FAIL, "down: run %s: %s (the journal is kept for 'netrig clean')",
+				 info.id, err.msg);
+		goto out;
+	}
+	printf("run %s (%s) down in %.1f ms: %zu namespace%s removed\n", info.id, info.name,
+	       ms_since(&t0), st.ns_deleted, st.ns_deleted == 1 ? "" : "s");
+	r = NR_EXIT_OK;
+out:
+	nr_run_close(run);
+	nr_run_info_done(&info);
+	return r;
+}

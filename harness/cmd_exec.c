@@ -1,0 +1,285 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * netrig exec RUN NODE -- CMD: fork; the child dies with us
+ * (PR_SET_PDEATHSIG), enters the node's namespace, drops to a small
+ * capability set (harness/priv.h), and execs. Its exit status is ours;
+ * 124 on timeout, as timeout(1); signals we get are passed on to it.
+ */
+#include "cli.h"
+#include "priv.h"
+
+#include "netrig/run.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <grp.h>
+#include <poll.h>
+#include <pwd.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+
+static const char exec_usage[] =
+	"usage: netrig exec [--timeout S] [--user U] RUN NODE -- CMD [ARGS...]\n"
+	"\n"
+	"Run CMD inside node NODE of run RUN (a run id, or a topology name when\n"
+	"only one run has it). CMD keeps CAP_NET_ADMIN, CAP_NET_RAW and\n"
+	"CAP_NET_BIND_SERVICE only; the bounding set is kept, so setcap programs\n"
+	"such as ping work. CMD dies if netrig does.\n"
+	"\n"
+	"  --timeout S  send CMD SIGTERM after S seconds (SIGKILL 2 s later);\n"
+	"               exit 124\n"
+	"  --user U     run CMD as user U (name or uid) with U's primary group\n"
+	"\n"
+	"exit: CMD's status (128+N if killed by signal N), 124 timeout, 125 netrig\n"
+	"failed to start CMD, 126 CMD not executable, 127 CMD not found,\n"
+	"2 usage or no such run or node, 3 privileges\n";
+
+#define EXIT_TIMEOUT 124
+#define EXIT_CANCELED 125
+
+static uint64_t mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+static int lookup_user(const char *u, uid_t *uid, gid_t *gid)
+{
+	struct passwd *pw = getpwnam(u);
+	char *end;
+	unsigned long v;
+
+	if (pw) {
+		*uid = pw->pw_uid;
+		*gid = pw->pw_gid;
+		return 0;
+	}
+	v = strtoul(u, &end, 10);
+	if (*u && !*end && v < (unsigned long)(uid_t)-1) {
+		pw = getpwuid((uid_t)v);
+		*uid = (uid_t)v;
+		*gid = pw ? pw->pw_gid : (gid_t)v;
+		return 0;
+	}
+	return -ENOENT;
+}
+
+/* The child: never returns. Reports a failure before exec on fd err. */
+static void child(int nsfd, pid_t parent, const struct nr_priv_drop *drop, char **cmd, int err)
+{
+	sigset_t none;
+	int e, code;
+
+	/* Dies with netrig; if netrig is already gone, do not start. */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
+		_exit(EXIT_CANCELED);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	if (setns(nsfd, CLONE_NEWNET) < 0) {
+		e = errno;
+		code = EXIT_CANCELED;
+		goto fail;
+	}
+	close(nsfd);
+	e = -nr_priv_drop_for_exec(drop);
+	if (e) {
+		code = EXIT_CANCELED;
+		goto fail;
+	}
+	execvp(cmd[0], cmd);
+	e = errno;
+	code = e == ENOENT ? 127 : 126;
+fail:
+	if (write(err, &e, sizeof(e)) != (ssize_t)sizeof(e)) {
+		/* Nothing more to say. */
+	}
+	_exit(code);
+}
+
+int nr_cmd_exec(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "timeout", required_argument, NULL, 't' },
+		{ "user", required_argument, NULL, 'u' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	struct nr_priv_drop drop = { .keep = NR_PRIV_DEFAULT_KEEP };
+	struct nr_run_info info = { 0 };
+	struct nr_os_error oerr = { 0 };
+	char nsname[NR_RUN_NSNAME_MAX], path[128], msg[256], *end;
+	double timeout = 0;
+	const char *user = NULL;
+	bool found = false, timed_out = false;
+	int c, r, nsfd = -1, errp[2] = { -1, -1 }, sfd = -1, pfd = -1, status = 0, e = 0;
+	uint64_t deadline = 0, kill_at = 0;
+	sigset_t set, old;
+	pid_t pid;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+t:u:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 't':
+			timeout = strtod(optarg, &end);
+			if (*end || !(timeout > 0 && timeout <= 86400))
+				return nr_cli_error(NR_EXIT_USAGE, "exec: bad --timeout '%s'", optarg);
+			break;
+		case 'u':
+			user = optarg;
+			break;
+		case 'h':
+			fputs(exec_usage, stdout);
+			return NR_EXIT_OK;
+		default:
+			fputs(exec_usage, stderr);
+			return NR_EXIT_USAGE;
+		}
+	}
+	/* RUN NODE [--] CMD...: getopt stopped at RUN ("+"); "--" is optional. */
+	if (argc - optind < 3) {
+		fputs(exec_usage, stderr);
+		return NR_EXIT_USAGE;
+	}
+	{
+		int cmd = optind + 2;
+
+		if (!strcmp(argv[cmd], "--"))
+			cmd++;
+		if (cmd >= argc) {
+			fputs(exec_usage, stderr);
+			return NR_EXIT_USAGE;
+		}
+		if (user) {
+			if (lookup_user(user, &drop.uid, &drop.gid) < 0)
+				return nr_cli_error(NR_EXIT_USAGE, "exec: no user '%s'", user);
+			drop.set_ids = true;
+		}
+		if (nr_priv_preflight(NR_PRIV_NETNS | (user ? NR_PRIV_EXEC : 0), msg, sizeof(msg)) <
+		    0)
+			return nr_cli_error(NR_EXIT_ENV, "%s", msg);
+		r = nr_run_find(NULL, argv[optind], &info, &oerr);
+		if (r < 0)
+			return nr_cli_error(NR_EXIT_USAGE, "exec: %s", oerr.msg);
+		if (nr_run_ns_name(info.id, argv[optind + 1], nsname, sizeof(nsname)) == 0)
+			for (size_t i = 0; i < info.nns; i++)
+				if (!strcmp(info.ns[i], nsname))
+					found = true;
+		if (!found) {
+			r = nr_cli_error(NR_EXIT_USAGE, "exec: run %s (%s) has no node '%s'", info.id,
+					 info.name, argv[optind + 1]);
+			goto out;
+		}
+		snprintf(path, sizeof(path), "/run/netns/%s", nsname);
+		nsfd = open(path, O_RDONLY | O_CLOEXEC);
+		if (nsfd < 0) {
+			r = nr_cli_error(NR_EXIT_ENV, "exec: %s: %s", path, strerror(errno));
+			goto out;
+		}
+		if (pipe2(errp, O_CLOEXEC) < 0) {
+			r = nr_cli_error(NR_EXIT_ENV, "exec: pipe: %s", strerror(errno));
+			goto out;
+		}
+		/* Blocked before fork, so none is lost; the child unblocks. */
+		sigemptyset(&set);
+		sigaddset(&set, SIGINT);
+		sigaddset(&set, SIGTERM);
+		sigaddset(&set, SIGHUP);
+		sigaddset(&set, SIGQUIT);
+		sigprocmask(SIG_BLOCK, &set, &old);
+		fflush(stdout);
+		fflush(stderr);
+		{
+			pid_t parent = getpid();
+
+			pid = fork();
+			if (pid == 0)
+				child(nsfd, parent, &drop, argv + cmd, errp[1]);
+		}
+	}
+	if (pid < 0) {
+		r = nr_cli_error(NR_EXIT_ENV, "exec: fork: %s", strerror(errno));
+		goto restore;
+	}
+	close(errp[1]);
+	errp[1] = -1;
+	sfd = signalfd(-1, &set, SFD_CLOEXEC);
+	pfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	if (sfd < 0 || pfd < 0) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		r = nr_cli_error(NR_EXIT_ENV, "exec: signalfd/pidfd: %s", strerror(errno));
+		goto restore;
+	}
+	if (timeout > 0)
+		deadline = mono_ms() + (uint64_t)(timeout * 1000);
+	for (;;) {
+		struct pollfd p[2] = { { .fd = pfd, .events = POLLIN }, { .fd = sfd, .events = POLLIN } };
+		uint64_t now = mono_ms(), next = kill_at ? kill_at : deadline;
+		int ms = next ? (next > now ? (int)(next - now) : 0) : -1, k;
+
+		k = poll(p, 2, ms);
+		if (k < 0 && errno != EINTR) {
+			kill(pid, SIGKILL);
+			break;
+		}
+		if (k > 0 && (p[0].revents & POLLIN))
+			break;
+		if (k > 0 && (p[1].revents & POLLIN)) {
+			struct signalfd_siginfo si;
+
+			if (read(sfd, &si, sizeof(si)) == (ssize_t)sizeof(si))
+				kill(pid, (int)si.ssi_signo);
+		}
+		now = mono_ms();
+		if (kill_at && now >= kill_at) {
+			kill(pid, SIGKILL);
+			kill_at = 0;
+			deadline = 0;
+		} else if (!kill_at && deadline && now >= deadline) {
+			timed_out = true;
+			kill(pid, SIGTERM);
+			kill_at = now + 2000;
+		}
+	}
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (read(errp[0], &e, sizeof(e)) == (ssize_t)sizeof(e)) {
+		nr_cli_error(NR_EXIT_FAIL, "exec: %s: %s", argv[optind + 2 + !strcmp(argv[optind + 2], "--")],
+			     strerror(e));
+	}
+	if (timed_out)
+		r = EXIT_TIMEOUT;
+	else if (WIFEXITED(status))
+		r = WEXITSTATUS(status);
+	else if (WIFSIGNALED(status))
+		r = 128 + WTERMSIG(status);
+	else
+		r = NR_EXIT_FAIL;
+restore:
+	sigprocmask(SIG_SETMASK, &old, NULL);
+out:
+	if (sfd >= 0)
+		close(sfd);
+	if (pfd >= 0)
+		close(pfd);
+	if (nsfd >= 0)
+		close(nsfd);
+	if (errp[0] >= 0)
+		close(errp[0]);
+	if (errp[1] >= 0)
+		close(errp[1]);
+	nr_run_info_done(&info);
+	return r;
+}

@@ -1,0 +1,271 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * netrig up FILE: build a topology, print how to enter its nodes, and
+ * leave it to a keeper process (it holds the journal lock and the TUN/TAP
+ * fds, and tears the lab down on SIGTERM, which is what `down` sends).
+ * SIGINT, SIGTERM and SIGHUP are blocked from the start, so a signal
+ * during setup is seen between phases and everything made is torn down.
+ */
+#include "cli.h"
+#include "keeper.h"
+#include "priv.h"
+#include "topo/topo_apply.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+
+static const char up_usage[] =
+	"usage: netrig up [--foreground] [--quiet] FILE\n"
+	"\n"
+	"Build the topology of FILE (namespaces nr-RUN-NODE, links, addresses,\n"
+	"routes, rules, neighbours, sysctls, TUN/TAP) and leave it running.\n"
+	"Prints the run id and how to enter each node. A keeper process holds\n"
+	"the lab; 'netrig down RUN' ends it, 'netrig clean' removes what a killed\n"
+	"one left.\n"
+	"\n"
+	"  --foreground  keep the lab in this process; SIGINT, SIGTERM or SIGHUP\n"
+	"                tear it down\n"
+	"  --quiet       print only the run id\n"
+	"\n"
+	"exit: 0 up, 1 the kernel refused an element (FILE:LINE:COL; nothing is\n"
+	"left), 2 bad file or usage (nothing created), 3 privileges or /run\n";
+
+static bool setup_cancelled(void *arg)
+{
+	sigset_t pending, *set = arg;
+
+	if (sigpending(&pending) < 0)
+		return false;
+	for (int s = 1; s < NSIG; s++)
+		if (sigismember(set, s) == 1 && sigismember(&pending, s) == 1)
+			return true;
+	return false;
+}
+
+static unsigned priv_needs(const struct nr_topo *t)
+{
+	unsigned needs = NR_PRIV_NETNS | NR_PRIV_NETCONF;
+
+	for (size_t i = 0; i < t->nlinks; i++)
+		if (t->links[i].kind == NR_TOPO_TUN || t->links[i].kind == NR_TOPO_TAP)
+			needs |= NR_PRIV_TUNTAP;
+	return needs;
+}
+
+static void print_lab(const struct nr_topo *t, const char *id, const struct nr_lab *lab,
+		      pid_t keeper)
+{
+	size_t w = 4;
+
+	printf("run %s (%s) is up: %zu node%s, %zu link%s in %.1f ms", id, t->name, t->nnodes,
+	       t->nnodes == 1 ? "" : "s", t->nlinks, t->nlinks == 1 ? "" : "s",
+	       (double)lab->setup_ns / 1e6);
+	if (keeper > 0)
+		printf("; keeper pid %d", (int)keeper);
+	printf("\n\nenter a node:\n");
+	for (size_t i = 0; i < t->nnodes; i++)
+		if (strlen(t->nodes[i].name) > w)
+			w = strlen(t->nodes[i].name);
+	for (size_t i = 0; i < t->nnodes; i++)
+		printf("  %-*s  netrig exec %s %s -- CMD...   or   ip netns exec nr-%s-%s CMD...\n",
+		       (int)w, t->nodes[i].name, id, t->nodes[i].name, id, t->nodes[i].name);
+	if (keeper > 0)
+		printf("\nend it: netrig down %s\n", id);
+	else
+		printf("\nend it: Ctrl-C (or SIGTERM to pid %d)\n", (int)getpid());
+	fflush(stdout);
+}
+
+/* The daemonised keeper: new session, stdio on /dev/null, owner of the run. */
+static void keeper_main(struct nr_run *run, struct nr_lab *lab, int ready)
+{
+	struct nr_os_error err = { 0 };
+	int fd, r;
+
+	setsid();
+	fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (fd >= 0) {
+		dup2(fd, STDIN_FILENO);
+		dup2(fd, STDOUT_FILENO);
+		dup2(fd, STDERR_FILENO);
+		if (fd > STDERR_FILENO)
+			close(fd);
+	}
+	if (chdir("/") < 0) {
+		/* Not fatal: only keeps a mount point busy. */
+	}
+	r = nr_run_set_owner(run, getpid(), &err);
+	if (r < 0) {
+		nr_keeper_teardown(run, lab, 10000, NULL);
+		_exit(1);
+	}
+	if (write(ready, "k", 1) != 1) {
+		/* The parent died: it cannot print, the lab still stands. */
+	}
+	close(ready);
+	r = nr_keeper_serve(run, lab, 10000, NULL);
+	_exit(r < 0 ? 1 : 0);
+}
+
+int nr_cmd_up(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "foreground", no_argument, NULL, 'f' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	struct nr_topo_error terr = { 0 };
+	struct nr_os_error oerr = { 0 };
+	struct nr_topo *t = NULL;
+	struct nr_run *run = NULL;
+	struct nr_lab *lab = NULL;
+	bool foreground = false, quiet = false;
+	char abspath[PATH_MAX], msg[256], id[NR_RUN_ID_LEN + 1];
+	sigset_t set, old;
+	int c, r, ready[2] = { -1, -1 };
+	pid_t keeper;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+fqh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			foreground = true;
+			break;
+		case 'q':
+			quiet = true;
+			break;
+		case 'h':
+			fputs(up_usage, stdout);
+			return NR_EXIT_OK;
+		default:
+			fputs(up_usage, stderr);
+			return NR_EXIT_USAGE;
+		}
+	}
+	if (argc - optind != 1) {
+		fputs(up_usage, stderr);
+		return NR_EXIT_USAGE;
+	}
+
+	r = nr_topo_load_file(argv[optind], &t, &terr);
+	if (r == -EINVAL) {
+		nr_topo_error_print(&terr, stderr);
+		return NR_EXIT_USAGE;
+	}
+	if (r < 0)
+		return nr_cli_error(NR_EXIT_USAGE, "%s: %s", argv[optind], strerror(-r));
+	if (nr_priv_preflight(priv_needs(t), msg, sizeof(msg)) < 0) {
+		nr_topo_free(t);
+		return nr_cli_error(NR_EXIT_ENV, "%s", msg);
+	}
+	if (!realpath(argv[optind], abspath))
+		snprintf(abspath, sizeof(abspath), "%s", argv[optind]);
+
+	/* From here every way out goes through teardown. */
+	nr_keeper_sigset(&set);
+	sigprocmask(SIG_BLOCK, &set, &old);
+	r = nr_run_create(NULL, abspath, t->name, !foreground, &run, &oerr);
+	if (r < 0) {
+		r = nr_cli_error(NR_EXIT_ENV, "%s", oerr.msg);
+		goto out;
+	}
+	snprintf(id, sizeof(id), "%s", nr_run_id(run));
+	r = nr_topo_apply(t, run,
+			  &(struct nr_topo_apply_opts){ .cancelled = setup_cancelled, .arg = &set },
+			  &lab, &terr);
+	if (r == -EINTR) {
+		nr_cli_error(NR_EXIT_FAIL, "interrupted during setup of run %s; torn down", id);
+		r = 130;
+		goto out;
+	}
+	if (r < 0) {
+		nr_topo_error_print(&terr, stderr);
+		r = NR_EXIT_FAIL;
+		goto out;
+	}
+
+	if (foreground) {
+		if (quiet)
+			printf("%s\n", id);
+		else
+			print_lab(t, id, lab, 0);
+		fflush(stdout);
+		r = nr_keeper_serve(run, lab, 10000, quiet ? NULL : stderr);
+		run = NULL;
+		lab = NULL;
+		r = r < 0 ? NR_EXIT_FAIL : NR_EXIT_OK;
+		goto out;
+	}
+
+	if (pipe2(ready, O_CLOEXEC) < 0) {
+		r = nr_cli_error(NR_EXIT_ENV, "pipe: %s", strerror(errno));
+		nr_keeper_teardown(run, lab, 10000, stderr);
+		run = NULL;
+		lab = NULL;
+		goto out;
+	}
+	fflush(stdout);
+	fflush(stderr);
+	keeper = fork();
+	if (keeper < 0) {
+		r = nr_cli_error(NR_EXIT_ENV, "fork: %s", strerror(errno));
+		nr_keeper_teardown(run, lab, 10000, stderr);
+		run = NULL;
+		lab = NULL;
+		goto out;
+	}
+	if (keeper == 0) {
+		close(ready[0]);
+		keeper_main(run, lab, ready[1]);
+	}
+	close(ready[1]);
+	ready[1] = -1;
+	{
+		char k;
+		ssize_t n;
+
+		do
+			n = read(ready[0], &k, 1);
+		while (n < 0 && errno == EINTR);
+		if (n != 1) {
+			r = nr_cli_error(NR_EXIT_FAIL, "the keeper of run %s failed; torn down", id);
+			waitpid(keeper, NULL, 0);
+			goto out;
+		}
+	}
+	/* A signal that came while the keeper started: it tears down. */
+	if (setup_cancelled(&set)) {
+		kill(keeper, SIGTERM);
+		waitpid(keeper, NULL, 0);
+		nr_cli_error(NR_EXIT_FAIL, "interrupted; run %s torn down", id);
+		r = 130;
+		goto out;
+	}
+	if (quiet)
+		printf("%s\n", id);
+	else
+		print_lab(t, id, lab, keeper);
+	r = NR_EXIT_OK;
+out:
+	/* The keeper has its own copies: closing ours changes nothing. */
+	nr_lab_free(lab);
+	nr_run_close(run);
+	if (ready[0] >= 0)
+		close(ready[0]);
+	if (ready[1] >= 0)
+		close(ready[1]);
+	nr_topo_free(t);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	return r;
+}
