@@ -29,7 +29,6 @@
 #include "netrig/srcsel.h"
 
 #include <errno.h>
-#include <net/if.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -263,7 +262,7 @@ static bool dev_is_loopback(const struct nr_stack *s, int ifindex)
 	const struct nr_iface *ifc = nr_iface_by_index(s->ifaces, ifindex);
 
 	if (ifc)
-		return (ifc->flags & IFF_LOOPBACK) != 0;
+		return (ifc->flags & NR_IFF_LOOPBACK) != 0;
 	return ifindex == nr_stack_loopback_index(s);
 }
 
@@ -385,8 +384,8 @@ static int mkroute_output(const struct nr_stack *s, struct nr_route_result *ret,
 	return 0;
 }
 
-static void set_nexthops(const struct nr_stack *s, struct nr_route_result *ret,
-			 const struct fib_res *res, bool keep_nh, bool ecmp)
+static void set_nexthops(struct nr_route_result *ret, const struct fib_res *res, bool keep_nh,
+			 bool ecmp)
 {
 	const struct nr_route *r = res->route;
 	const struct nr_nexthop *nh;
@@ -406,7 +405,6 @@ static void set_nexthops(const struct nr_stack *s, struct nr_route_result *ret,
 		ret->nh = nh;
 		ret->nh_count = 1;
 	}
-	(void)s;
 }
 
 /*
@@ -481,7 +479,7 @@ static int route_output4(const struct nr_stack *s, const struct nr_route_query *
 		dev = nr_iface_by_index(s->ifaces, oif);
 		if (!dev)
 			return -ENODEV;
-		if (!(dev->flags & IFF_UP))
+		if (!(dev->flags & NR_IFF_UP))
 			return -ENETUNREACH;
 		if (v4_local_multicast(daddr) || v4_lbcast(daddr)) {
 			if (!saddr)
@@ -561,7 +559,7 @@ make_route:
 	result_from_res(ret, &c.res);
 	if (err)
 		return err;
-	set_nexthops(s, ret, &c.res, keep_nh, ecmp);
+	set_nexthops(ret, &c.res, keep_nh, ecmp);
 	set_src(ret, saddr);
 	if (!saddr)
 		ret->why.src_reason[0] = '\0';
@@ -644,7 +642,7 @@ static int route_input4(const struct nr_stack *s, const struct nr_route_query *q
 		ecmp = true;
 	ret->type = NR_RTN_UNICAST;
 	ret->ifindex = c.res.route->nh_count ? c.res.route->nh[c.res.nh_sel].ifindex : 0;
-	set_nexthops(s, ret, &c.res, true, ecmp);
+	set_nexthops(ret, &c.res, true, ecmp);
 	return 0;
 }
 

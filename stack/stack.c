@@ -11,7 +11,6 @@
 #include "netrig/resolv.h"
 
 #include <errno.h>
-#include <net/if.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -202,7 +201,7 @@ int nr_stack_loopback_index(const struct nr_stack *s)
 	const struct nr_iface *ifc;
 
 	for (size_t i = 0; (ifc = nr_iface_at(s->ifaces, i)) != NULL; i++)
-		if (ifc->flags & IFF_LOOPBACK)
+		if (ifc->flags & NR_IFF_LOOPBACK)
 			return ifc->index;
 	ifc = nr_iface_by_name(s->ifaces, "lo");
 	return ifc ? ifc->index : 1;
@@ -218,7 +217,7 @@ bool nr_nexthop_dead(const struct nr_stack *s, const struct nr_route *r,
 	if (r->type == NR_RTN_LOCAL || r->scope == NR_SCOPE_HOST)
 		return false;
 	ifc = nh->ifindex ? nr_iface_by_index(s->ifaces, nh->ifindex) : NULL;
-	return ifc && !(ifc->flags & IFF_UP);
+	return ifc && !(ifc->flags & NR_IFF_UP);
 }
 
 int nr_stack_route_get(const struct nr_stack *s, const struct nr_route_query *q,
@@ -264,7 +263,7 @@ static void kernel_route(struct nr_route *r, int family, uint8_t type, uint32_t 
 	nh->ifindex = ifindex;
 	nh->weight = 1;
 	/* fib_check_nh_nongw: no carrier marks the nexthop linkdown (not for host scope). */
-	if (scope != NR_SCOPE_HOST && (ifc_flags & IFF_UP) && !(ifc_flags & IFF_RUNNING))
+	if (scope != NR_SCOPE_HOST && (ifc_flags & NR_IFF_UP) && !(ifc_flags & NR_IFF_RUNNING))
 		nh->flags |= NR_RTNH_F_LINKDOWN;
 	r->nh_count = 1;
 	r->nh = nh;
@@ -297,11 +296,11 @@ static int ifadd_routes4(struct nr_stack *s, const struct nr_iface *ifc,
 	kernel_route(&r, AF_INET, NR_RTN_LOCAL, NR_TABLE_LOCAL, NR_SCOPE_HOST, &a->local.addr, 32,
 		     prim, &nh, ifc->index, ifc->flags);
 	err = add_kernel_route(s, &r);
-	if (err || !(ifc->flags & IFF_UP) || secondary)
+	if (err || !(ifc->flags & NR_IFF_UP) || secondary)
 		return err;
 	nr_addr_mask(&net, a->local.len);
 	if (nr_addr_v4(&net) != 0 && (!nr_addr_eq(&net, &a->local.addr) || a->local.len < 32)) {
-		bool lo = (ifc->flags & IFF_LOOPBACK) != 0;
+		bool lo = (ifc->flags & NR_IFF_LOOPBACK) != 0;
 
 		kernel_route(&r, AF_INET, lo ? NR_RTN_LOCAL : NR_RTN_UNICAST,
 			     lo ? NR_TABLE_LOCAL : NR_TABLE_MAIN, lo ? NR_SCOPE_HOST : NR_SCOPE_LINK,

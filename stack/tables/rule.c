@@ -16,7 +16,6 @@
 #include "netrig/iface.h"
 
 #include <errno.h>
-#include <net/if.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -234,7 +233,7 @@ static bool ifname_match(const char *name, int ifindex, bool output,
 	if (output) {
 		ifc = ifaces ? nr_iface_by_name(ifaces, name) : NULL;
 		if (ifc)
-			return (ifc->flags & IFF_LOOPBACK) != 0;
+			return (ifc->flags & NR_IFF_LOOPBACK) != 0;
 		return strcmp(name, "lo") == 0;
 	}
 	if (!ifindex)

@@ -752,6 +752,15 @@ static void test_ifadd_routes(void **state)
 	nr_stack_free(s);
 }
 
+/* stack/ repeats the IFF_* bits it needs so it does not include net/if.h. */
+static void test_iff_values(void **state)
+{
+	(void)state;
+	assert_int_equal(NR_IFF_UP, IFF_UP);
+	assert_int_equal(NR_IFF_LOOPBACK, IFF_LOOPBACK);
+	assert_int_equal(NR_IFF_RUNNING, IFF_RUNNING);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -762,6 +771,7 @@ int main(void)
 		cmocka_unit_test(test_dead_nexthops),
 		cmocka_unit_test(test_bad_queries),
 		cmocka_unit_test(test_ifadd_routes),
+		cmocka_unit_test(test_iff_values),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

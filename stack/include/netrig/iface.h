@@ -29,6 +29,11 @@
 /* IPv6 gives bit 0 another meaning: IFA_F_TEMPORARY (a privacy address). */
 #define NR_IFA_F_TEMPORARY 0x01u
 
+/* The IFF_* bits stack/ looks at (net/if.h), repeated so stack/ needs only libc. */
+#define NR_IFF_UP 0x1u
+#define NR_IFF_LOOPBACK 0x8u
+#define NR_IFF_RUNNING 0x40u
+
 /* RT_SCOPE_* values (linux/rtnetlink.h). */
 #define NR_SCOPE_UNIVERSE 0
 #define NR_SCOPE_SITE 200
@@ -62,7 +67,7 @@ struct nr_iface {
 	int index;
 	char name[NR_IFNAMSIZ];
 	char kind[16];      /* IFLA_INFO_KIND: "veth", "tun", "bridge"... empty if none */
-	uint32_t flags;     /* IFF_* (ifi_flags, 32 bits) */
+	uint32_t flags;     /* IFF_* (ifi_flags, 32 bits; NR_IFF_* for the ones stack/ uses) */
 	uint32_t mtu;
 	uint8_t operstate;  /* enum nr_operstate */
 	uint16_t type;      /* ARPHRD_* */
