@@ -204,9 +204,18 @@ int nr_netns_run(struct nr_netns *ns, int (*fn)(void *arg), void *arg, struct nr
 	}
 	r = fn(arg);
 	if (setns(orig, CLONE_NEWNET) < 0) {
-		/* The thread is stranded in ns; nothing sane can follow. */
-		r = -errno;
-		nr_os_error_set(err, r, "returning from %s: %s", ns->what, strerror(-r));
+		/*
+		 * The thread is stranded in ns: every socket, route query and
+		 * cleanup after this would act on the wrong namespace, so
+		 * nothing sane can follow. Say why, then stop at once.
+		 */
+		int e = errno;
+
+		fprintf(stderr,
+			"netrig: fatal: cannot return from %s to the original network "
+			"namespace: %s\n",
+			ns->what, strerror(e));
+		abort();
 	}
 out:
 	close(orig);

@@ -36,7 +36,8 @@ const char *nr_netns_name(const struct nr_netns *ns);
 /*
  * Run fn(arg) with the calling thread inside ns, then come back (setns).
  * Sockets and fds created inside stay bound to ns. Returns fn's result, or
- * a negative errno if entering or leaving failed.
+ * a negative errno if entering failed. If coming back fails the process
+ * aborts (after a message on stderr): the thread would be stranded in ns.
  */
 int nr_netns_run(struct nr_netns *ns, int (*fn)(void *arg), void *arg, struct nr_os_error *err);
 
