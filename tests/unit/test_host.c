@@ -1,0 +1,624 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Emulated hosts on a fake clock: address sets (lists, ranges, holes,
+ * 65,536 hosts), originated traffic through the route and neighbour
+ * engine (ARP and NS with retries, queued packets released in order,
+ * queue overflow, negative cache, rate limit, gateway), getmacbyip's
+ * special cases, the resolve/poll library call, TUN links, bad input.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "netrig/arp.h"
+#include "netrig/eth.h"
+#include "netrig/host.h"
+#include "netrig/icmp6.h"
+#include "netrig/ipv4.h"
+#include "netrig/ipv6.h"
+#include "netrig/ndp.h"
+#include "netrig/neigh.h"
+
+#define MS NR_NS_PER_MS
+#define SEC (1000 * MS)
+
+static const uint8_t peer_mac[6] = {0x02, 0xaa, 0x00, 0x00, 0x00, 0x01};
+static const uint8_t bcast[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+
+static struct nr_addr addr(const char *s)
+{
+	struct nr_addr a;
+
+	assert_int_equal(nr_addr_parse(s, AF_UNSPEC, &a), 0);
+	return a;
+}
+
+static struct nr_host *new_host(uint8_t link)
+{
+	struct nr_host_config cfg;
+	struct nr_prefix p;
+	struct nr_host *h;
+
+	nr_host_config_default(&cfg);
+	cfg.link = link;
+	assert_int_equal(nr_host_new(&cfg, &h), 0);
+	assert_int_equal(nr_prefix_parse("198.51.100.9/24", AF_INET, NR_PREFIX_PARSE_HOST_BITS, &p),
+			 0);
+	assert_int_equal(nr_host_add_addr(h, &p), 0);
+	assert_int_equal(nr_prefix_parse("2001:db8::7/64", AF_INET6, NR_PREFIX_PARSE_HOST_BITS, &p),
+			 0);
+	assert_int_equal(nr_host_add_addr(h, &p), 0);
+	return h;
+}
+
+/* An IPv4 UDP-ish packet (8 bytes of payload) with a given id. */
+static size_t ip4(uint8_t *buf, const char *src, const char *dst, uint16_t id)
+{
+	static const uint8_t payload[8] = {0x30, 0x39, 0x00, 0x35, 0x00, 0x08, 0x00, 0x00};
+	struct nr_ipv4 h;
+	int n;
+
+	memset(&h, 0, sizeof(h));
+	h.id = id;
+	h.ttl = 64;
+	h.proto = 17;
+	h.src = addr(src);
+	h.dst = addr(dst);
+	h.payload = payload;
+	h.payload_len = sizeof(payload);
+	n = nr_ipv4_encode(&h, buf, 100);
+	assert_int_equal(n, 28);
+	return 28;
+}
+
+static size_t ip6(uint8_t *buf, const char *src, const char *dst, uint32_t flow)
+{
+	static const uint8_t payload[8] = {1, 2, 3, 4, 5, 6, 7, 8};
+	struct nr_ipv6 h;
+	int n;
+
+	memset(&h, 0, sizeof(h));
+	h.flow = flow;
+	h.next_header = NR_IPPROTO_NONE;
+	h.hop_limit = 64;
+	h.src = addr(src);
+	h.dst = addr(dst);
+	h.payload = payload;
+	h.payload_len = sizeof(payload);
+	n = nr_ipv6_encode(&h, buf, 100);
+	assert_int_equal(n, 48);
+	return 48;
+}
+
+/* Pop an ARP request: broadcast (or unicast to dst), who-has target tell sender. */
+static void pop_arp_request(struct nr_host *h, const uint8_t eth_dst[6], const char *sender,
+			    const char *target)
+{
+	const uint8_t *f;
+	size_t len;
+	struct nr_eth e;
+	struct nr_arp a;
+	struct nr_addr ip, s = addr(sender), t = addr(target);
+	uint8_t mac[6];
+
+	nr_host_mac_for(h, &s, mac);
+	assert_int_equal(nr_host_output_peek(h, &f, &len), 0);
+	assert_int_equal(nr_eth_decode(f, len, &e, NULL), 0);
+	assert_memory_equal(e.dst, eth_dst, 6);
+	assert_memory_equal(e.src, mac, 6);
+	assert_int_equal(e.ethertype, NR_ETHERTYPE_ARP);
+	assert_int_equal(nr_arp_decode(e.payload, e.payload_len, &a, NULL), 0);
+	assert_true(nr_arp_is_eth_ipv4(&a));
+	assert_int_equal(a.op, NR_ARP_OP_REQUEST);
+	assert_memory_equal(a.sha, mac, 6);
+	assert_int_equal(nr_arp_spa(&a, &ip), 0);
+	assert_true(nr_addr_eq(&ip, &s));
+	assert_int_equal(nr_arp_tpa(&a, &ip), 0);
+	assert_true(nr_addr_eq(&ip, &t));
+	nr_host_output_pop(h);
+}
+
+/* Pop an IPv4 packet framed to eth_dst; check its id. */
+static void pop_ip4(struct nr_host *h, const uint8_t eth_dst[6], uint16_t id)
+{
+	const uint8_t *f;
+	size_t len;
+	struct nr_eth e;
+	struct nr_ipv4 ip;
+	struct nr_addr me = addr("198.51.100.9");
+	uint8_t mac[6];
+
+	nr_host_mac_for(h, &me, mac);
+	assert_int_equal(nr_host_output_peek(h, &f, &len), 0);
+	assert_int_equal(nr_eth_decode(f, len, &e, NULL), 0);
+	assert_memory_equal(e.dst, eth_dst, 6);
+	assert_memory_equal(e.src, mac, 6);
+	assert_int_equal(e.ethertype, NR_ETHERTYPE_IPV4);
+	assert_int_equal(nr_ipv4_decode(e.payload, e.payload_len, &ip, NULL), 0);
+	assert_int_equal(ip.id, id);
+	nr_host_output_pop(h);
+}
+
+static size_t arp_reply(uint8_t *f, const char *spa, const uint8_t sha[6], const char *tpa,
+			const uint8_t tha[6])
+{
+	struct nr_arp a;
+	struct nr_addr s = addr(spa), t = addr(tpa);
+
+	memcpy(f, tha, 6);
+	memcpy(f + 6, sha, 6);
+	f[12] = 0x08;
+	f[13] = 0x06;
+	nr_arp_init_eth_ipv4(&a, NR_ARP_OP_REPLY, sha, &s, tha, &t);
+	assert_int_equal(nr_arp_encode(&a, f + 14, 28), 28);
+	return 42;
+}
+
+static void test_arp_resolution_releases_in_order(void **state)
+{
+	struct nr_host *h = new_host(NR_HOST_LINK_ETHERNET);
+	struct nr_addr me = addr("198.51.100.9");
+	uint8_t pkt[100], f[64], mac[6];
+	size_t n;
+
+	(void)state;
+	nr_host_mac_for(h, &me, mac);
+	n = ip4(pkt, "198.51.100.9", "198.51.100.1", 1);
+	assert_int_equal(nr_host_send_ip(h, pkt, n, 0), -EINPROGRESS);
+	assert_int_equal(nr_host_output_count(h), 1);
+	pop_arp_request(h, bcast, "198.51.100.9", "198.51.100.1");
+	n = ip4(pkt, "198.51.100.9", "198.51.100.1", 2);
+	assert_int_equal(nr_host_send_ip(h, pkt, n, 10 * MS), -EINPROGRESS);
+	n = ip4(pkt, "198.51.100.9", "198.51.100.1", 3);
+	assert_int_equal(nr_host_send_ip(h, pkt, n, 20 * MS), -EINPROGRESS);
+	assert_int_equal(nr_host_output_count(h), 0); /* one solicitation per resolution */
+	assert_int_equal(nr_host_next_deadline(h, 20 * MS), 1 * SEC);
+	/* A reply for someone else's question does not resolve ours. */
+	n = arp_reply(f, "198.51.100.2", peer_mac, "198.51.100.9", mac);
+	assert_int_equal(nr_host_input(h, f, n, 30 * MS), 0);
+	/* The answer: the three packets go, oldest first, to the learned MAC. */
+	n = arp_reply(f, "198.51.100.1", peer_mac, "198.51.100.9", mac);
+	assert_int_equal(nr_host_input(h, f, n, 40 * MS), 3);
+	pop_ip4(h, peer_mac, 1);
+	pop_ip4(h, peer_mac, 2);
+	pop_ip4(h, peer_mac, 3);
+	/* Resolved: the next one goes at once. */
+	n = ip4(pkt, "198.51.100.9", "198.51.100.1", 4);
+	assert_int_equal(nr_host_send_ip(h, pkt, n, 50 * MS), 0);
+	pop_ip4(h, peer_mac, 4);
+	assert_int_equal(nr_host_stats(h)->solicits, 1);
+	assert_int_equal(nr_host_stats(h)->adverts, 2);
+	nr_host_free(h);
+}
+
+static void test_retries_failure_negative_cache(void **state)
+{
+	struct nr_host *h = new_host(NR_HOST_LINK_ETHERNET);
+	uint8_t pkt[100];
+	size_t n = ip4(pkt, "198.51.100.9", "198.51.100.1", 1);
+
+	(void)state;
+	assert_int_equal(nr_host_send_ip(h, pkt, n, 0), -EINPROGRESS);
+	pop_arp_request(h, bcast, "198.51.100.9", "198.51.100.1");
+	/* Not due yet: nothing. */
+	assert_int_equal(nr_host_tick(h, SEC - 1), 0);
+	/* Retransmissions every RetransTimer (1 s), 3 in all. */
+	assert_int_equal(nr_host_next_deadline(h, 0), SEC);
+	assert_int_equal(nr_host_tick(h, SEC), 1);
+	pop_arp_request(h, bcast, "198.51.100.9", "198.51.100.1");
+	assert_int_equal(nr_host_tick(h, 2 * SEC), 1);
+	pop_arp_request(h, bcast, "198.51.100.9", "198.51.100.1");
+	/* The last one timed out: FAILED, the waiting packet dropped and counted. */
+	assert_int_equal(nr_host_tick(h, 3 * SEC), 0);
+	assert_int_equal(nr_host_stats(h)->drop[NR_HOST_DROP_UNRESOLVED], 1);
+	assert_int_equal(nr_host_output_count(h), 0);
+	/* Negative cache: for 3 s a send fails at once, no solicitation. */
+	assert_int_equal(nr_host_send_ip(h, pkt, n, 4 * SEC), -EHOSTUNREACH);
+	{
+		struct nr_addr dst = addr("198.51.100.1");
+		struct nr_lladdr ll;
+
+		assert_int_equal(nr_host_resolve_poll(h, &dst, &ll), -EHOSTUNREACH);
+		assert_int_equal(nr_host_resolve(h, &dst, 4 * SEC, &ll), -EHOSTUNREACH);
+	}
+	assert_int_equal(nr_host_output_count(h), 0);
+	/* After the hold, a new resolution starts. */
+	assert_int_equal(nr_host_send_ip(h, pkt, n, 6 * SEC + 1), -EINPROGRESS);
+	pop_arp_request(h, bcast, "198.51.100.9", "198.51.100.1");
+	assert_int_equal(nr_host_stats(h)->solicits, 4);
+	nr_host_free(h);
+}
+
+static void test_queue_overflow(void **state)
+{
+	struct nr_host *h = new_host(NR_HOST_LINK_ETHERNET);
+	struct nr_addr me = addr("198.51.100.9");
+	uint8_t pkt[100], f[64], mac[6];
+	size_t n;
+
+	(void)state;
+	nr_host_mac_for(h, &me, mac);
+	for (uint16_t id = 1; id <= 5; id++) {
+		n = ip4(pkt, "198.51.100.9", "198.51.100.1", id);
+		assert_int_equal(nr_host_send_ip(h, pkt, n, id), -EINPROGRESS);
+	}
+	/* The queue holds 3: the two oldest went. */
+	assert_int_equal(nr_host_stats(h)->drop[NR_HOST_DROP_UNRESOLVED], 2);
+	pop_arp_request(h, bcast, "198.51.100.9", "198.51.100.1");
+	n = arp_reply(f, "198.51.100.1", peer_mac, "198.51.100.9", mac);
+	assert_int_equal(nr_host_input(h, f, n, 100), 3);
+	pop_ip4(h, peer_mac, 3);
+	pop_ip4(h, peer_mac, 4);
+	pop_ip4(h, peer_mac, 5);
+	assert_int_equal(nr_host_output_count(h), 0);
+	nr_host_free(h);
+}
+
+static void test_rate_limit(void **state)
+{
+	struct nr_host *h = new_host(NR_HOST_LINK_ETHERNET);
+	uint8_t pkt[100];
+	char dst[32];
+
+	(void)state;
+	/* 30 destinations at one instant: a burst of 20 solicitations, the rest postponed. */
+	for (unsigned i = 0; i < 30; i++) {
+		snprintf(dst, sizeof(dst), "198.51.100.%u", 100 + i);
+		assert_int_equal(nr_host_send_ip(h, pkt, ip4(pkt, "198.51.100.9", dst, 1), 0),
+				 -EINPROGRESS);
+	}
+	assert_int_equal(nr_host_stats(h)->solicits, 20);
+	assert_true(nr_host_next_deadline(h, 0) <= 10 * MS);
+	/* One token per 10 ms. */
+	assert_int_equal(nr_host_tick(h, 10 * MS), 1);
+	assert_int_equal(nr_host_stats(h)->solicits, 21);
+	assert_int_equal(nr_host_tick(h, 100 * MS), 9);
+	assert_int_equal(nr_host_stats(h)->solicits, 30);
+	nr_host_free(h);
+}
+
+static void test_special_destinations(void **state)
+{
+	static const struct {
+		const char *dst;
+		uint8_t mac[6];
+	} cases[] = {
+		{"224.0.0.251", {0x01, 0x00, 0x5e, 0x00, 0x00, 0xfb}},
+		{"239.255.1.2", {0x01, 0x00, 0x5e, 0x7f, 0x01, 0x02}}, /* 23 bits */
+		{"225.128.1.2", {0x01, 0x00, 0x5e, 0x00, 0x01, 0x02}},
+		{"255.255.255.255", {0xff, 0xff, 0xff, 0xff, 0xff, 0xff}},
+		{"198.51.100.255", {0xff, 0xff, 0xff, 0xff, 0xff, 0xff}}, /* directed broadcast */
+		{"198.51.100.9", {0x02, 0x00, 0xc6, 0x33, 0x64, 0x09}},   /* ourselves */
+		{"ff02::1", {0x33, 0x33, 0x00, 0x00, 0x00, 0x01}},
+		{"ff02::1:ff00:fe", {0x33, 0x33, 0xff, 0x00, 0x00, 0xfe}},
+		{"2001:db8::7", {0x02, 0x06, 0x00, 0x00, 0x00, 0x07}},
+	};
+	struct nr_host *h = new_host(NR_HOST_LINK_ETHERNET);
+	struct nr_lladdr ll;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct nr_addr d = addr(cases[i].dst);
+
+		memset(&ll, 0, sizeof(ll));
+		assert_int_equal(nr_host_resolve(h, &d, 0, &ll), 0);
+		assert_int_equal(ll.len, 6);
+		assert_memory_equal(ll.bytes, cases[i].mac, 6);
+		assert_int_equal(nr_host_resolve_poll(h, &d, &ll), 0);
+	}
+	/* Never a request for ourselves (Scapy's getmacbyip sends one), nothing cached. */
+	assert_int_equal(nr_host_output_count(h), 0);
+	assert_int_equal(nr_host_stats(h)->solicits, 0);
+	{
+		struct nr_addr z = addr("0.0.0.0"), lo = addr("127.0.0.1"), z6 = addr("::"),
+			       lo6 = addr("::1");
+
+		assert_int_equal(nr_host_resolve(h, &z, 0, &ll), -EINVAL);
+		assert_int_equal(nr_host_resolve(h, &lo, 0, &ll), -EINVAL);
+		assert_int_equal(nr_host_resolve(h, &z6, 0, &ll), -EINVAL);
+		assert_int_equal(nr_host_resolve(h, &lo6, 0, &ll), -EINVAL);
+	}
+	/* A packet to a multicast group goes at once, framed to the group MAC. */
+	{
+		uint8_t pkt[100];
+		static const uint8_t grp[6] = {0x01, 0x00, 0x5e, 0x00, 0x00, 0xfb};
+
+		assert_int_equal(
+			nr_host_send_ip(h, pkt, ip4(pkt, "198.51.100.9", "224.0.0.251", 9), 0), 0);
+		pop_ip4(h, grp, 9);
+	}
+	nr_host_free(h);
+}
+
+static void test_gateway_and_unreachable(void **state)
+{
+	struct nr_host *h = new_host(NR_HOST_LINK_ETHERNET);
+	struct nr_addr gw = addr("198.51.100.1"), far = addr("192.0.2.50");
+	struct nr_lladdr ll;
+	uint8_t pkt[100];
+
+	(void)state;
+	assert_int_equal(nr_host_resolve(h, &far, 0, &ll), -ENETUNREACH);
+	assert_int_equal(nr_host_send_ip(h, pkt, ip4(pkt, "198.51.100.9", "192.0.2.50", 1), 0),
+			 -ENETUNREACH);
+	assert_int_equal(nr_host_set_gateway(h, &gw), 0);
+	/* Off-link: the gateway is resolved, not the destination. */
+	assert_int_equal(nr_host_resolve(h, &far, 0, &ll), -EINPROGRESS);
+	pop_arp_request(h, bcast, "198.51.100.9", "198.51.100.1");
+	assert_int_equal(nr_host_resolve_poll(h, &far, &ll), -EINPROGRESS);
+	assert_int_equal(nr_host_resolve_poll(h, &gw, &ll), -EINPROGRESS);
+	{
+		struct nr_addr me = addr("198.51.100.9");
+		uint8_t f[64], mac[6];
+		size_t n;
+
+		nr_host_mac_for(h, &me, mac);
+		n = arp_reply(f, "198.51.100.1", peer_mac, "198.51.100.9", mac);
+		assert_int_equal(nr_host_input(h, f, n, 5 * MS), 0); /* only a marker waited */
+	}
+	memset(&ll, 0, sizeof(ll));
+	assert_int_equal(nr_host_resolve_poll(h, &far, &ll), 0);
+	assert_memory_equal(ll.bytes, peer_mac, 6);
+	memset(&ll, 0, sizeof(ll));
+	assert_int_equal(nr_host_resolve(h, &far, 6 * MS, &ll), 0);
+	assert_memory_equal(ll.bytes, peer_mac, 6);
+	assert_int_equal(nr_host_send_ip(h, pkt, ip4(pkt, "198.51.100.9", "192.0.2.50", 2), 7 * MS),
+			 0);
+	pop_ip4(h, peer_mac, 2);
+	{
+		struct nr_addr other = addr("198.51.100.77");
+
+		assert_int_equal(nr_host_resolve_poll(h, &other, &ll), -ENOENT);
+	}
+	nr_host_free(h);
+}
+
+static void test_ndp_resolution(void **state)
+{
+	struct nr_host *h = new_host(NR_HOST_LINK_ETHERNET);
+	struct nr_addr target = addr("2001:db8::fe"), me = addr("2001:db8::7");
+	uint8_t pkt[100], f[200], mac[6];
+	const uint8_t *o;
+	size_t len;
+	struct nr_eth e;
+	struct nr_ipv6 ip;
+	struct nr_ndp ns;
+
+	(void)state;
+	nr_host_mac_for(h, &me, mac);
+	assert_int_equal(nr_host_send_ip(h, pkt, ip6(pkt, "2001:db8::7", "2001:db8::fe", 1), 0),
+			 -EINPROGRESS);
+	assert_int_equal(nr_host_send_ip(h, pkt, ip6(pkt, "2001:db8::7", "2001:db8::fe", 2), 0),
+			 -EINPROGRESS);
+	/* The NS: to the solicited-node group, hop limit 255, our SLLAO, from our address. */
+	assert_int_equal(nr_host_output_peek(h, &o, &len), 0);
+	assert_int_equal(nr_eth_decode(o, len, &e, NULL), 0);
+	{
+		static const uint8_t snm[6] = {0x33, 0x33, 0xff, 0x00, 0x00, 0xfe};
+
+		assert_memory_equal(e.dst, snm, 6);
+	}
+	assert_memory_equal(e.src, mac, 6);
+	assert_int_equal(nr_ipv6_decode(e.payload, e.payload_len, &ip, NULL), 0);
+	assert_true(nr_addr_eq(&ip.src, &me));
+	assert_true(nr_ndp_is_solicited_node(&ip.dst));
+	assert_int_equal(nr_ndp_decode(ip.upper, ip.upper_len, &ip.src, &ip.dst, ip.hop_limit, &ns,
+				       NULL),
+			 0);
+	assert_int_equal(ns.type, NR_ICMP6_NEIGHBOR_SOLICIT);
+	assert_true(nr_addr_eq(&ns.target, &target));
+	assert_true(ns.has_sllao);
+	assert_memory_equal(ns.sllao.bytes, mac, 6);
+	nr_host_output_pop(h);
+	/* The NA (S, O, TLLAO) releases both, in order. */
+	{
+		struct nr_ndp na;
+		struct nr_ipv6 h6;
+		int n;
+
+		memset(&na, 0, sizeof(na));
+		na.type = NR_ICMP6_NEIGHBOR_ADVERT;
+		na.solicited = na.override = true;
+		na.target = target;
+		na.has_tllao = true;
+		na.tllao.len = 6;
+		memcpy(na.tllao.bytes, peer_mac, 6);
+		n = nr_ndp_encode(&na, &target, &me, f + 54, 100);
+		assert_true(n > 0);
+		memset(&h6, 0, sizeof(h6));
+		h6.next_header = NR_IPPROTO_ICMPV6;
+		h6.hop_limit = 255;
+		h6.src = target;
+		h6.dst = me;
+		h6.payload = f + 54;
+		h6.payload_len = (size_t)n;
+		n = nr_ipv6_encode(&h6, f + 14, 150);
+		memcpy(f, mac, 6);
+		memcpy(f + 6, peer_mac, 6);
+		f[12] = 0x86;
+		f[13] = 0xdd;
+		/* With hop limit 64 it is not an NA to believe. */
+		f[14 + 7] = 64;
+		assert_int_equal(nr_host_input(h, f, 14 + (size_t)n, 1), 0);
+		assert_int_equal(nr_host_stats(h)->wire[NR_WIRE_BAD_HOP_LIMIT], 1);
+		f[14 + 7] = 255;
+		assert_int_equal(nr_host_input(h, f, 14 + (size_t)n, 1), 2);
+	}
+	for (uint32_t flow = 1; flow <= 2; flow++) {
+		assert_int_equal(nr_host_output_peek(h, &o, &len), 0);
+		assert_int_equal(nr_eth_decode(o, len, &e, NULL), 0);
+		assert_memory_equal(e.dst, peer_mac, 6);
+		assert_int_equal(e.ethertype, NR_ETHERTYPE_IPV6);
+		assert_int_equal(nr_ipv6_decode(e.payload, e.payload_len, &ip, NULL), 0);
+		assert_int_equal(ip.flow, flow);
+		nr_host_output_pop(h);
+	}
+	/* Off-link without a route: unreachable. */
+	assert_int_equal(nr_host_send_ip(h, pkt, ip6(pkt, "2001:db8::7", "2001:db8:5::1", 3), 0),
+			 -ENETUNREACH);
+	nr_host_free(h);
+}
+
+static void test_tun_link(void **state)
+{
+	struct nr_host *h = new_host(NR_HOST_LINK_IP);
+	struct nr_addr d = addr("198.51.100.1");
+	struct nr_lladdr ll;
+	uint8_t pkt[100];
+	const uint8_t *o;
+	size_t n, len;
+
+	(void)state;
+	n = ip4(pkt, "198.51.100.9", "198.51.100.1", 1);
+	assert_int_equal(nr_host_send_ip(h, pkt, n, 0), 0);
+	assert_int_equal(nr_host_output_peek(h, &o, &len), 0);
+	assert_int_equal(len, n);
+	assert_memory_equal(o, pkt, n);
+	nr_host_output_pop(h);
+	assert_int_equal(nr_host_resolve(h, &d, 0, &ll), -EAFNOSUPPORT);
+	assert_int_equal(nr_host_send_ip(h, pkt, ip4(pkt, "198.51.100.9", "192.0.2.1", 1), 0),
+			 -ENETUNREACH);
+	nr_host_free(h);
+}
+
+static void test_bad_input_and_config(void **state)
+{
+	struct nr_host_config cfg;
+	struct nr_host *h = new_host(NR_HOST_LINK_ETHERNET), *h2 = NULL;
+	struct nr_prefix p;
+	uint8_t pkt[2000];
+	size_t n;
+
+	(void)state;
+	memset(pkt, 0x45, sizeof(pkt));
+	assert_int_equal(nr_host_send_ip(h, pkt, 10, 0), -EBADMSG);
+	assert_int_equal(nr_host_send_ip(h, pkt, 0, 0), -EBADMSG);
+	assert_int_equal(nr_host_send_ip(h, pkt, 1501, 0), -EMSGSIZE);
+	n = ip4(pkt, "198.51.100.9", "198.51.100.1", 1);
+	pkt[10] ^= 1; /* header checksum */
+	assert_int_equal(nr_host_send_ip(h, pkt, n, 0), -EBADMSG);
+	assert_int_equal(nr_host_output_count(h), 0);
+
+	assert_int_equal(nr_prefix_parse("198.51.100.9/24", AF_INET, NR_PREFIX_PARSE_HOST_BITS, &p),
+			 0);
+	assert_int_equal(nr_host_add_addr(h, &p), -EEXIST);
+	assert_int_equal(nr_prefix_parse("198.51.100.0/24", AF_INET, 0, &p), 0);
+	assert_int_equal(nr_host_add_range(h, &p), -EEXIST); /* holds .9 */
+	assert_int_equal(nr_prefix_parse("224.0.0.1/32", AF_INET, 0, &p), 0);
+	assert_int_equal(nr_host_add_addr(h, &p), -EINVAL);
+	assert_int_equal(nr_prefix_parse("203.0.113.5/24", AF_INET, NR_PREFIX_PARSE_HOST_BITS, &p),
+			 0);
+	assert_int_equal(nr_host_add_range(h, &p), -EINVAL); /* host bits set */
+	{
+		struct nr_addr a9 = addr("198.51.100.9");
+
+		assert_int_equal(nr_host_exclude(h, &a9), -EINVAL);
+	}
+	nr_host_config_default(&cfg);
+	cfg.link = 7;
+	assert_int_equal(nr_host_new(&cfg, &h2), -EINVAL);
+	nr_host_config_default(&cfg);
+	cfg.mtu = 20;
+	assert_int_equal(nr_host_new(&cfg, &h2), -EINVAL);
+	nr_host_config_default(&cfg);
+	cfg.fixed_mac = true;
+	cfg.mac[0] = 0x01; /* a group address */
+	assert_int_equal(nr_host_new(&cfg, &h2), -EINVAL);
+	assert_null(h2);
+	/* Ethernet junk: counted, never answered. */
+	{
+		static const uint8_t vlan[64] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 2, 0xaa, 0, 0, 0, 1,
+						 0x81, 0x00, 0x00, 0x05, 0x08, 0x06};
+		static const uint8_t other[60] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 2, 0xaa, 0, 0, 0, 1,
+						  0x88, 0xcc};
+		static const uint8_t dot3[60] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 2, 0xaa, 0, 0, 0, 1,
+						 0x00, 0x2e};
+
+		assert_int_equal(nr_host_input(h, vlan, sizeof(vlan), 0), 0);
+		assert_int_equal(nr_host_input(h, other, sizeof(other), 0), 0);
+		assert_int_equal(nr_host_input(h, dot3, sizeof(dot3), 0), 0);
+		assert_int_equal(nr_host_stats(h)->drop[NR_HOST_DROP_VLAN], 1);
+		assert_int_equal(nr_host_stats(h)->drop[NR_HOST_DROP_ETHERTYPE], 1);
+		assert_int_equal(nr_host_stats(h)->wire[NR_WIRE_NOT_ETHERNET_II], 1);
+	}
+	assert_int_equal(nr_host_input(NULL, pkt, 1, 0), -EINVAL);
+	assert_string_equal(nr_host_drop_str(NR_HOST_DROP_UNRESOLVED), "unresolved");
+	nr_host_free(h);
+	nr_host_free(NULL);
+}
+
+static void test_65536_hosts(void **state)
+{
+	struct nr_host_config cfg;
+	struct nr_host *h;
+	struct nr_prefix p;
+	struct nr_addr a = addr("2001:db8:1::"), in;
+	unsigned owned = 0;
+
+	(void)state;
+	nr_host_config_default(&cfg);
+	assert_int_equal(nr_host_new(&cfg, &h), 0);
+	assert_int_equal(nr_prefix_parse("2001:db8:1::/112", AF_INET6, 0, &p), 0);
+	assert_int_equal(nr_host_add_range(h, &p), 0);
+	assert_int_equal(nr_prefix_parse("198.51.100.0/24", AF_INET, 0, &p), 0);
+	assert_int_equal(nr_host_add_range(h, &p), 0);
+	/* Every member but the subnet-router anycast address; nothing outside. */
+	for (unsigned i = 0; i < 65536; i++) {
+		a.bytes[14] = (uint8_t)(i >> 8);
+		a.bytes[15] = (uint8_t)i;
+		owned += nr_host_owns(h, &a);
+	}
+	assert_int_equal(owned, 65535);
+	in = addr("2001:db8:1::1:0");
+	assert_false(nr_host_owns(h, &in));
+	in = addr("2001:db8:1::ffff");
+	assert_true(nr_host_owns(h, &in));
+	/* And each has its own MAC that the host recognises. */
+	{
+		uint8_t mac[6];
+
+		nr_host_mac_for(h, &in, mac);
+		assert_int_equal(mac[0], 0x02);
+		assert_int_equal(mac[1], 0x06);
+		assert_int_equal(mac[4], 0xff);
+		assert_int_equal(mac[5], 0xff);
+		assert_true(nr_host_mac_is_own(h, mac));
+		mac[3] = 2; /* 2001:db8:1::2:ffff is not ours */
+		assert_false(nr_host_mac_is_own(h, mac));
+	}
+	/* IPv4 range: network and broadcast are not hosts; broadcast is recognised as such. */
+	in = addr("198.51.100.0");
+	assert_false(nr_host_owns(h, &in));
+	in = addr("198.51.100.255");
+	assert_false(nr_host_owns(h, &in));
+	assert_true(nr_host_is_broadcast4(h, &in));
+	in = addr("198.51.100.254");
+	assert_true(nr_host_owns(h, &in));
+	assert_int_equal(nr_host_pick_source(h, AF_INET, NULL, &in), 0);
+	assert_int_equal(nr_addr_v4(&in), 0xc6336401); /* the first member: .1 */
+	nr_host_free(h);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_arp_resolution_releases_in_order),
+		cmocka_unit_test(test_retries_failure_negative_cache),
+		cmocka_unit_test(test_queue_overflow),
+		cmocka_unit_test(test_rate_limit),
+		cmocka_unit_test(test_special_destinations),
+		cmocka_unit_test(test_gateway_and_unreachable),
+		cmocka_unit_test(test_ndp_resolution),
+		cmocka_unit_test(test_tun_link),
+		cmocka_unit_test(test_bad_input_and_config),
+		cmocka_unit_test(test_65536_hosts),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
