@@ -7,28 +7,30 @@
  */
 #include "topo/schema.h"
 #include "topo/topo.h"
+#include "topo/yaml_doc.h"
 
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
-/* Copy line number `line` (1-based) of text into buf, without its newline. */
+/* Copy line number `line` (1-based) of text into buf, without its break. */
 static void copy_line(const char *text, size_t len, unsigned line, char *buf, size_t cap)
 {
-	size_t i = 0, n = 0;
+	size_t i = 0, n = 0, b;
 	unsigned cur = 1;
 
 	buf[0] = '\0';
 	if (!text || line == 0)
 		return;
 	while (i < len && cur < line) {
-		if (text[i++] == '\n')
-			cur++;
+		b = nr_ydoc_break_len(text, len, i);
+		i += b ? b : 1;
+		cur += b != 0;
 	}
 	if (cur != line)
 		return;
-	while (i + n < len && text[i + n] != '\n' && text[i + n] != '\r')
+	while (i + n < len && !nr_ydoc_break_len(text, len, i + n))
 		n++;
 	if (n >= cap) {
 		n = cap - 1;

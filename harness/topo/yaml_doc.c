@@ -233,29 +233,77 @@ fail:
 	return NULL;
 }
 
+size_t nr_ydoc_break_len(const char *text, size_t len, size_t i)
+{
+	const unsigned char *t = (const unsigned char *)text;
+
+	if (i >= len)
+		return 0;
+	if (t[i] == '\r')
+		return i + 1 < len && t[i + 1] == '\n' ? 2 : 1;
+	if (t[i] == '\n')
+		return 1;
+	if (t[i] == 0xc2 && i + 1 < len && t[i + 1] == 0x85)
+		return 2;
+	if (t[i] == 0xe2 && i + 2 < len && t[i + 1] == 0x80 && (t[i + 2] == 0xa8 || t[i + 2] == 0xa9))
+		return 3;
+	return 0;
+}
+
 /* Line and column (characters) of a byte offset, for reader errors. */
 static void offset_pos(const char *text, size_t len, size_t off, unsigned *line, unsigned *col)
 {
 	*line = 1;
 	*col = 1;
-	for (size_t i = 0; i < off && i < len; i++) {
-		if (text[i] == '\n') {
+	for (size_t i = 0; i < off && i < len;) {
+		size_t b = nr_ydoc_break_len(text, len, i);
+
+		if (b) {
 			(*line)++;
 			*col = 1;
-		} else if (((unsigned char)text[i] & 0xc0) != 0x80) {
-			(*col)++;
+			i += b;
+			continue;
 		}
+		if (((unsigned char)text[i] & 0xc0) != 0x80)
+			(*col)++;
+		i++;
 	}
+}
+
+/* libyaml's mark.index counts characters (after a BOM): the byte offset. */
+static size_t char_to_byte(const char *text, size_t len, size_t index)
+{
+	size_t i = 0, chars = 0;
+
+	if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0)
+		i = 3;
+	for (; i < len; i++) {
+		if (((unsigned char)text[i] & 0xc0) == 0x80)
+			continue;
+		if (chars++ == index)
+			return i;
+	}
+	return len;
 }
 
 static int syntax_error(const yaml_parser_t *p, const char *text, size_t len, struct nr_yerr *err)
 {
 	unsigned line = (unsigned)p->problem_mark.line + 1, col = (unsigned)p->problem_mark.column + 1;
 	const char *problem = p->problem ? p->problem : "malformed YAML";
-	size_t off = p->problem_mark.index;
+	size_t off = char_to_byte(text, len, p->problem_mark.index);
 
 	if (p->error == YAML_MEMORY_ERROR)
 		return -ENOMEM;
+	if (off >= len) {
+		/* libyaml puts the end of the stream on a line of its own, past
+		 * the last one: point just after the last character instead */
+		size_t end = len;
+
+		while (end > 0 && (text[end - 1] == '\n' || text[end - 1] == '\r' ||
+				   text[end - 1] == ' '))
+			end--;
+		offset_pos(text, len, end, &line, &col);
+	}
 	if (p->error == YAML_READER_ERROR) {
 		offset_pos(text, len, p->problem_offset, &line, &col);
 		return yerr(err, line, col, "YAML: %s (byte offset %zu)", problem,

@@ -60,6 +60,12 @@ const struct nr_ynode *nr_ymap_get(const struct nr_ynode *map, const char *key);
 const char *nr_ynode_kind_name(const struct nr_ynode *n);
 
 /*
+ * Length of the line break at text[i] as libyaml counts lines (\r\n, \r,
+ * \n, and U+0085, U+2028, U+2029 in UTF-8), or 0.
+ */
+size_t nr_ydoc_break_len(const char *text, size_t len, size_t i);
+
+/*
  * Column of byte off inside a scalar's text, for errors pointing into a
  * string: the scalar's column, plus one for an opening quote, plus the
  * characters before off.
