@@ -6,6 +6,7 @@
  * binary needs no file next to it), feed the destinations on stdin, read
  * one JSON object on stdout, all within a deadline.
  */
+#include "scapy/bridge_int.h"
 #include "scapy/scapy_model.h"
 
 #include "netrig/netns.h"
@@ -66,20 +67,45 @@ static int buf_add(struct buf *b, const char *s, size_t n)
 }
 
 struct child_args {
-	int in, out, err;
+	int in, out, err, report;
+	char *const *argv;
 };
 
-/* In the child: stdio onto the pipes, then exec python. Returns only on failure. */
-static int exec_python(void *arg)
+/* Why the child could not run its program, sent on the report pipe. */
+struct child_report {
+	int err; /* negative errno */
+	char msg[256];
+};
+
+static void child_report(int fd, int err, const char *msg)
+{
+	struct child_report rep;
+
+	memset(&rep, 0, sizeof(rep));
+	rep.err = err;
+	snprintf(rep.msg, sizeof(rep.msg), "%s", msg);
+	/* One write of less than PIPE_BUF: atomic, and the child exits next. */
+	if (write(fd, &rep, sizeof(rep)) < 0)
+		return;
+}
+
+/* In the child: stdio onto the pipes, then exec. Never returns. */
+static int exec_child(void *arg)
 {
 	const struct child_args *c = arg;
-	char *const argv[] = {(char *)PYTHON, (char *)"-I", (char *)"-c",
-			      (char *)nr_scapy_bridge_py, NULL};
+	char msg[256];
+	int e;
 
-	if (dup2(c->in, 0) < 0 || dup2(c->out, 1) < 0 || dup2(c->err, 2) < 0)
-		return -errno;
-	execv(PYTHON, argv);
-	return -errno;
+	if (dup2(c->in, 0) < 0 || dup2(c->out, 1) < 0 || dup2(c->err, 2) < 0) {
+		e = errno;
+		snprintf(msg, sizeof(msg), "redirecting stdio: %s", strerror(e));
+	} else {
+		execv(c->argv[0], c->argv);
+		e = errno;
+		snprintf(msg, sizeof(msg), "starting %s: %s", c->argv[0], strerror(e));
+	}
+	child_report(c->report, -e, msg);
+	_exit(NR_BRIDGE_EXIT_EXEC);
 }
 
 static int64_t now_ms(void)
@@ -97,11 +123,20 @@ static void close_fd(int *fd)
 	*fd = -1;
 }
 
-/* Run the script; stdout and stderr collected; exit status in *ret_status. */
-static int run_child(struct nr_netns *ns, const struct buf *input, unsigned timeout_ms,
-		     struct buf *out, struct buf *err, int *ret_status, char *errmsg, size_t cap)
+void nr_bridge_child_done(struct nr_bridge_child *c)
 {
-	int pin[2] = {-1, -1}, pout[2] = {-1, -1}, perr[2] = {-1, -1};
+	if (!c)
+		return;
+	free(c->out);
+	free(c->err);
+	memset(c, 0, sizeof(*c));
+}
+
+int nr_bridge_child_run(struct nr_netns *ns, char *const argv[], const char *input, size_t n,
+			unsigned timeout_ms, struct nr_bridge_child *ret, char *errmsg, size_t cap)
+{
+	int pin[2] = {-1, -1}, pout[2] = {-1, -1}, perr[2] = {-1, -1}, prep[2] = {-1, -1};
+	struct buf out = {0}, err = {0}, rep = {0};
 	size_t written = 0;
 	int64_t deadline = now_ms() + timeout_ms;
 	pid_t pid = -1;
@@ -109,7 +144,8 @@ static int run_child(struct nr_netns *ns, const struct buf *input, unsigned time
 
 	/* stdin is a socket so a child that exits early cannot SIGPIPE us (MSG_NOSIGNAL). */
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pin) < 0 ||
-	    pipe2(pout, O_CLOEXEC) < 0 || pipe2(perr, O_CLOEXEC) < 0) {
+	    pipe2(pout, O_CLOEXEC) < 0 || pipe2(perr, O_CLOEXEC) < 0 ||
+	    pipe2(prep, O_CLOEXEC) < 0) {
 		r = -errno;
 		set_err(errmsg, cap, "scapy bridge: pipe: %s", strerror(errno));
 		goto out;
@@ -121,26 +157,31 @@ static int run_child(struct nr_netns *ns, const struct buf *input, unsigned time
 		goto out;
 	}
 	if (pid == 0) {
-		struct child_args c = {pin[0], pout[1], perr[1]};
+		struct child_args c = {pin[0], pout[1], perr[1], prep[1], argv};
 		struct nr_os_error oe = {0};
 
 		signal(SIGPIPE, SIG_DFL);
-		if (ns)
-			nr_netns_run(ns, exec_python, &c, &oe);
-		else
-			exec_python(&c);
-		_exit(127);
+		if (ns) {
+			/* Returns only when entering failed: exec_child never does. */
+			nr_netns_run(ns, exec_child, &c, &oe);
+			child_report(prep[1], oe.err ? oe.err : -EPERM,
+				     oe.msg[0] ? oe.msg : "entering the namespace failed");
+			_exit(NR_BRIDGE_EXIT_NETNS);
+		}
+		exec_child(&c);
 	}
 	close_fd(&pin[0]);
 	close_fd(&pout[1]);
 	close_fd(&perr[1]);
-	if (input->n == 0)
+	close_fd(&prep[1]);
+	if (n == 0)
 		close_fd(&pin[1]);
 	else
 		shutdown(pin[1], SHUT_RD);
 
-	while (pout[0] >= 0 || perr[0] >= 0) {
-		struct pollfd pf[3];
+	/* The report pipe closes at exec (CLOEXEC) or exit; it carries data only on failure. */
+	while (pout[0] >= 0 || perr[0] >= 0 || prep[0] >= 0) {
+		struct pollfd pf[4];
 		int nf = 0, left = (int)(deadline - now_ms());
 		char tmp[65536];
 
@@ -156,6 +197,8 @@ static int run_child(struct nr_netns *ns, const struct buf *input, unsigned time
 			pf[nf++] = (struct pollfd){.fd = pout[0], .events = POLLIN};
 		if (perr[0] >= 0)
 			pf[nf++] = (struct pollfd){.fd = perr[0], .events = POLLIN};
+		if (prep[0] >= 0)
+			pf[nf++] = (struct pollfd){.fd = prep[0], .events = POLLIN};
 		if (poll(pf, (nfds_t)nf, left) < 0) {
 			if (errno == EINTR)
 				continue;
@@ -167,41 +210,64 @@ static int run_child(struct nr_netns *ns, const struct buf *input, unsigned time
 			if (!pf[i].revents)
 				continue;
 			if (pf[i].fd == pin[1]) {
-				ssize_t w = send(pin[1], input->p + written, input->n - written,
+				ssize_t w = send(pin[1], input + written, n - written,
 						 MSG_NOSIGNAL | MSG_DONTWAIT);
 
 				if (w < 0 && errno != EAGAIN && errno != EINTR)
 					close_fd(&pin[1]); /* the child went away; its status says why */
-				else if (w > 0 && (written += (size_t)w) == input->n)
+				else if (w > 0 && (written += (size_t)w) == n)
 					close_fd(&pin[1]);
 			} else {
-				int *fd = pf[i].fd == pout[0] ? &pout[0] : &perr[0];
-				struct buf *b = fd == &pout[0] ? out : err;
-				ssize_t n = read(*fd, tmp, sizeof(tmp));
+				int *fd = pf[i].fd == pout[0]   ? &pout[0]
+					  : pf[i].fd == perr[0] ? &perr[0]
+								: &prep[0];
+				struct buf *b = fd == &pout[0] ? &out : fd == &perr[0] ? &err : &rep;
+				ssize_t nr = read(*fd, tmp, sizeof(tmp));
 
-				if (n < 0 && (errno == EAGAIN || errno == EINTR))
+				if (nr < 0 && (errno == EAGAIN || errno == EINTR))
 					continue;
-				if (n <= 0)
+				if (nr <= 0)
 					close_fd(fd);
-				else if (buf_add(b, tmp, (size_t)n) < 0) {
+				else if (buf_add(b, tmp, (size_t)nr) < 0) {
 					r = -ENOMEM;
 					kill(pid, SIGKILL);
 					close_fd(&pout[0]);
 					close_fd(&perr[0]);
+					close_fd(&prep[0]);
 				}
 			}
 		}
 	}
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
-	*ret_status = status;
+	if (r == 0 && rep.n >= sizeof(struct child_report)) {
+		struct child_report cr;
+
+		memcpy(&cr, rep.p, sizeof(cr));
+		cr.msg[sizeof(cr.msg) - 1] = '\0';
+		r = cr.err < 0 ? cr.err : -EPROTO;
+		set_err(errmsg, cap, "scapy bridge: %s", cr.msg);
+	}
+	if (r == 0) {
+		ret->out = out.p;
+		ret->nout = out.n;
+		ret->err = err.p;
+		ret->nerr = err.n;
+		ret->status = status;
+		out.p = err.p = NULL;
+	}
 out:
+	free(out.p);
+	free(err.p);
+	free(rep.p);
 	close_fd(&pin[0]);
 	close_fd(&pin[1]);
 	close_fd(&pout[0]);
 	close_fd(&pout[1]);
 	close_fd(&perr[0]);
 	close_fd(&perr[1]);
+	close_fd(&prep[0]);
+	close_fd(&prep[1]);
 	return r;
 }
 
@@ -359,9 +425,12 @@ int nr_scapy_bridge_run(struct nr_netns *ns, const char *const *dsts, size_t n,
 			unsigned timeout_ms, struct nr_scapy_bridge_result **ret, char *errmsg,
 			size_t cap)
 {
-	struct buf in = {0}, out = {0}, err = {0};
+	char *const argv[] = {(char *)PYTHON, (char *)"-I", (char *)"-c",
+			      (char *)nr_scapy_bridge_py, NULL};
+	struct buf in = {0};
+	struct nr_bridge_child child = {0};
 	struct nr_scapy_bridge_result *res = NULL;
-	int status = 0, r;
+	int status, r;
 
 	if (!ret || (n && !dsts))
 		return -EINVAL;
@@ -384,19 +453,20 @@ int nr_scapy_bridge_run(struct nr_netns *ns, const char *const *dsts, size_t n,
 			goto out;
 		}
 	}
-	r = run_child(ns, &in, timeout_ms, &out, &err, &status, errmsg, cap);
+	r = nr_bridge_child_run(ns, argv, in.p, in.n, timeout_ms, &child, errmsg, cap);
 	if (r < 0)
 		goto out;
+	status = child.status;
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 3) {
 		r = -ENOPKG;
 		set_err(errmsg, cap, "scapy bridge: %s cannot import Scapy (install python3-scapy): %s",
-			PYTHON, err.p ? err.p : "");
+			PYTHON, child.err ? child.err : "");
 		goto out;
 	}
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-		r = WIFEXITED(status) && WEXITSTATUS(status) == 127 ? -ENOENT : -EPROTO;
+		r = -EPROTO;
 		set_err(errmsg, cap, "scapy bridge: Scapy failed (status %d): %.200s", status,
-			err.p ? err.p : "");
+			child.err ? child.err : "");
 		goto out;
 	}
 	res = calloc(1, sizeof(*res));
@@ -404,7 +474,7 @@ int nr_scapy_bridge_run(struct nr_netns *ns, const char *const *dsts, size_t n,
 		r = -ENOMEM;
 		goto out;
 	}
-	r = parse_result(out.p ? out.p : "", out.n, res);
+	r = parse_result(child.out ? child.out : "", child.nout, res);
 	if (r < 0) {
 		set_err(errmsg, cap, "scapy bridge: unreadable answer from Scapy");
 		goto out;
@@ -420,7 +490,6 @@ int nr_scapy_bridge_run(struct nr_netns *ns, const char *const *dsts, size_t n,
 out:
 	nr_scapy_bridge_result_free(res);
 	free(in.p);
-	free(out.p);
-	free(err.p);
+	nr_bridge_child_done(&child);
 	return r;
 }

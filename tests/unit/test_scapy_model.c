@@ -7,20 +7,27 @@
  * divergence classifier, and the embedded bridge script against
  * harness/scapy/bridge.py.
  */
+#include "scapy/bridge_int.h"
 #include "scapy/model_int.h"
 #include "scapy/scapy_compare.h"
 #include "scapy/scapy_model.h"
 
+#include "netrig/netns.h"
 #include "netrig/stack.h"
 
+#include <net/if.h> /* before cap-ng.h, which pulls in linux/if.h */
+
+#include <cap-ng.h>
 #include <errno.h>
-#include <net/if.h>
+#include <sched.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -791,6 +798,93 @@ static void test_bridge_script_embedded(void **state)
 	free(text);
 }
 
+/* ---- the bridge's child process ------------------------------------------ */
+
+static int child_run(char *const argv[], const char *input, unsigned timeout_ms,
+		     struct nr_bridge_child *c, char *msg, size_t cap)
+{
+	memset(c, 0, sizeof(*c));
+	msg[0] = '\0';
+	return nr_bridge_child_run(NULL, argv, input, input ? strlen(input) : 0, timeout_ms, c,
+				   msg, cap);
+}
+
+static void test_bridge_child_runs(void **state)
+{
+	char *const cat[] = {"/bin/cat", NULL};
+	char *const sh125[] = {"/bin/sh", "-c", "echo oops >&2; exit 125", NULL};
+	struct nr_bridge_child c;
+	char msg[300];
+
+	(void)state;
+	assert_int_equal(child_run(cat, "a\nb\n", 10000, &c, msg, sizeof(msg)), 0);
+	assert_true(WIFEXITED(c.status) && WEXITSTATUS(c.status) == 0);
+	assert_string_equal(c.out, "a\nb\n");
+	nr_bridge_child_done(&c);
+	/* The program's own exit code 125 is not taken for "could not enter the namespace". */
+	assert_int_equal(child_run(sh125, NULL, 10000, &c, msg, sizeof(msg)), 0);
+	assert_true(WIFEXITED(c.status) && WEXITSTATUS(c.status) == NR_BRIDGE_EXIT_NETNS);
+	assert_string_equal(c.err, "oops\n");
+	nr_bridge_child_done(&c);
+}
+
+static void test_bridge_child_exec_fails(void **state)
+{
+	char *const nope[] = {"/nonexistent/netrig-test-program", NULL};
+	struct nr_bridge_child c;
+	char msg[300];
+
+	(void)state;
+	assert_int_equal(child_run(nope, "x\n", 10000, &c, msg, sizeof(msg)), -ENOENT);
+	assert_non_null(strstr(msg, "starting /nonexistent/netrig-test-program: "));
+	assert_null(c.out);
+}
+
+/*
+ * Entering the namespace fails in the child (no CAP_SYS_ADMIN): the
+ * child's own reason comes back, not a failure of the program. Needs root
+ * to make a namespace to leave; skipped otherwise.
+ */
+static void test_bridge_child_netns_fails(void **state)
+{
+	pid_t pid;
+	int status;
+
+	(void)state;
+	if (geteuid() != 0)
+		skip();
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		char *const t[] = {"/bin/true", NULL};
+		struct nr_os_error oe = {0};
+		struct nr_netns *ns = NULL;
+		struct nr_bridge_child c = {0};
+		char msg[300] = "";
+		int r;
+
+		/* Hold on to our namespace, then move to a new one: ns is elsewhere. */
+		if (nr_netns_open("/proc/self/ns/net", &ns, &oe) < 0)
+			_exit(77);
+		if (unshare(CLONE_NEWNET) < 0)
+			_exit(77);
+		capng_clear(CAPNG_SELECT_BOTH);
+		if (capng_apply(CAPNG_SELECT_BOTH) < 0)
+			_exit(77);
+		r = nr_bridge_child_run(ns, t, NULL, 0, 10000, &c, msg, sizeof(msg));
+		if (r != -EPERM || !strstr(msg, "CAP_SYS_ADMIN")) {
+			fprintf(stderr, "r=%d msg=%s\n", r, msg);
+			_exit(1);
+		}
+		_exit(0);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	if (WEXITSTATUS(status) == 77)
+		skip();
+	assert_int_equal(WEXITSTATUS(status), 0);
+}
+
 static void test_kernel_scope(void **state)
 {
 	static const struct {
@@ -875,6 +969,9 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_divergence6),
 		cmocka_unit_test(test_bridge_script_embedded),
 		cmocka_unit_test(test_kernel_scope),
+		cmocka_unit_test(test_bridge_child_runs),
+		cmocka_unit_test(test_bridge_child_exec_fails),
+		cmocka_unit_test(test_bridge_child_netns_fails),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
