@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* What every link does around its backend: counting and the capture tee. */
+#include "link/link.h"
+#include "link/capture.h"
+
+#include <errno.h>
+
+ssize_t nr_link_recv(struct nr_link *l, void *buf, size_t cap)
+{
+	ssize_t n = l->ops->recv(l, buf, cap);
+
+	if (n == -EMSGSIZE)
+		l->stats.rx_too_long++;
+	if (n < 0)
+		return n;
+	l->stats.rx_frames++;
+	l->stats.rx_bytes += (uint64_t)n;
+	/* A capture that cannot write counts its own drops; the frame still goes up. */
+	if (l->capture)
+		(void)nr_capture_write(l->capture, NR_CAPTURE_IN, buf, (size_t)n);
+	return n;
+}
+
+int nr_link_send(struct nr_link *l, const void *frame, size_t len)
+{
+	int r = l->ops->send(l, frame, len);
+
+	if (r < 0) {
+		l->stats.tx_errors++;
+		return r;
+	}
+	l->stats.tx_frames++;
+	l->stats.tx_bytes += len;
+	if (l->capture)
+		(void)nr_capture_write(l->capture, NR_CAPTURE_OUT, frame, len);
+	return 0;
+}
+
+int nr_link_fd(const struct nr_link *l)
+{
+	return l->ops->fd(l);
+}
+
+uint32_t nr_link_mtu(const struct nr_link *l)
+{
+	return l->ops->mtu(l);
+}
+
+int nr_link_lladdr(const struct nr_link *l, struct nr_lladdr *ret)
+{
+	return l->ops->lladdr(l, ret);
+}
+
+const char *nr_link_name(const struct nr_link *l)
+{
+	return l->ops->name(l);
+}
+
+const char *nr_link_kind(const struct nr_link *l)
+{
+	return l->ops->kind;
+}
+
+enum nr_link_layer nr_link_layer(const struct nr_link *l)
+{
+	return l->layer;
+}
+
+size_t nr_link_frame_max(const struct nr_link *l)
+{
+	size_t mtu = nr_link_mtu(l);
+
+	return l->layer == NR_LINK_ETHERNET ? mtu + NR_LINK_ETH_OVERHEAD : mtu;
+}
+
+const struct nr_link_stats *nr_link_stats(const struct nr_link *l)
+{
+	return &l->stats;
+}
+
+void nr_link_set_capture(struct nr_link *l, struct nr_capture *cap)
+{
+	l->capture = cap;
+}
+
+void nr_link_close(struct nr_link *l)
+{
+	if (l)
+		l->ops->close(l);
+}
