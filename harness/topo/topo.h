@@ -57,18 +57,18 @@ enum nr_topo_link_kind {
 
 struct nr_topo_link {
 	enum nr_topo_link_kind kind;
-	struct nr_topo_ifref ends[2]; /* veth: both ends; others: ends[0] only */
+	struct nr_topo_ifref ends[2]; /* veth: both ends; others: ends[0], ends[1].node = -1 */
 	/* bridge: its ports (interfaces of the same node, created elsewhere) */
 	size_t nports;
 	struct nr_topo_ifref *ports;
-	/* macvlan */
+	/* macvlan: parent is an interface of ends[0]'s node (a link makes it, or lo) */
 	char parent[NR_IFNAMSIZ];
 	char macvlan_mode[16]; /* "bridge" (default), "private", "vepa", "passthru" */
 	/* vxlan */
 	uint32_t vni;
 	struct nr_addr vx_local, vx_remote, vx_group; /* AF_UNSPEC when unset */
 	uint16_t vx_port;                            /* 4789 by default */
-	char vx_dev[NR_IFNAMSIZ];
+	char vx_dev[NR_IFNAMSIZ];                    /* "" = none; else in ends[0]'s node */
 	/* tun/tap */
 	bool pi;          /* keep the packet-information header (default false) */
 	bool vnet_hdr;
@@ -82,10 +82,17 @@ struct nr_topo_link {
 struct nr_topo_addr {
 	struct nr_prefix local;  /* host bits kept: 198.51.100.2/24 */
 	struct nr_addr peer;     /* "peer" for point-to-point, AF_UNSPEC when none */
-	bool nodad;
+	bool nodad;              /* IPv6: true unless the file says nodad: false; IPv4: false */
 	struct nr_topo_pos pos;
 };
 
+/*
+ * Every interface a link creates, in the order the links create them
+ * (veth: ends[0] then ends[1]), then "lo" of a node when the file gives it
+ * settings or addresses. Every reference in a loaded topology (addresses,
+ * settings, bridge ports, macvlan parents, vxlan devs, route/rule/neighbour
+ * devs) names one of these interfaces or "lo".
+ */
 struct nr_topo_iface {
 	struct nr_topo_ifref ref;
 	struct nr_lladdr mac;    /* len 0 = kernel's choice */
@@ -105,8 +112,9 @@ struct nr_topo_nexthop {
 
 struct nr_topo_route {
 	int node;
-	struct nr_route r;          /* r.nh unused: see nh below; r.family set */
-	size_t nnh;
+	struct nr_route r;          /* r.nh NULL, r.nh_count 0: see nh below; r.family set;
+				     * iproute2's defaults (table, protocol boot, scope) applied */
+	size_t nnh;                 /* 0 for blackhole/unreachable/prohibit/throw */
 	struct nr_topo_nexthop *nh;
 	struct nr_topo_pos pos;
 };
@@ -158,12 +166,18 @@ void nr_topo_error_print(const struct nr_topo_error *err, FILE *f);
 /*
  * Load and validate a topology file (or text, for tests and the fuzzer).
  * -EINVAL with err filled on any syntax, schema or meaning error; -ENOENT /
- * -EACCES / -EFBIG when the file cannot be read; -ENOMEM.
+ * -EACCES / -EFBIG when the file cannot be read or is too large (err
+ * filled, pos.line 0: print it as "FILE: message"); -ENOMEM. path "-"
+ * reads standard input (named "<stdin>" in messages). Nothing outside
+ * the returned value is touched.
  */
 int nr_topo_load_file(const char *path, struct nr_topo **ret, struct nr_topo_error *err);
 int nr_topo_load_text(const char *name, const char *text, size_t len, struct nr_topo **ret,
 		      struct nr_topo_error *err);
 void nr_topo_free(struct nr_topo *t);
+
+/* Most bytes a topology file may have; larger ones fail with -EFBIG. */
+#define NR_TOPO_MAX_BYTES (4u << 20)
 
 /* Index of a node by name, or -1. */
 int nr_topo_node_index(const struct nr_topo *t, const char *name);

@@ -19,7 +19,7 @@
 #include <string.h>
 #include <uthash.h>
 
-#define TOPO_MAX_BYTES (4u << 20)
+#define TOPO_MAX_BYTES NR_TOPO_MAX_BYTES
 
 struct iface_key {
 	int node;
