@@ -40,9 +40,37 @@ static const char up_usage[] =
 	"exit: 0 up, 1 the kernel refused an element (FILE:LINE:COL; nothing is\n"
 	"left), 2 bad file or usage (nothing created), 3 privileges or /run\n";
 
+/*
+ * Test hook (tests/netns/test_lifecycle_cli.sh): NETRIG_TEST_PAUSE=K:FIFO
+ * stops setup at its K-th phase boundary, says so on FIFO, and waits for
+ * a signal (left pending, so setup sees it), letting a test signal or
+ * SIGKILL `up` at a known point without sleeping.
+ */
+static void test_pause(const sigset_t *set)
+{
+	static unsigned phase;
+	const char *env = getenv("NETRIG_TEST_PAUSE");
+	char *fifo;
+	siginfo_t si;
+	int fd;
+
+	phase++;
+	if (!env || strtoul(env, &fifo, 10) != phase || *fifo != ':')
+		return;
+	fd = open(fifo + 1, O_WRONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		dprintf(fd, "paused %u\n", phase);
+		close(fd);
+	}
+	if (sigwaitinfo(set, &si) > 0)
+		raise(si.si_signo); /* blocked: pending again */
+}
+
 static bool setup_cancelled(void *arg)
 {
 	sigset_t pending, *set = arg;
+
+	test_pause(set);
 
 	if (sigpending(&pending) < 0)
 		return false;
