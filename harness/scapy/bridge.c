@@ -123,6 +123,23 @@ static void close_fd(int *fd)
 	*fd = -1;
 }
 
+/*
+ * In the child, before exec: the event loop blocks signals for its
+ * signalfd and may ignore some, and both survive execve, which would leave
+ * Python deaf to SIGINT/SIGTERM. Default dispositions first, then an empty
+ * mask (a signal already pending then acts as it would have).
+ */
+static void reset_signals(void)
+{
+	sigset_t none;
+
+	for (int sig = 1; sig < NSIG; sig++)
+		if (sig != SIGKILL && sig != SIGSTOP)
+			signal(sig, SIG_DFL); /* EINVAL for libc's reserved ones: harmless */
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
 void nr_bridge_child_done(struct nr_bridge_child *c)
 {
 	if (!c)
@@ -160,7 +177,7 @@ int nr_bridge_child_run(struct nr_netns *ns, char *const argv[], const char *inp
 		struct child_args c = {pin[0], pout[1], perr[1], prep[1], argv};
 		struct nr_os_error oe = {0};
 
-		signal(SIGPIPE, SIG_DFL);
+		reset_signals();
 		if (ns) {
 			/* Returns only when entering failed: exec_child never does. */
 			nr_netns_run(ns, exec_child, &c, &oe);
@@ -421,6 +438,14 @@ void nr_scapy_bridge_result_free(struct nr_scapy_bridge_result *r)
 	free(r);
 }
 
+unsigned nr_scapy_bridge_timeout(size_t n, unsigned timeout_ms)
+{
+	uint64_t t = NR_SCAPY_BRIDGE_BASE_MS + (uint64_t)n * NR_SCAPY_BRIDGE_PER_DST_MS;
+	uint64_t cap = timeout_ms ? timeout_ms : NR_SCAPY_BRIDGE_MAX_MS;
+
+	return (unsigned)(t < cap ? t : cap);
+}
+
 int nr_scapy_bridge_run(struct nr_netns *ns, const char *const *dsts, size_t n,
 			unsigned timeout_ms, struct nr_scapy_bridge_result **ret, char *errmsg,
 			size_t cap)
@@ -453,7 +478,8 @@ int nr_scapy_bridge_run(struct nr_netns *ns, const char *const *dsts, size_t n,
 			goto out;
 		}
 	}
-	r = nr_bridge_child_run(ns, argv, in.p, in.n, timeout_ms, &child, errmsg, cap);
+	r = nr_bridge_child_run(ns, argv, in.p, in.n, nr_scapy_bridge_timeout(n, timeout_ms), &child,
+				errmsg, cap);
 	if (r < 0)
 		goto out;
 	status = child.status;

@@ -188,10 +188,22 @@ const char *nr_scapy_divergence(const struct nr_scapy_model *m, const char *dst,
  * The bridge: runs the real Scapy 2.5.0 (/usr/bin/python3, a script
  * embedded in netrig) inside ns (NULL: the caller's namespace), asks
  * route()/route6() for each destination in order, and returns its tables
- * and answers. Bounded by timeout_ms (the child is killed past it).
+ * and answers.
+ * Time: the child gets NR_SCAPY_BRIDGE_BASE_MS (Python and Scapy start,
+ * tables read) plus NR_SCAPY_BRIDGE_PER_DST_MS per destination, never more
+ * than timeout_ms (0: NR_SCAPY_BRIDGE_MAX_MS); past that it is killed and
+ * the call fails with -ETIMEDOUT. timeout_ms is thus a cap, not the wait:
+ * a caller passing 600000 for ten destinations waits at most 30.5 s.
  * Errors: -ENOENT /usr/bin/python3 missing, -ENOPKG Scapy not importable,
- * -ETIMEDOUT, -EPROTO unreadable output; errmsg says what to do.
+ * -ETIMEDOUT, -EPROTO unreadable output or Scapy failed, or the errno of
+ * entering ns (-EPERM...); errmsg says what to do.
  */
+#define NR_SCAPY_BRIDGE_BASE_MS 30000u
+#define NR_SCAPY_BRIDGE_PER_DST_MS 50u
+#define NR_SCAPY_BRIDGE_MAX_MS 600000u
+/* The deadline nr_scapy_bridge_run uses for n destinations and a cap. */
+unsigned nr_scapy_bridge_timeout(size_t n, unsigned timeout_ms);
+
 struct nr_scapy_bridge_answer {
 	struct nr_scapy_answer a;
 	char error[128]; /* a Python exception for this destination, "" if none */

@@ -20,6 +20,7 @@
 #include <cap-ng.h>
 #include <errno.h>
 #include <sched.h>
+#include <signal.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -840,6 +841,42 @@ static void test_bridge_child_exec_fails(void **state)
 	assert_null(c.out);
 }
 
+/* A blocked or ignored signal in netrig (the event loop's signalfd) must not reach the child. */
+static void test_bridge_child_signals(void **state)
+{
+	char *const cat[] = {"/bin/cat", "/proc/self/status", NULL};
+	struct sigaction ign = {.sa_handler = SIG_IGN}, old_int;
+	sigset_t term, old_mask;
+	struct nr_bridge_child c;
+	char msg[300];
+	int r;
+
+	(void)state;
+	sigemptyset(&term);
+	sigaddset(&term, SIGTERM);
+	assert_int_equal(sigprocmask(SIG_BLOCK, &term, &old_mask), 0);
+	assert_int_equal(sigaction(SIGINT, &ign, &old_int), 0);
+	r = child_run(cat, NULL, 10000, &c, msg, sizeof(msg));
+	sigprocmask(SIG_SETMASK, &old_mask, NULL);
+	sigaction(SIGINT, &old_int, NULL);
+	assert_int_equal(r, 0);
+	assert_non_null(strstr(c.out, "\nSigBlk:\t0000000000000000\n"));
+	assert_non_null(strstr(c.out, "\nSigIgn:\t0000000000000000\n"));
+	nr_bridge_child_done(&c);
+}
+
+/* The wait grows with the number of destinations, within the caller's cap. */
+static void test_bridge_timeout(void **state)
+{
+	(void)state;
+	assert_int_equal(nr_scapy_bridge_timeout(0, 600000), NR_SCAPY_BRIDGE_BASE_MS);
+	assert_int_equal(nr_scapy_bridge_timeout(10, 600000), 30500);
+	assert_int_equal(nr_scapy_bridge_timeout(4000, 600000), 230000);
+	assert_int_equal(nr_scapy_bridge_timeout(100000, 600000), 600000);
+	assert_int_equal(nr_scapy_bridge_timeout(100000, 0), NR_SCAPY_BRIDGE_MAX_MS);
+	assert_int_equal(nr_scapy_bridge_timeout(10, 2000), 2000);
+}
+
 /*
  * Entering the namespace fails in the child (no CAP_SYS_ADMIN): the
  * child's own reason comes back, not a failure of the program. Needs root
@@ -972,6 +1009,8 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_bridge_child_runs),
 		cmocka_unit_test(test_bridge_child_exec_fails),
 		cmocka_unit_test(test_bridge_child_netns_fails),
+		cmocka_unit_test(test_bridge_child_signals),
+		cmocka_unit_test(test_bridge_timeout),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
