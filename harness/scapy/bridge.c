@@ -14,6 +14,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <jansson.h>
 #include <poll.h>
 #include <signal.h>
@@ -22,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -140,6 +142,48 @@ static void reset_signals(void)
 	sigprocmask(SIG_SETMASK, &none, NULL);
 }
 
+/*
+ * Wait for pid until deadline, then SIGKILL it and reap it: a child that
+ * closed stdout and stderr need not have exited. A pidfd makes the wait a
+ * poll(); without one (kernel < 5.3), WNOHANG every 10 ms.
+ */
+static int reap(pid_t pid, int64_t deadline, int *ret_status)
+{
+	int pfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	int r = 0, status = 0;
+
+	for (;;) {
+		pid_t w = waitpid(pid, &status, WNOHANG);
+		int64_t left;
+
+		if (w == pid)
+			break;
+		if (w < 0 && errno != EINTR) {
+			r = -errno;
+			break;
+		}
+		left = deadline - now_ms();
+		if (left <= 0) {
+			r = -ETIMEDOUT;
+			kill(pid, SIGKILL);
+			while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+				;
+			break;
+		}
+		if (pfd >= 0) {
+			struct pollfd pf = {.fd = pfd, .events = POLLIN};
+
+			poll(&pf, 1, (int)(left < INT_MAX ? left : INT_MAX));
+		} else {
+			poll(NULL, 0, left < 10 ? (int)left : 10);
+		}
+	}
+	if (pfd >= 0)
+		close(pfd);
+	*ret_status = status;
+	return r;
+}
+
 void nr_bridge_child_done(struct nr_bridge_child *c)
 {
 	if (!c)
@@ -255,8 +299,12 @@ int nr_bridge_child_run(struct nr_netns *ns, char *const argv[], const char *inp
 			}
 		}
 	}
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
+	if (reap(pid, deadline, &status) == -ETIMEDOUT && r == 0) {
+		/* Its output closed, yet it did not exit in time: killed by reap(). */
+		r = -ETIMEDOUT;
+		set_err(errmsg, cap, "scapy bridge: Scapy closed its output but did not exit within %u ms",
+			timeout_ms);
+	}
 	if (r == 0 && rep.n >= sizeof(struct child_report)) {
 		struct child_report cr;
 

@@ -28,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -865,6 +866,24 @@ static void test_bridge_child_signals(void **state)
 	nr_bridge_child_done(&c);
 }
 
+/* A child that closes its output but lives on is killed at the deadline, not waited for. */
+static void test_bridge_child_deadline(void **state)
+{
+	char *const lurk[] = {"/bin/sh", "-c", "exec >&- 2>&-; exec sleep 30", NULL};
+	struct nr_bridge_child c;
+	struct timespec t0, t1;
+	char msg[300];
+	int64_t ms;
+
+	(void)state;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	assert_int_equal(child_run(lurk, NULL, 300, &c, msg, sizeof(msg)), -ETIMEDOUT);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	ms = (int64_t)(t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
+	assert_true(ms >= 250 && ms < 10000);
+	assert_non_null(strstr(msg, "did not exit within 300 ms"));
+}
+
 /* The wait grows with the number of destinations, within the caller's cap. */
 static void test_bridge_timeout(void **state)
 {
@@ -1011,6 +1030,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_bridge_child_netns_fails),
 		cmocka_unit_test(test_bridge_child_signals),
 		cmocka_unit_test(test_bridge_timeout),
+		cmocka_unit_test(test_bridge_child_deadline),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
