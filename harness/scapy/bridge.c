@@ -486,6 +486,68 @@ void nr_scapy_bridge_result_free(struct nr_scapy_bridge_result *r)
 	free(r);
 }
 
+/* Line [b, e) of text without surrounding blanks into out. */
+static void put_line(const char *b, const char *e, char *out, size_t cap)
+{
+	while (b < e && (*b == ' ' || *b == '\t'))
+		b++;
+	while (e > b && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
+		e--;
+	snprintf(out, cap, "%.*s", (int)(e - b), b);
+}
+
+/*
+ * The line of stderr that says what went wrong: the first, except for a
+ * Python traceback, whose first line says nothing and whose last line
+ * names the exception.
+ */
+static void stderr_line(const char *err, char *out, size_t cap)
+{
+	const char *b = err, *e, *last_b = NULL, *last_e = NULL;
+
+	out[0] = '\0';
+	if (!err)
+		return;
+	while (*b == '\n')
+		b++;
+	e = strchr(b, '\n');
+	if (!e)
+		e = b + strlen(b);
+	if (strncmp(b, "Traceback ", 10) != 0) {
+		put_line(b, e, out, cap);
+		return;
+	}
+	for (const char *p = b; *p;) {
+		const char *q = strchr(p, '\n');
+
+		if (!q)
+			q = p + strlen(p);
+		if (q > p) {
+			last_b = p;
+			last_e = q;
+		}
+		p = *q ? q + 1 : q;
+	}
+	put_line(last_b, last_e, out, cap);
+}
+
+void nr_bridge_status_text(int status, const char *err, char *buf, size_t cap)
+{
+	char line[200];
+	int n;
+
+	if (WIFEXITED(status))
+		n = snprintf(buf, cap, "exited with %d", WEXITSTATUS(status));
+	else if (WIFSIGNALED(status))
+		n = snprintf(buf, cap, "killed by signal %d (%s)", WTERMSIG(status),
+			     strsignal(WTERMSIG(status)));
+	else
+		n = snprintf(buf, cap, "ended with wait status 0x%x", (unsigned)status);
+	stderr_line(err, line, sizeof(line));
+	if (line[0] && n >= 0 && (size_t)n < cap)
+		snprintf(buf + n, cap - (size_t)n, ": %s", line);
+}
+
 unsigned nr_scapy_bridge_timeout(size_t n, unsigned timeout_ms)
 {
 	uint64_t t = NR_SCAPY_BRIDGE_BASE_MS + (uint64_t)n * NR_SCAPY_BRIDGE_PER_DST_MS;
@@ -538,9 +600,11 @@ int nr_scapy_bridge_run(struct nr_netns *ns, const char *const *dsts, size_t n,
 		goto out;
 	}
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		char why[300];
+
 		r = -EPROTO;
-		set_err(errmsg, cap, "scapy bridge: Scapy failed (status %d): %.200s", status,
-			child.err ? child.err : "");
+		nr_bridge_status_text(status, child.err, why, sizeof(why));
+		set_err(errmsg, cap, "scapy bridge: %s %s", PYTHON, why);
 		goto out;
 	}
 	res = calloc(1, sizeof(*res));

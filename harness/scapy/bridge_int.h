@@ -36,4 +36,11 @@ int nr_bridge_child_run(struct nr_netns *ns, char *const argv[], const char *inp
 			unsigned timeout_ms, struct nr_bridge_child *ret, char *errmsg, size_t cap);
 void nr_bridge_child_done(struct nr_bridge_child *c);
 
+/*
+ * How the child ended, for a message: "exited with N" or "killed by signal
+ * N (Name)", then ": " and the line of err that says why (the first; for a
+ * Python traceback the last, the exception), when err has one.
+ */
+void nr_bridge_status_text(int status, const char *err, char *buf, size_t cap);
+
 #endif

@@ -884,6 +884,33 @@ static void test_bridge_child_deadline(void **state)
 	assert_non_null(strstr(msg, "did not exit within 300 ms"));
 }
 
+static void test_bridge_status_text(void **state)
+{
+	char *const fail[] = {"/bin/sh", "-c", "echo 'first: reason' >&2; echo more >&2; exit 4",
+			      NULL};
+	char *const killed[] = {"/bin/sh", "-c", "kill -9 $$", NULL};
+	struct nr_bridge_child c;
+	char msg[300], text[300];
+
+	(void)state;
+	assert_int_equal(child_run(fail, NULL, 10000, &c, msg, sizeof(msg)), 0);
+	nr_bridge_status_text(c.status, c.err, text, sizeof(text));
+	assert_string_equal(text, "exited with 4: first: reason");
+	nr_bridge_child_done(&c);
+	assert_int_equal(child_run(killed, NULL, 10000, &c, msg, sizeof(msg)), 0);
+	nr_bridge_status_text(c.status, c.err, text, sizeof(text));
+	assert_string_equal(text, "killed by signal 9 (Killed)");
+	nr_bridge_child_done(&c);
+	/* A traceback: its last line is the exception. */
+	nr_bridge_status_text(1 << 8,
+			      "Traceback (most recent call last):\n  File \"<string>\", line 3\n"
+			      "OSError: [Errno 24] Too many open files\n\n",
+			      text, sizeof(text));
+	assert_string_equal(text, "exited with 1: OSError: [Errno 24] Too many open files");
+	nr_bridge_status_text(2 << 8, "", text, sizeof(text));
+	assert_string_equal(text, "exited with 2");
+}
+
 /* The wait grows with the number of destinations, within the caller's cap. */
 static void test_bridge_timeout(void **state)
 {
@@ -1031,6 +1058,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_bridge_child_signals),
 		cmocka_unit_test(test_bridge_timeout),
 		cmocka_unit_test(test_bridge_child_deadline),
+		cmocka_unit_test(test_bridge_status_text),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
