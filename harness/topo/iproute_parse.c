@@ -252,10 +252,18 @@ static int fam_set(struct words *w, struct fam *fm, int f, const char *what)
 		return 0;
 	}
 	if (fm->f != f)
-		return fail(w, here(w), "%s address for '%s' in an %s %s (%s%s%s is %s)",
-			    fam_name(f), what, fam_name(fm->f), fm->noun,
-			    fm->why[0] == '-' ? "'" : "the ", fm->why,
-			    fm->why[0] == '-' ? "'" : "", fam_name(fm->f));
+	{
+		char why[48];
+
+		if (strcmp(fm->why, "destination") == 0)
+			snprintf(why, sizeof(why), "its destination is %s", fam_name(fm->f));
+		else if (fm->why[0] == '-')
+			snprintf(why, sizeof(why), "'%s' was given", fm->why);
+		else
+			snprintf(why, sizeof(why), "its '%s' is %s", fm->why, fam_name(fm->f));
+		return fail(w, here(w), "%s address for '%s' in an %s %s (%s)", fam_name(f), what,
+			    fam_name(fm->f), fm->noun, why);
+	}
 	return 0;
 }
 
@@ -470,7 +478,7 @@ int nr_ipp_route(const char *s, const struct nr_ipp_ctx *ctx, struct nr_topo_rou
 	struct nr_route r = {0};
 	struct fam fm = {AF_UNSPEC, NULL, "route"};
 	bool seen[16] = {0}, have_dst_default = false, gw = false, table_set = false, scope_set = false;
-	size_t nnh = 0, dst_at = 0, first_nh_at = SIZE_MAX;
+	size_t nnh = 0, dst_at = 0, first_nh_at = SIZE_MAX, onlink_at = 0;
 	const char *t = NULL;
 	int rc;
 
@@ -568,6 +576,7 @@ int nr_ipp_route(const char *s, const struct nr_ipp_ctx *ctx, struct nr_topo_rou
 			if ((rc = once(w, &seen[8], t)) < 0)
 				goto out;
 			nh[0].onlink = true;
+			onlink_at = here(w);
 		} else if (strcmp(t, "mtu") == 0) {
 			if ((rc = once(w, &seen[9], t)) < 0 || (rc = u32_word(w, "mtu", 68, 65535, &v)) < 0)
 				goto out;
@@ -608,7 +617,7 @@ int nr_ipp_route(const char *s, const struct nr_ipp_ctx *ctx, struct nr_topo_rou
 		nnh = 1;
 	}
 	if (seen[8] && !gw) {
-		rc = fail(w, 0, "'onlink' needs a gateway ('via')");
+		rc = fail(w, onlink_at, "'onlink' needs a gateway ('via')");
 		goto out;
 	}
 	for (size_t i = 0; i < nnh; i++)
@@ -684,6 +693,7 @@ int nr_ipp_rule(const char *s, const struct nr_ipp_ctx *ctx, struct nr_topo_rule
 	struct nr_rule r = {0};
 	struct fam fm = {AF_UNSPEC, NULL, "rule"};
 	bool seen[32] = {0}, has_priority = false;
+	size_t goto_at = 0;
 	const char *t = NULL;
 	int rc;
 
@@ -802,6 +812,7 @@ int nr_ipp_rule(const char *s, const struct nr_ipp_ctx *ctx, struct nr_topo_rule
 		case 18:
 			if ((rc = set_action(w, &r, NR_FR_ACT_GOTO)) < 0)
 				goto out;
+			goto_at = here(w);
 			rc = u32_word(w, "goto", 0, UINT32_MAX, &v);
 			r.goto_target = (uint32_t)v;
 			break;
@@ -837,7 +848,7 @@ int nr_ipp_rule(const char *s, const struct nr_ipp_ctx *ctx, struct nr_topo_rule
 		goto out;
 	}
 	if (r.action == NR_FR_ACT_GOTO && has_priority && r.goto_target <= r.priority) {
-		rc = fail(w, 0, "'goto %u' must jump forward, past the rule's priority %u",
+		rc = fail(w, goto_at, "'goto %u' must jump forward, past the rule's priority %u",
 			  r.goto_target, r.priority);
 		goto out;
 	}
@@ -865,6 +876,7 @@ int nr_ipp_neigh(const char *s, const struct nr_ipp_ctx *ctx, struct nr_topo_nei
 	struct words *w = calloc(1, sizeof(*w));
 	struct nr_topo_neigh n = {0};
 	bool seen[4] = {0};
+	size_t router_at = 0;
 	const char *t = NULL;
 	int rc;
 
@@ -927,6 +939,7 @@ int nr_ipp_neigh(const char *s, const struct nr_ipp_ctx *ctx, struct nr_topo_nei
 			n.state = nud_vals[j];
 		} else {
 			n.router = true;
+			router_at = here(w);
 		}
 	}
 	if (!seen[0] || !seen[1]) {
@@ -934,7 +947,7 @@ int nr_ipp_neigh(const char *s, const struct nr_ipp_ctx *ctx, struct nr_topo_nei
 		goto out;
 	}
 	if (n.router && n.addr.family != AF_INET6) {
-		rc = fail(w, 0, "'router' applies to IPv6 neighbours only");
+		rc = fail(w, router_at, "'router' applies to IPv6 neighbours only");
 		goto out;
 	}
 	n.node = ret->node;

@@ -306,8 +306,7 @@ static int syntax_error(const yaml_parser_t *p, const char *text, size_t len, st
 	}
 	if (p->error == YAML_READER_ERROR) {
 		offset_pos(text, len, p->problem_offset, &line, &col);
-		return yerr(err, line, col, "YAML: %s (byte offset %zu)", problem,
-			    p->problem_offset);
+		return yerr(err, line, col, "YAML: %s", problem);
 	}
 	/* libyaml says "found character that cannot start any token" for a tab */
 	if (off < len && text[off] == '\t')
