@@ -62,6 +62,7 @@ struct kb_req {
 	struct nl_msg *msg;
 	long tag;
 	int ns_fd;    /* IFLA_NET_NS_FD refers to it: kept open until sent */
+	struct nr_netns *run_in; /* sent from a socket in that namespace, after the rest */
 	uint8_t npatch;
 	struct kb_patch patch[2];
 	char what[64]; /* "RTM_NEWLINK veth va" */
@@ -157,6 +158,20 @@ void nr_kb_close(struct nr_kb *kb)
 void nr_kb_tag(struct nr_kb *kb, long tag)
 {
 	kb->tag = tag;
+}
+
+/*
+ * libnl marks nests NLA_F_NESTED; the kernel refuses the flag where its
+ * policy is not NLA_NESTED (VETH_INFO_PEER, RTA_MULTIPATH hold a header
+ * before their attributes). iproute2 never sets it; neither do we.
+ */
+static struct nlattr *nest_start(struct nl_msg *msg, int type)
+{
+	struct nlattr *a = nla_nest_start(msg, type);
+
+	if (a)
+		a->nla_type &= (uint16_t)~NLA_F_NESTED;
+	return a;
 }
 
 /* --- building requests --- */
@@ -339,11 +354,11 @@ static int link_begin(struct kb_req *r, const char *kind, const char *name,
 	e = put_opts(r, o, true);
 	if (e < 0)
 		goto fail;
-	*ret_info = nla_nest_start(r->msg, IFLA_LINKINFO);
+	*ret_info = nest_start(r->msg, IFLA_LINKINFO);
 	if (!*ret_info || nla_put_string(r->msg, IFLA_INFO_KIND, kind) < 0)
 		goto toobig;
 	if (ret_data) {
-		*ret_data = nla_nest_start(r->msg, IFLA_INFO_DATA);
+		*ret_data = nest_start(r->msg, IFLA_INFO_DATA);
 		if (!*ret_data)
 			goto toobig;
 	}
@@ -376,6 +391,7 @@ int nr_kb_veth(struct nr_kb *kb, const char *name, struct nr_netns *peer_ns,
 	       const struct nr_klink_opts *peer_o)
 {
 	struct ifinfomsg pifi = { .ifi_family = AF_UNSPEC };
+	struct nr_klink_opts pcreate = { .up = -1 };
 	struct nlattr *info, *data, *peer;
 	struct fd_ctx c = { .fd = -1 };
 	struct kb_req r;
@@ -384,10 +400,18 @@ int nr_kb_veth(struct nr_kb *kb, const char *name, struct nr_netns *peer_ns,
 	if ((e = check_ifname(name)) < 0 || (e = check_ifname(peer_name)) < 0 ||
 	    (e = check_opts(o)) < 0 || (e = check_opts(peer_o)) < 0)
 		return e;
-	/* The peer is made by rtnl_create_link alone, which has no master
-	 * and no alias: set those with a builder inside peer_ns. */
-	if (peer_o && (peer_o->master || peer_o->alias))
-		return -EOPNOTSUPP;
+	/*
+	 * The peer is made by rtnl_create_link alone: no master, no alias,
+	 * and it cannot be brought up there (veth_open fails with ENOTCONN
+	 * until the pair is joined). Those go in a second request for the
+	 * peer, sent from inside peer_ns.
+	 */
+	if (peer_o) {
+		pcreate = *peer_o;
+		pcreate.up = -1;
+		pcreate.master = NULL;
+		pcreate.alias = NULL;
+	}
 	if (peer_ns) {
 		struct nr_os_error ignored;
 
@@ -400,8 +424,7 @@ int nr_kb_veth(struct nr_kb *kb, const char *name, struct nr_netns *peer_ns,
 		goto out;
 	r.ns_fd = c.fd;
 	c.fd = -1;
-	peer = nla_nest_start(r.msg, VETH_INFO_PEER);
-	opts_flags(&pifi, peer_o);
+	peer = nest_start(r.msg, VETH_INFO_PEER);
 	/* VETH_INFO_PEER holds a whole ifinfomsg, then the peer's attributes. */
 	if (!peer || nlmsg_append(r.msg, &pifi, sizeof(pifi), NLMSG_ALIGNTO) < 0 ||
 	    nla_put_string(r.msg, IFLA_IFNAME, peer_name) < 0 ||
@@ -410,7 +433,7 @@ int nr_kb_veth(struct nr_kb *kb, const char *name, struct nr_netns *peer_ns,
 		req_done(&r);
 		goto out;
 	}
-	e = put_opts(&r, peer_o, false);
+	e = put_opts(&r, &pcreate, false);
 	if (e < 0) {
 		req_done(&r);
 		goto out;
@@ -418,6 +441,14 @@ int nr_kb_veth(struct nr_kb *kb, const char *name, struct nr_netns *peer_ns,
 	nla_nest_end(r.msg, peer);
 	snprintf(r.what, sizeof(r.what), "RTM_NEWLINK veth %s/%s", name, peer_name);
 	e = link_end(kb, &r, info, data, name, o);
+	if (e < 0 || !peer_o || (peer_o->up != 1 && !peer_o->master && !peer_o->alias))
+		goto out;
+	pcreate = (struct nr_klink_opts){ .up = peer_o->up == 1 ? 1 : -1,
+					  .master = peer_o->master,
+					  .alias = peer_o->alias };
+	e = nr_kb_link_set(kb, peer_name, &pcreate);
+	if (e == 0)
+		kb->q[kb->n - 1].run_in = peer_ns;
 out:
 	if (c.fd >= 0)
 		close(c.fd);
@@ -693,7 +724,7 @@ static uint8_t default_scope(uint8_t type, const struct nr_route *rt)
 
 static int put_multipath(struct kb_req *r, const struct nr_route *rt)
 {
-	struct nlattr *mp = nla_nest_start(r->msg, RTA_MULTIPATH);
+	struct nlattr *mp = nest_start(r->msg, RTA_MULTIPATH);
 	size_t i;
 	int e;
 
@@ -782,7 +813,7 @@ int nr_kb_route(struct nr_kb *kb, const struct nr_route *rt)
 	if (rt->family == AF_INET6 && rt->pref)
 		e |= nla_put_u8(r.msg, RTA_PREF, rt->pref);
 	if (rt->mtu) {
-		struct nlattr *m = nla_nest_start(r.msg, RTA_METRICS);
+		struct nlattr *m = nest_start(r.msg, RTA_METRICS);
 
 		e |= !m || nla_put_u32(r.msg, RTAX_MTU, rt->mtu) < 0;
 		if (m)
@@ -930,10 +961,12 @@ int nr_kb_neigh(struct nr_kb *kb, int ifindex, const struct nr_addr *addr,
 
 static int kb_send(struct nr_kb *kb, const void *buf, size_t len)
 {
+	/* libnl binds but never connects: address the kernel (port 0). */
+	struct sockaddr_nl to = { .nl_family = AF_NETLINK };
 	ssize_t n;
 
 	do
-		n = send(kb->fd, buf, len, 0);
+		n = sendto(kb->fd, buf, len, 0, (struct sockaddr *)&to, sizeof(to));
 	while (n < 0 && errno == EINTR);
 	if (n < 0)
 		return -errno;
@@ -1058,8 +1091,8 @@ static int resolve(struct nr_kb *kb, size_t idx, struct kb_fail *f)
 	return 0;
 }
 
-/* Read the acks of requests [first, first + count), sent as seq base... */
-static int collect(struct nr_kb *kb, size_t first, size_t count, uint32_t base,
+/* Read the acks of the requests ix[0..count), sent as seq base... */
+static int collect(struct nr_kb *kb, const size_t *ix, size_t count, uint32_t base,
 		   struct kb_fail *f)
 {
 	size_t got = 0;
@@ -1085,42 +1118,42 @@ static int collect(struct nr_kb *kb, size_t first, size_t count, uint32_t base,
 			got++;
 			if (me->error < 0) {
 				nr_nlmsg_ext_ack(h, ack, sizeof(ack));
-				fail_set(f, first + k, &kb->q[first + k], me->error, ack);
+				fail_set(f, ix[k], &kb->q[ix[k]], me->error, ack);
 			}
 		}
 	}
 	return 0;
 }
 
-int nr_kb_flush(struct nr_kb *kb, long *ret_failed, struct nr_os_error *err)
+/* Send the requests ix[0..n) on kb->fd, in rounds, and read their acks. */
+static int run_rounds(struct nr_kb *kb, const size_t *ix, size_t n, struct kb_fail *f)
 {
-	struct kb_fail f = { 0 };
 	size_t i = 0, j;
-	int e = 0;
+	int e;
 
-	while (i < kb->n) {
+	while (i < n) {
 		size_t len = 0;
 		uint32_t base;
 
-		if (kb->q[i].npatch) {
-			e = resolve(kb, i, &f);
+		if (kb->q[ix[i]].npatch) {
+			e = resolve(kb, ix[i], f);
 			if (e == -1) {
 				i++;
-				e = 0;
 				continue;
 			}
 			if (e < 0) {
-				fail_set(&f, i, &kb->q[i], e, "looking up a link");
-				goto out;
+				fail_set(f, ix[i], &kb->q[ix[i]], e, "looking up a link");
+				return e;
 			}
 		}
 		base = kb->seq + 1;
-		for (j = i; j < kb->n && j - i < kb->window; j++) {
-			struct nlmsghdr *h = nlmsg_hdr(kb->q[j].msg);
+		for (j = i; j < n && j - i < kb->window; j++) {
+			struct kb_req *q = &kb->q[ix[j]];
+			struct nlmsghdr *h = nlmsg_hdr(q->msg);
 			size_t l = NLMSG_ALIGN(h->nlmsg_len);
 
 			/* A request naming a link waits for the ones before it. */
-			if (j > i && (kb->q[j].npatch || len + l > KB_DGRAM_MAX))
+			if (j > i && (q->npatch || len + l > KB_DGRAM_MAX))
 				break;
 			h->nlmsg_seq = ++kb->seq;
 			memcpy(kb->sbuf + len, h, h->nlmsg_len);
@@ -1129,19 +1162,77 @@ int nr_kb_flush(struct nr_kb *kb, long *ret_failed, struct nr_os_error *err)
 		}
 		e = kb_send(kb, kb->sbuf, len);
 		if (e == 0)
-			e = collect(kb, i, j - i, base, &f);
+			e = collect(kb, ix + i, j - i, base, f);
 		if (e < 0) {
 			/* The channel failed: which requests ran is unknown. */
-			fail_set(&f, i, &kb->q[i], e,
+			fail_set(f, ix[i], &kb->q[ix[i]], e,
 				 e == -ENOBUFS ? "acks lost (receive buffer full)" : NULL);
-			goto out;
+			return e;
 		}
 		for (; i < j; i++)
-			req_done(&kb->q[i]);
+			req_done(&kb->q[ix[i]]);
 	}
+	return 0;
+}
+
+/* Requests for other namespaces (veth peers), by namespace, each from a
+ * socket made there; a namespace's requests keep their order. */
+static int run_elsewhere(struct nr_kb *kb, size_t *ix, struct kb_fail *f)
+{
+	int main_fd = kb->fd, e = 0;
+	size_t i, j, m;
+
+	for (i = 0; i < kb->n && e == 0; i++) {
+		struct nr_netns *ns = kb->q[i].run_in;
+		struct nr_nlsock *aux = NULL;
+		struct nr_os_error oerr;
+		int one = 1;
+
+		if (!ns)
+			continue;
+		for (m = 0, j = i; j < kb->n; j++) {
+			if (kb->q[j].run_in == ns) {
+				ix[m++] = j;
+				kb->q[j].run_in = NULL;
+			}
+		}
+		e = nr_nlsock_open(ns, &aux, &oerr);
+		if (e < 0) {
+			fail_set(f, i, &kb->q[i], e, oerr.msg);
+			return e;
+		}
+		kb->fd = nl_socket_get_fd(nr_nlsock_sk(aux));
+		(void)setsockopt(kb->fd, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
+		e = run_rounds(kb, ix, m, f);
+		kb->fd = main_fd;
+		nr_nlsock_close(aux);
+	}
+	return e;
+}
+
+int nr_kb_flush(struct nr_kb *kb, long *ret_failed, struct nr_os_error *err)
+{
+	struct kb_fail f = { 0 };
+	size_t *ix = NULL, i, m = 0;
+	int e;
+
+	if (kb->n == 0)
+		return 0;
+	ix = malloc(kb->n * sizeof(*ix));
+	if (!ix) {
+		fail_set(&f, 0, &kb->q[0], -ENOMEM, NULL);
+		goto out;
+	}
+	for (i = 0; i < kb->n; i++)
+		if (!kb->q[i].run_in)
+			ix[m++] = i;
+	e = run_rounds(kb, ix, m, &f);
+	if (e == 0)
+		(void)run_elsewhere(kb, ix, &f);
 out:
-	for (j = 0; j < kb->n; j++)
-		req_done(&kb->q[j]);
+	free(ix);
+	for (i = 0; i < kb->n; i++)
+		req_done(&kb->q[i]);
 	kb->n = 0;
 	if (!f.err)
 		return 0;

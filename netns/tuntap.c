@@ -44,7 +44,6 @@ struct open_ctx {
 	const struct nr_tuntap_opts *o;
 	int fd;
 	char real[IFNAMSIZ];
-	short real_flags;
 	int vnet_sz;
 	int mtu;
 	const char *step;
@@ -89,7 +88,6 @@ static int open_inside(void *arg)
 		return -errno;
 	memcpy(c->real, ifr.ifr_name, IFNAMSIZ - 1);
 	c->real[IFNAMSIZ - 1] = '\0';
-	c->real_flags = ifr.ifr_flags;
 	c->vnet_sz = 0;
 	if (c->o->vnet_hdr) {
 		c->step = "TUNGETVNETHDRSZ";
@@ -119,8 +117,8 @@ static const char *hint(int e, const char *step)
 		case -EBUSY:
 			return " (the device is in use by another process)";
 		case -EINVAL:
-			return " (a device of that name exists with other flags: "
-			       "TUN/TAP, pi, multi-queue, or is not a TUN/TAP)";
+			return " (a device of that name exists with other flags "
+			       "(TUN/TAP, multi-queue), or is not a TUN/TAP)";
 		case -EPERM:
 			return " (creating TUN/TAP needs CAP_NET_ADMIN; run as root)";
 		default:
@@ -214,8 +212,11 @@ int nr_tuntap_open(struct nr_netns *ns, const char *name, const struct nr_tuntap
 	t->fd = c.fd;
 	c.fd = -1;
 	memcpy(t->name, c.real, sizeof(t->name));
-	t->tap = (c.real_flags & IFF_TAP) != 0;
-	t->pi = !(c.real_flags & IFF_NO_PI);
+	/* From the flags asked for, which TUNSETIFF took as they are (an
+	 * existing device with others is refused): TUNGETIFF cannot tell,
+	 * its 0x1000 is also IFF_NOFILTER (no socket filter attached). */
+	t->tap = (c.flags & IFF_TAP) != 0;
+	t->pi = !(c.flags & IFF_NO_PI);
 	t->strip_pi = t->pi && o->strip_pi;
 	t->vnet_sz = c.vnet_sz > 0 ? (size_t)c.vnet_sz : 0;
 	t->read_size = o->read_size;

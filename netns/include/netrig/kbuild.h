@@ -63,7 +63,13 @@ struct nr_klink_opts {
 	const char *alias;     /* IFLA_IFALIAS (run-id tag), NULL = none */
 };
 
-/* veth "name" here, its peer "peer_name" created directly in peer_ns. */
+/*
+ * veth "name" here, its peer "peer_name" created directly in peer_ns
+ * (NULL: here too), so it never appears anywhere else. The peer's up,
+ * master and alias cannot be given at creation; they are sent after the
+ * rest of the queue from a socket inside peer_ns, which must therefore
+ * stay open until the flush.
+ */
 int nr_kb_veth(struct nr_kb *kb, const char *name, struct nr_netns *peer_ns,
 	       const char *peer_name, const struct nr_klink_opts *o,
 	       const struct nr_klink_opts *peer_o);
