@@ -958,18 +958,81 @@ static int unlink_ns(const char *path)
 	return 0;
 }
 
+/* Steps after the namespaces' names are gone: nsids, close, wait. */
+static int wait_fds(int *fds, size_t k, uint64_t deadline, struct nr_os_error *err)
+{
+	int32_t *ids = calloc(k + 1, sizeof(*ids));
+	int ev = -1, rq = -1, bfd = -1, r;
+
+	if (!ids) {
+		r = nr_os_error_set(err, -ENOMEM, "out of memory");
+		goto out;
+	}
+	ev = nl_socket(true, err);
+	if (ev < 0) {
+		r = ev;
+		goto out;
+	}
+	rq = nl_socket(false, err);
+	if (rq < 0) {
+		r = rq;
+		goto out;
+	}
+	r = assign_nsids(rq, fds, ids, k, err);
+	if (r < 0)
+		goto out;
+	for (size_t i = 0; i < k; i++) {
+		close(fds[i]);
+		fds[i] = -1;
+	}
+	qsort(ids, k, sizeof(*ids), cmp_i32);
+	r = wait_delnsid(ev, ids, k, deadline, err);
+	if (r < 0)
+		goto out;
+	/* The barrier (see the top of this file). */
+	bfd = barrier_ns(err);
+	if (bfd < 0) {
+		r = bfd;
+		goto out;
+	}
+	r = assign_nsids(rq, &bfd, &ids[0], 1, err);
+	if (r < 0)
+		goto out;
+	close(bfd);
+	bfd = -1;
+	r = wait_delnsid(ev, &ids[0], 1, deadline, err);
+out:
+	for (size_t i = 0; i < k; i++)
+		if (fds[i] >= 0) {
+			close(fds[i]);
+			fds[i] = -1;
+		}
+	if (bfd >= 0)
+		close(bfd);
+	if (ev >= 0)
+		close(ev);
+	if (rq >= 0)
+		close(rq);
+	free(ids);
+	return r;
+}
+
+int nr_run_wait_fds(int *fds, size_t n, unsigned timeout_ms, struct nr_os_error *err)
+{
+	return wait_fds(fds, n, now_ns() + (uint64_t)timeout_ms * 1000000u, err);
+}
+
 int nr_run_delete_ns(const char *const *names, size_t n, unsigned timeout_ms,
 		     struct nr_run_teardown_stats *stats, struct nr_os_error *err)
 {
 	struct nr_run_teardown_stats st = { 0 };
 	struct nsid_key *keys = calloc(n ? n : 1, sizeof(*keys));
 	int *fds = malloc((n ? n : 1) * sizeof(*fds));
-	int32_t *ids = calloc(n + 1, sizeof(*ids));
 	uint64_t t0 = now_ns(), deadline = t0 + (uint64_t)timeout_ms * 1000000u;
 	size_t k = 0;
-	int ev = -1, rq = -1, bfd = -1, r;
+	int r;
 
-	if (!keys || !fds || !ids) {
+	if (!keys || !fds) {
 		r = nr_os_error_set(err, -ENOMEM, "out of memory");
 		goto out;
 	}
@@ -999,20 +1062,6 @@ int nr_run_delete_ns(const char *const *names, size_t n, unsigned timeout_ms,
 		goto out;
 	}
 	st.procs_killed = kill_inside(keys, k);
-
-	ev = nl_socket(true, err);
-	if (ev < 0) {
-		r = ev;
-		goto out;
-	}
-	rq = nl_socket(false, err);
-	if (rq < 0) {
-		r = rq;
-		goto out;
-	}
-	r = assign_nsids(rq, fds, ids, k, err);
-	if (r < 0)
-		goto out;
 	for (size_t i = 0; i < n; i++) {
 		char path[PATH_MAX];
 
@@ -1023,29 +1072,10 @@ int nr_run_delete_ns(const char *const *names, size_t n, unsigned timeout_ms,
 			goto out;
 		}
 	}
-	for (size_t i = 0; i < k; i++) {
-		close(fds[i]);
-		fds[i] = -1;
-	}
 	st.ns_deleted = k;
 	st.ns_delete_ns = now_ns() - t0;
-	qsort(ids, k, sizeof(*ids), cmp_i32);
-	r = wait_delnsid(ev, ids, k, deadline, err);
-	if (r < 0)
-		goto out;
-
-	/* The barrier (see the top of this file). */
-	bfd = barrier_ns(err);
-	if (bfd < 0) {
-		r = bfd;
-		goto out;
-	}
-	r = assign_nsids(rq, &bfd, &ids[0], 1, err);
-	if (r < 0)
-		goto out;
-	close(bfd);
-	bfd = -1;
-	r = wait_delnsid(ev, &ids[0], 1, deadline, err);
+	r = wait_fds(fds, k, deadline, err);
+	k = 0; /* closed by wait_fds */
 	if (r < 0)
 		goto out;
 	st.wait_ns = now_ns() - t0 - st.ns_delete_ns;
@@ -1055,17 +1085,9 @@ int nr_run_delete_ns(const char *const *names, size_t n, unsigned timeout_ms,
 out:
 	if (fds)
 		for (size_t i = 0; i < k; i++)
-			if (fds[i] >= 0)
-				close(fds[i]);
-	if (bfd >= 0)
-		close(bfd);
-	if (ev >= 0)
-		close(ev);
-	if (rq >= 0)
-		close(rq);
+			close(fds[i]);
 	free(keys);
 	free(fds);
-	free(ids);
 	return r;
 }
 

@@ -3,10 +3,11 @@
 """A chain of N namespaces joined by veth, in the forms the lifecycle test
 and the topology benchmark need.
 
-    n0:r --- l:n1:r --- l:n2:r --- ... --- l:n{N-1}
+    n0:eth1 --- eth0:n1:eth1 --- eth0:n2:eth1 --- ... --- eth0:n{N-1}
 
-Link i joins n{i}:r and n{i+1}:l. IPv6: 2001:db8:<i>::1/64 on n{i}:r,
-::2 on n{i+1}:l (nodad), default route to the right (the last node: to the
+Link i joins n{i}:eth1 and n{i+1}:eth0 (not "l"/"r": `ip link set l`
+reads "l" as the keyword "link"). IPv6: 2001:db8:<i>::1/64 on n{i}:eth1,
+::2 on n{i+1}:eth0 (nodad), default route to the right (the last node: to the
 left). With --v4 (at most 193 nodes: 192 /30s in the three documentation
 /24s) also IPv4 /30s, forwarding and TTL/hop-limit 255 everywhere, and
 routes back to n0's first subnets, so n0 can ping n{N-1} through kernel
@@ -26,7 +27,7 @@ V4_BASES = ["198.51.100", "203.0.113", "192.0.2"]
 
 
 def v4(i, host):
-    """The /30 of link i: host 1 on the left node's r, 2 on the right's l."""
+    """The /30 of link i: host 1 on the left node's eth1, 2 on the right's eth0."""
     base = V4_BASES[i // 64]
     return f"{base}.{(i % 64) * 4 + host}"
 
@@ -41,13 +42,13 @@ def plan(n, with_v4):
     for k in range(n):
         addrs, routes, sysctls = [], [], []
         if k < n - 1:  # right end of link k
-            addrs.append(("r", v6(k, 1) + "/64"))
+            addrs.append(("eth1", v6(k, 1) + "/64"))
             if with_v4:
-                addrs.append(("r", v4(k, 1) + "/30"))
+                addrs.append(("eth1", v4(k, 1) + "/30"))
         if k > 0:  # left end of link k-1
-            addrs.append(("l", v6(k - 1, 2) + "/64"))
+            addrs.append(("eth0", v6(k - 1, 2) + "/64"))
             if with_v4:
-                addrs.append(("l", v4(k - 1, 2) + "/30"))
+                addrs.append(("eth0", v4(k - 1, 2) + "/30"))
         if k < n - 1:
             routes.append(f"default via {v6(k, 2)}")
         else:
@@ -81,10 +82,10 @@ def yaml(n, with_v4):
         else:
             out.append(f"  n{k}: {{}}")
     out.append("links:")
-    out += [f"  - {{ kind: veth, ends: [n{i}:r, n{i + 1}:l] }}" for i in range(n - 1)]
+    out += [f"  - {{ kind: veth, ends: [n{i}:eth1, n{i + 1}:eth0] }}" for i in range(n - 1)]
     out.append("addresses:")
     for k, (addrs, _, _) in enumerate(p):
-        for dev in ("r", "l"):
+        for dev in ("eth1", "eth0"):
             a = [x for d, x in addrs if d == dev]
             if a:
                 out.append(f"  n{k}:{dev}: [{', '.join(a)}]")
@@ -101,17 +102,22 @@ def commands(n, prefix):
     cmds = [(None, f"netns add {prefix}{k}") for k in range(n)]
     for i in range(n - 1):
         cmds.append((f"{prefix}{i}",
-                     f"link add r type veth peer name l netns {prefix}{i + 1}"))
-    for k, (addrs, routes, _) in enumerate(p):
+                     f"link add eth1 type veth peer name eth0 netns {prefix}{i + 1}"))
+    # Links up everywhere first: a gateway behind a veth whose peer is
+    # still down is refused.
+    for k, (addrs, _, _) in enumerate(p):
         ns = f"{prefix}{k}"
         cmds.append((ns, "link set lo up"))
-        for dev in ("r", "l"):
+        for dev in ("eth1", "eth0"):
             if any(d == dev for d, _ in addrs):
                 cmds.append((ns, f"link set {dev} up"))
+    for k, (addrs, routes, _) in enumerate(p):
+        ns = f"{prefix}{k}"
         for dev, a in addrs:
             cmds.append((ns, f"addr add {a} dev {dev} nodad"))
         for r in routes:
-            cmds.append((ns, f"-6 route add {r}"))
+            # "default" alone leaves the family to iproute2's guess.
+            cmds.append((ns, "route add ::/0 " + r[len("default "):]))
     return cmds
 
 
@@ -125,20 +131,22 @@ def pyroute2_up(n, prefix):
     handles = [NetNS(f"{prefix}{k}") for k in range(n)]
     try:
         for i in range(n - 1):
-            handles[i].link("add", ifname="r", kind="veth",
-                            peer={"ifname": "l", "net_ns_fd": f"{prefix}{i + 1}"})
-        for k, (addrs, routes, _) in enumerate(p):
+            handles[i].link("add", ifname="eth1", kind="veth",
+                            peer={"ifname": "eth0", "net_ns_fd": f"{prefix}{i + 1}"})
+        for k, (addrs, _, _) in enumerate(p):
             h = handles[k]
             for dev in ["lo"] + sorted({d for d, _ in addrs}):
                 idx = h.link_lookup(ifname=dev)[0]
                 h.link("set", index=idx, state="up")
+        for k, (addrs, routes, _) in enumerate(p):
+            h = handles[k]
             for dev, a in addrs:
                 idx = h.link_lookup(ifname=dev)[0]
                 addr, plen = a.split("/")
                 h.addr("add", index=idx, address=addr, prefixlen=int(plen),
                        flags=0x02)  # IFA_F_NODAD
             for r in routes:
-                h.route("add", dst="default", gateway=r.split()[-1], family=10)
+                h.route("add", dst="::/0", gateway=r.split()[-1], family=10)
     finally:
         for h in handles:
             h.close()

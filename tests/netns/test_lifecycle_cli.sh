@@ -6,7 +6,7 @@
 #   2. a bad file: exit 2 with FILE:LINE:COL, nothing created
 #   3. a 100-namespace chain (n0..n99, veth, IPv4 /30s and IPv6 /64s, kernel
 #      forwarding) pinged end to end from n0 to n99, then brought down
-#          n0:r --- l:n1:r --- ... --- l:n99
+#          n0:eth1 --- eth0:n1:eth1 --- ... --- eth0:n99
 #   4. SIGKILL of `up` during setup, SIGKILL of a live lab's keeper, then
 #      `netrig clean`: nothing of theirs left (namespaces, journals, links),
 #      while a live run next to them is untouched

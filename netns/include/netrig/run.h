@@ -106,6 +106,14 @@ int nr_run_teardown(struct nr_run *run, unsigned timeout_ms, struct nr_run_teard
 int nr_run_delete_ns(const char *const *names, size_t n, unsigned timeout_ms,
 		     struct nr_run_teardown_stats *stats, struct nr_os_error *err);
 
+/*
+ * The waiting part alone, for namespaces someone else deletes (benchmarks
+ * of other tools): fds are open namespace fds (open("/run/netns/X")) taken
+ * before the names went; they are closed here, then the kernel's
+ * destruction is awaited as above.
+ */
+int nr_run_wait_fds(int *fds, size_t n, unsigned timeout_ms, struct nr_os_error *err);
+
 /* A journal as read back (list, clean, down, exec). */
 struct nr_run_info {
 	char id[NR_RUN_ID_LEN + 1];
