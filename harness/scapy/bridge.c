@@ -336,134 +336,257 @@ out:
 	return r;
 }
 
-static const char *jstr(json_t *j)
+/*
+ * Scapy's answer is checked, not trusted: every number an integer within
+ * the range of the field it fills, every string a string that fits, every
+ * list a list. The first offence is named in errmsg ("routes6[3] plen:
+ * 200 is not an integer in 0..128").
+ */
+struct jctx {
+	char *errmsg;
+	size_t cap;
+};
+
+static int jfail(struct jctx *c, const char *list, size_t i, const char *field, const char *why)
 {
-	return json_is_string(j) ? json_string_value(j) : "";
+	if (list)
+		set_err(c->errmsg, c->cap, "scapy bridge: Scapy's answer: %s[%zu] %s: %s", list, i,
+			field, why);
+	else
+		set_err(c->errmsg, c->cap, "scapy bridge: Scapy's answer: %s: %s", field, why);
+	return -EPROTO;
 }
 
-static void copy_str(char *dst, size_t cap, json_t *j)
+static int juint(struct jctx *c, json_t *j, uint64_t max, const char *list, size_t i,
+		 const char *field, uint64_t *ret)
 {
-	snprintf(dst, cap, "%s", json_is_string(j) ? json_string_value(j) : "");
-}
+	char why[96];
+	json_int_t v;
 
-static int parse_v4(const char *s, uint32_t *ret)
-{
-	struct in_addr in;
-
-	if (inet_pton(AF_INET, s, &in) != 1)
-		return -EPROTO;
-	*ret = ntohl(in.s_addr);
+	if (!json_is_integer(j)) {
+		snprintf(why, sizeof(why), "not an integer in 0..%llu", (unsigned long long)max);
+		return jfail(c, list, i, field, why);
+	}
+	v = json_integer_value(j);
+	if (v < 0 || (uint64_t)v > max) {
+		snprintf(why, sizeof(why), "%lld is not in 0..%llu", (long long)v,
+			 (unsigned long long)max);
+		return jfail(c, list, i, field, why);
+	}
+	*ret = (uint64_t)v;
 	return 0;
 }
 
-static int parse_result(const char *text, size_t n, struct nr_scapy_bridge_result *res)
+static int jstrcpy(struct jctx *c, json_t *j, char *dst, size_t cap, const char *list, size_t i,
+		   const char *field)
 {
+	if (!json_is_string(j))
+		return jfail(c, list, i, field, "not a string");
+	if (json_string_length(j) >= cap)
+		return jfail(c, list, i, field, "too long");
+	memcpy(dst, json_string_value(j), json_string_length(j) + 1);
+	return 0;
+}
+
+static int jaddr(struct jctx *c, json_t *j, int family, const char *list, size_t i,
+		 const char *field, struct nr_addr *ret)
+{
+	if (!json_is_string(j) || nr_addr_parse(json_string_value(j), family, ret) < 0)
+		return jfail(c, list, i, field,
+			     family == AF_INET ? "not an IPv4 address" : "not an IPv6 address");
+	return 0;
+}
+
+/* A top-level list, and room for its entries (plus one, so never calloc(0)). */
+static int jlist(struct jctx *c, json_t *root, const char *name, size_t size, json_t **ret_a,
+		 void **ret_v)
+{
+	json_t *a = json_object_get(root, name);
+
+	if (!json_is_array(a))
+		return jfail(c, NULL, 0, name, "missing or not a list");
+	*ret_v = calloc(json_array_size(a) + 1, size);
+	if (!*ret_v)
+		return -ENOMEM;
+	*ret_a = a;
+	return 0;
+}
+
+static int jtuple(struct jctx *c, json_t *v, size_t n, const char *list, size_t i)
+{
+	char why[48];
+
+	if (json_is_array(v) && json_array_size(v) == n)
+		return 0;
+	snprintf(why, sizeof(why), "not a list of %zu", n);
+	return jfail(c, list, i, "entry", why);
+}
+
+int nr_bridge_parse(const char *text, struct nr_scapy_bridge_result *res, char *errmsg,
+		    size_t cap)
+{
+	struct jctx c = {errmsg, cap};
 	json_error_t jerr;
 	json_t *root = json_loads(text, 0, &jerr), *a, *v;
+	uint64_t u;
 	size_t i;
 	int r = -EPROTO;
 
-	(void)n;
-	if (!json_is_object(root))
+	if (!json_is_object(root)) {
+		set_err(errmsg, cap, "scapy bridge: Scapy's answer is not a JSON object: %s",
+			root ? "other JSON" : jerr.text);
 		goto out;
-	copy_str(res->version, sizeof(res->version), json_object_get(root, "version"));
-	copy_str(res->conf_iface, sizeof(res->conf_iface), json_object_get(root, "conf_iface"));
-	res->routes4_text = strdup(jstr(json_object_get(root, "repr4")));
-	res->routes6_text = strdup(jstr(json_object_get(root, "repr6")));
+	}
+	if (jstrcpy(&c, json_object_get(root, "version"), res->version, sizeof(res->version), NULL,
+		    0, "version") < 0 ||
+	    jstrcpy(&c, json_object_get(root, "conf_iface"), res->conf_iface,
+		    sizeof(res->conf_iface), NULL, 0, "conf_iface") < 0)
+		goto out;
+	if (!json_is_string(json_object_get(root, "repr4")) ||
+	    !json_is_string(json_object_get(root, "repr6"))) {
+		r = jfail(&c, NULL, 0, "repr4/repr6", "missing or not a string");
+		goto out;
+	}
+	res->routes4_text = strdup(json_string_value(json_object_get(root, "repr4")));
+	res->routes6_text = strdup(json_string_value(json_object_get(root, "repr6")));
 	if (!res->routes4_text || !res->routes6_text) {
 		r = -ENOMEM;
 		goto out;
 	}
 
-	a = json_object_get(root, "routes4");
-	res->routes4 = calloc(json_array_size(a) + 1, sizeof(*res->routes4));
-	if (!res->routes4) {
-		r = -ENOMEM;
+	r = jlist(&c, root, "routes4", sizeof(*res->routes4), &a, (void **)&res->routes4);
+	if (r < 0)
 		goto out;
-	}
 	json_array_foreach(a, i, v) {
 		struct nr_scapy_route4 *e = &res->routes4[res->nroutes4];
+		struct nr_addr gw, src;
 
-		if (json_array_size(v) != 6)
+		r = jtuple(&c, v, 6, "routes4", i);
+		if (!r)
+			r = juint(&c, json_array_get(v, 0), UINT32_MAX, "routes4", i, "net", &u);
+		if (!r) {
+			e->net = (uint32_t)u;
+			r = juint(&c, json_array_get(v, 1), UINT32_MAX, "routes4", i, "mask", &u);
+		}
+		if (!r) {
+			e->mask = (uint32_t)u;
+			r = jaddr(&c, json_array_get(v, 2), AF_INET, "routes4", i, "gw", &gw);
+		}
+		if (!r)
+			r = jstrcpy(&c, json_array_get(v, 3), e->iface, sizeof(e->iface), "routes4",
+				    i, "iface");
+		if (!r)
+			r = jaddr(&c, json_array_get(v, 4), AF_INET, "routes4", i, "src", &src);
+		if (!r)
+			r = juint(&c, json_array_get(v, 5), UINT32_MAX, "routes4", i, "metric", &u);
+		if (r < 0)
 			goto out;
-		e->net = (uint32_t)json_integer_value(json_array_get(v, 0));
-		e->mask = (uint32_t)json_integer_value(json_array_get(v, 1));
-		if (parse_v4(jstr(json_array_get(v, 2)), &e->gw) < 0 ||
-		    parse_v4(jstr(json_array_get(v, 4)), &e->src) < 0)
-			goto out;
-		copy_str(e->iface, sizeof(e->iface), json_array_get(v, 3));
-		e->metric = (uint32_t)json_integer_value(json_array_get(v, 5));
+		e->gw = nr_addr_v4(&gw);
+		e->src = nr_addr_v4(&src);
+		e->metric = (uint32_t)u;
 		res->nroutes4++;
 	}
 
-	a = json_object_get(root, "routes6");
-	res->routes6 = calloc(json_array_size(a) + 1, sizeof(*res->routes6));
-	if (!res->routes6) {
-		r = -ENOMEM;
+	r = jlist(&c, root, "routes6", sizeof(*res->routes6), &a, (void **)&res->routes6);
+	if (r < 0)
 		goto out;
-	}
 	json_array_foreach(a, i, v) {
 		struct nr_scapy_route6 *e = &res->routes6[res->nroutes6];
-		json_t *cs = json_array_get(v, 4), *c;
+		json_t *cs, *cv;
 		size_t k;
 
-		if (json_array_size(v) != 6 ||
-		    nr_addr_parse(jstr(json_array_get(v, 0)), AF_INET6,
-				  &e->prefix) < 0 ||
-		    nr_addr_parse(jstr(json_array_get(v, 2)), AF_INET6, &e->nh) < 0)
+		r = jtuple(&c, v, 6, "routes6", i);
+		if (!r)
+			r = jaddr(&c, json_array_get(v, 0), AF_INET6, "routes6", i, "prefix",
+				  &e->prefix);
+		if (!r)
+			r = juint(&c, json_array_get(v, 1), 128, "routes6", i, "plen", &u);
+		if (!r) {
+			e->plen = (uint8_t)u;
+			r = jaddr(&c, json_array_get(v, 2), AF_INET6, "routes6", i, "nh", &e->nh);
+		}
+		if (!r)
+			r = jstrcpy(&c, json_array_get(v, 3), e->iface, sizeof(e->iface), "routes6",
+				    i, "iface");
+		if (!r)
+			r = juint(&c, json_array_get(v, 5), UINT32_MAX, "routes6", i, "metric", &u);
+		cs = json_array_get(v, 4);
+		if (!r && !json_is_array(cs))
+			r = jfail(&c, "routes6", i, "cset", "not a list");
+		if (r < 0)
 			goto out;
-		e->plen = (uint8_t)json_integer_value(json_array_get(v, 1));
-		copy_str(e->iface, sizeof(e->iface), json_array_get(v, 3));
-		e->metric = (uint32_t)json_integer_value(json_array_get(v, 5));
+		e->metric = (uint32_t)u;
 		e->cset = calloc(json_array_size(cs) + 1, sizeof(*e->cset));
 		if (!e->cset) {
 			r = -ENOMEM;
 			goto out;
 		}
 		res->nroutes6++;
-		json_array_foreach(cs, k, c) {
-			if (nr_addr_parse(jstr(c), AF_INET6, &e->cset[e->ncset]) < 0)
+		json_array_foreach(cs, k, cv) {
+			r = jaddr(&c, cv, AF_INET6, "routes6", i, "cset", &e->cset[e->ncset]);
+			if (r < 0)
 				goto out;
 			e->ncset++;
 		}
 	}
 
-	a = json_object_get(root, "if_inet6");
-	res->if_inet6 = calloc(json_array_size(a) + 1, sizeof(*res->if_inet6));
-	if (!res->if_inet6) {
-		r = -ENOMEM;
+	r = jlist(&c, root, "if_inet6", sizeof(*res->if_inet6), &a, (void **)&res->if_inet6);
+	if (r < 0)
 		goto out;
-	}
 	json_array_foreach(a, i, v) {
 		struct nr_scapy_addr6 *e = &res->if_inet6[res->naddr6];
 
-		if (nr_addr_parse(jstr(json_array_get(v, 0)), AF_INET6, &e->addr) < 0)
+		r = jtuple(&c, v, 3, "if_inet6", i);
+		if (!r)
+			r = jaddr(&c, json_array_get(v, 0), AF_INET6, "if_inet6", i, "addr",
+				  &e->addr);
+		if (!r)
+			r = juint(&c, json_array_get(v, 1), 0xff, "if_inet6", i, "scope", &u);
+		if (!r) {
+			e->scope = (unsigned)u;
+			r = jstrcpy(&c, json_array_get(v, 2), e->ifname, sizeof(e->ifname),
+				    "if_inet6", i, "ifname");
+		}
+		if (r < 0)
 			goto out;
-		e->scope = (unsigned)json_integer_value(json_array_get(v, 1));
-		copy_str(e->ifname, sizeof(e->ifname), json_array_get(v, 2));
 		res->naddr6++;
 	}
 
-	a = json_object_get(root, "answers");
-	res->answers = calloc(json_array_size(a) + 1, sizeof(*res->answers));
-	if (!res->answers) {
-		r = -ENOMEM;
+	r = jlist(&c, root, "answers", sizeof(*res->answers), &a, (void **)&res->answers);
+	if (r < 0)
 		goto out;
-	}
 	json_array_foreach(a, i, v) {
-		struct nr_scapy_bridge_answer *e = &res->answers[res->nanswers++];
-		json_t *t = json_object_get(v, "r");
+		struct nr_scapy_bridge_answer *e = &res->answers[res->nanswers];
+		json_t *t = json_object_get(v, "r"), *ex = json_object_get(v, "e");
 
-		if (json_object_get(v, "e")) {
-			copy_str(e->error, sizeof(e->error), json_object_get(v, "e"));
+		if (!json_is_object(v)) {
+			r = jfail(&c, "answers", i, "entry", "not an object");
+			goto out;
+		}
+		if (ex) {
+			/* An exception text is only shown: cut, not refused, when long. */
+			if (!json_is_string(ex)) {
+				r = jfail(&c, "answers", i, "e", "not a string");
+				goto out;
+			}
+			snprintf(e->error, sizeof(e->error), "%s", json_string_value(ex));
+			res->nanswers++;
 			continue;
 		}
-		if (json_array_size(t) != 3)
+		r = jtuple(&c, t, 3, "answers", i);
+		if (!r)
+			r = jstrcpy(&c, json_array_get(t, 0), e->a.iface, sizeof(e->a.iface),
+				    "answers", i, "iface");
+		if (!r)
+			r = jstrcpy(&c, json_array_get(t, 1), e->a.src, sizeof(e->a.src), "answers",
+				    i, "src");
+		if (!r)
+			r = jstrcpy(&c, json_array_get(t, 2), e->a.gw, sizeof(e->a.gw), "answers", i,
+				    "gw");
+		if (r < 0)
 			goto out;
-		copy_str(e->a.iface, sizeof(e->a.iface), json_array_get(t, 0));
-		copy_str(e->a.src, sizeof(e->a.src), json_array_get(t, 1));
-		copy_str(e->a.gw, sizeof(e->a.gw), json_array_get(t, 2));
 		e->a.no_route = json_is_true(json_object_get(v, "w"));
+		res->nanswers++;
 	}
 	r = 0;
 out:
@@ -612,11 +735,9 @@ int nr_scapy_bridge_run(struct nr_netns *ns, const char *const *dsts, size_t n,
 		r = -ENOMEM;
 		goto out;
 	}
-	r = parse_result(child.out ? child.out : "", child.nout, res);
-	if (r < 0) {
-		set_err(errmsg, cap, "scapy bridge: unreadable answer from Scapy");
+	r = nr_bridge_parse(child.out ? child.out : "", res, errmsg, cap);
+	if (r < 0)
 		goto out;
-	}
 	if (res->nanswers != n) {
 		r = -EPROTO;
 		set_err(errmsg, cap, "scapy bridge: %zu answers for %zu destinations", res->nanswers, n);

@@ -43,4 +43,13 @@ void nr_bridge_child_done(struct nr_bridge_child *c);
  */
 void nr_bridge_status_text(int status, const char *err, char *buf, size_t cap);
 
+/*
+ * Parse bridge.py's JSON into res (zeroed by the caller; free it with
+ * nr_scapy_bridge_result_free even on failure). -EPROTO with errmsg naming
+ * the first field that is missing, of the wrong type or out of range;
+ * -ENOMEM.
+ */
+int nr_bridge_parse(const char *text, struct nr_scapy_bridge_result *res, char *errmsg,
+		    size_t cap);
+
 #endif

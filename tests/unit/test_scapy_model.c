@@ -911,6 +911,91 @@ static void test_bridge_status_text(void **state)
 	assert_string_equal(text, "exited with 2");
 }
 
+/* bridge.py's answer with one entry of each list; BAD is spliced over one field. */
+#define BRIDGE_DOC(R4NET, R6PLEN, R6METRIC, SCOPE, ANS)                                       \
+	"{\"version\": \"2.5.0\", \"conf_iface\": \"e1\", \"repr4\": \"\", \"repr6\": \"\", "     \
+	"\"routes4\": [[" R4NET ", 4294967040, \"0.0.0.0\", \"e1\", \"192.0.2.1\", 0]], "        \
+	"\"routes6\": [[\"2001:db8::\", " R6PLEN ", \"::\", \"e1\", [\"2001:db8::1\"], " R6METRIC  \
+	"]], \"if_inet6\": [[\"2001:db8::1\", " SCOPE ", \"e1\"]], \"answers\": [" ANS "]}"
+
+static int parse_doc(const char *doc, char *msg, size_t cap)
+{
+	struct nr_scapy_bridge_result *res = calloc(1, sizeof(*res));
+	int r;
+
+	assert_non_null(res);
+	msg[0] = '\0';
+	r = nr_bridge_parse(doc, res, msg, cap);
+	if (r == 0) {
+		assert_int_equal(res->nroutes4, 1);
+		assert_int_equal(res->routes4[0].net, 3221225984u); /* 192.0.2.0 */
+		assert_int_equal(res->routes4[0].src, 0xc0000201u);
+		assert_int_equal(res->nroutes6, 1);
+		assert_int_equal(res->routes6[0].plen, 64);
+		assert_int_equal(res->routes6[0].ncset, 1);
+		assert_int_equal(res->naddr6, 1);
+		assert_int_equal(res->if_inet6[0].scope, 0);
+		assert_int_equal(res->nanswers, 1);
+		assert_string_equal(res->answers[0].a.iface, "e1");
+	}
+	nr_scapy_bridge_result_free(res);
+	return r;
+}
+
+#define OK_ANSWER "{\"r\": [\"e1\", \"192.0.2.1\", \"0.0.0.0\"], \"w\": false}"
+
+/* Scapy's JSON is checked field by field; the error names the field. */
+static void test_bridge_parse(void **state)
+{
+	char msg[300];
+
+	(void)state;
+	assert_int_equal(parse_doc(BRIDGE_DOC("3221225984", "64", "256", "0", OK_ANSWER), msg,
+				   sizeof(msg)),
+			 0);
+	assert_int_equal(parse_doc(BRIDGE_DOC("3221225984", "200", "256", "0", "{}"), msg,
+				   sizeof(msg)),
+			 -EPROTO);
+	assert_string_equal(msg, "scapy bridge: Scapy's answer: routes6[0] plen: 200 is not in 0..128");
+	assert_int_equal(parse_doc(BRIDGE_DOC("\"192.0.2.0\"", "64", "256", "0", "{}"), msg,
+				   sizeof(msg)),
+			 -EPROTO);
+	assert_string_equal(msg,
+			    "scapy bridge: Scapy's answer: routes4[0] net: not an integer in 0..4294967295");
+	assert_int_equal(parse_doc(BRIDGE_DOC("-1", "64", "256", "0", "{}"), msg, sizeof(msg)),
+			 -EPROTO);
+	assert_non_null(strstr(msg, "routes4[0] net: -1 is not in 0..4294967295"));
+	assert_int_equal(parse_doc(BRIDGE_DOC("3221225984", "64", "4294967296", "0", "{}"), msg,
+				   sizeof(msg)),
+			 -EPROTO);
+	assert_non_null(strstr(msg, "routes6[0] metric: 4294967296 is not in"));
+	assert_int_equal(parse_doc(BRIDGE_DOC("3221225984", "64", "1.5", "0", "{}"), msg,
+				   sizeof(msg)),
+			 -EPROTO);
+	assert_non_null(strstr(msg, "routes6[0] metric: not an integer"));
+	assert_int_equal(parse_doc(BRIDGE_DOC("3221225984", "64", "256", "256", "{}"), msg,
+				   sizeof(msg)),
+			 -EPROTO);
+	assert_non_null(strstr(msg, "if_inet6[0] scope: 256 is not in 0..255"));
+	assert_int_equal(parse_doc(BRIDGE_DOC("3221225984", "64", "256", "0",
+					      "{\"r\": [\"e1\", 7, \"0.0.0.0\"]}"),
+				   msg, sizeof(msg)),
+			 -EPROTO);
+	assert_non_null(strstr(msg, "answers[0] src: not a string"));
+	assert_int_equal(parse_doc(BRIDGE_DOC("3221225984", "64", "256", "0",
+					      "{\"r\": [\"e1\", \"192.0.2.1\"]}"),
+				   msg, sizeof(msg)),
+			 -EPROTO);
+	assert_non_null(strstr(msg, "answers[0] entry: not a list of 3"));
+	assert_int_equal(parse_doc("{\"version\": \"2.5.0\", \"conf_iface\": \"e1\", "
+				   "\"repr4\": \"\", \"repr6\": \"\"}",
+				   msg, sizeof(msg)),
+			 -EPROTO);
+	assert_non_null(strstr(msg, "routes4: missing or not a list"));
+	assert_int_equal(parse_doc("[1, 2]", msg, sizeof(msg)), -EPROTO);
+	assert_non_null(strstr(msg, "not a JSON object"));
+}
+
 /* The wait grows with the number of destinations, within the caller's cap. */
 static void test_bridge_timeout(void **state)
 {
@@ -1059,6 +1144,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_bridge_timeout),
 		cmocka_unit_test(test_bridge_child_deadline),
 		cmocka_unit_test(test_bridge_status_text),
+		cmocka_unit_test(test_bridge_parse),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
