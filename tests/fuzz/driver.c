@@ -6,6 +6,7 @@
  * the corpus). Deterministic: the seed is fixed unless -seed=N is given.
  */
 #include <dirent.h>
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,6 +32,17 @@ static uint64_t rng(void)
 	return rng_state * 0x2545f4914f6cdd1dull;
 }
 
+/*
+ * A corpus path that cannot be read is an error (exit 2), not an empty
+ * corpus: a misspelt or missing directory must not pass as "no crash".
+ * An existing empty directory is fine.
+ */
+static void fail_path(const char *path, const char *what)
+{
+	fprintf(stderr, "fuzz driver: %s: %s: %s\n", path, what, strerror(errno));
+	exit(2);
+}
+
 static void load_file(const char *path)
 {
 	FILE *f = fopen(path, "rb");
@@ -38,23 +50,25 @@ static void load_file(const char *path)
 	size_t n;
 
 	if (!f)
-		return;
+		fail_path(path, "cannot open corpus file");
 	buf = malloc(FUZZ_MAX_INPUT);
 	if (!buf) {
 		fclose(f);
-		return;
+		fail_path(path, "out of memory");
 	}
 	n = fread(buf, 1, FUZZ_MAX_INPUT, f);
+	if (ferror(f))
+		fail_path(path, "cannot read corpus file");
 	fclose(f);
 	/* Run it from an exact-size copy so ASan sees reads past the end. */
 	{
 		uint8_t *exact = malloc(n ? n : 1);
 
-		if (exact) {
-			memcpy(exact, buf, n);
-			LLVMFuzzerTestOneInput(exact, n);
-			free(exact);
-		}
+		if (!exact)
+			fail_path(path, "out of memory");
+		memcpy(exact, buf, n);
+		LLVMFuzzerTestOneInput(exact, n);
+		free(exact);
 	}
 	if (ncorpus < FUZZ_MAX_CORPUS) {
 		corpus[ncorpus] = buf;
@@ -70,6 +84,8 @@ static void load_path(const char *path)
 	struct dirent *e;
 
 	if (!d) {
+		if (errno != ENOTDIR)
+			fail_path(path, "cannot open corpus directory");
 		load_file(path);
 		return;
 	}
