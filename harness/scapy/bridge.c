@@ -2,9 +2,10 @@
 /*
  * The bridge to the real Scapy 2.5.0: fork, enter the namespace
  * (nr_netns_run), exec `/usr/bin/python3 -I -c <bridge.py>` with the
- * script embedded in netrig (bridge_py.c, generated from bridge.py, so the
- * binary needs no file next to it), feed the destinations on stdin, read
- * one JSON object on stdout, all within a deadline.
+ * script embedded in netrig (generated from bridge.py at build time by
+ * gen_bridge_py.sh, so the binary needs no file next to it), feed the
+ * destinations on stdin, read one JSON object on stdout, all within a
+ * deadline.
  */
 #include "scapy/bridge_int.h"
 #include "scapy/scapy_model.h"

@@ -795,7 +795,7 @@ static void test_bridge_script_embedded(void **state)
 	assert_non_null(text);
 	assert_int_equal(fread(text, 1, (size_t)len, f), (size_t)len);
 	fclose(f);
-	/* bridge_py.c is generated from bridge.py (gen_bridge_py.sh): same text */
+	/* The build embeds bridge.py through gen_bridge_py.sh: its escaping must give the same bytes. */
 	assert_string_equal(nr_scapy_bridge_py, text);
 	free(text);
 }
