@@ -45,6 +45,7 @@ struct nr_link_ops {
 	int (*send)(struct nr_link *l, const void *frame, size_t len);
 	/* Readable when frames may be waiting (level-triggered). */
 	int (*fd)(const struct nr_link *l);
+	/* Asked of the device each time (it may change); 0 if it cannot be read. */
 	uint32_t (*mtu)(const struct nr_link *l);
 	/* The device's own address; len 0 for links without one (TUN). */
 	int (*lladdr)(const struct nr_link *l, struct nr_lladdr *ret);
@@ -80,7 +81,8 @@ int nr_link_lladdr(const struct nr_link *l, struct nr_lladdr *ret);
 const char *nr_link_name(const struct nr_link *l);
 const char *nr_link_kind(const struct nr_link *l);
 enum nr_link_layer nr_link_layer(const struct nr_link *l);
-/* A receive buffer of this size never truncates a frame of MTU size. */
+/* A receive buffer of this size never truncates a frame of MTU size
+ * (asks the device for its MTU: size the buffer once, not per frame). */
 size_t nr_link_frame_max(const struct nr_link *l);
 const struct nr_link_stats *nr_link_stats(const struct nr_link *l);
 /* Tee frames in and out to cap (NULL: stop). The capture outlives the link's use of it. */

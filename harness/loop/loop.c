@@ -346,8 +346,17 @@ int nr_loop_signal_remove(struct nr_loop *l, int signo)
 	/* Cannot fail for a valid signalfd and mask. */
 	(void)signalfd(l->sfd, &l->sigmask, 0);
 	if (!s->was_blocked) {
+		static const struct timespec now = {0, 0};
+
 		sigemptyset(&one);
 		sigaddset(&one, signo);
+		/*
+		 * One still pending would be acted on as soon as it is unblocked
+		 * (SIGTERM's default kills): it was meant for the loop, which is
+		 * going away, so it is consumed. Bounded: real-time signals queue.
+		 */
+		for (int i = 0; i < 64 && sigtimedwait(&one, NULL, &now) == signo; i++)
+			;
 		pthread_sigmask(SIG_UNBLOCK, &one, NULL);
 	}
 	memset(s, 0, sizeof(*s));

@@ -73,8 +73,8 @@ struct nr_loop_stats {
 /* clock NULL: CLOCK_MONOTONIC. The clock must outlive the loop. */
 int nr_loop_new(struct nr_clock *clock, struct nr_loop **ret);
 /*
- * Closes the loop's own fds (not the watched ones), unblocks the signals
- * it blocked, forgets children (they are not killed or reaped).
+ * Closes the loop's own fds (not the watched ones), removes its signals
+ * (nr_loop_signal_remove), forgets children (not killed, not reaped).
  */
 void nr_loop_free(struct nr_loop *l);
 
@@ -118,7 +118,11 @@ bool nr_loop_timer_cancel(struct nr_loop *l, struct nr_timer *t);
  * -EEXIST if already handled, -EINVAL for SIGKILL/SIGSTOP or out of range.
  */
 int nr_loop_signal_add(struct nr_loop *l, int signo, nr_loop_signal_fn fn, void *arg);
-/* Unblocks it again if it was not blocked before; -ENOENT if not handled. */
+/*
+ * Unblocks it again if it was not blocked before, consuming an instance
+ * still pending (it was the loop's to handle; unblocked, SIGTERM's default
+ * action would kill the process during cleanup). -ENOENT if not handled.
+ */
 int nr_loop_signal_remove(struct nr_loop *l, int signo);
 
 /* --- children --- */

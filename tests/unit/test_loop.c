@@ -414,6 +414,29 @@ static void test_signal_mask_restored(void **state)
 	assert_int_equal(pthread_sigmask(SIG_UNBLOCK, &one, NULL), 0);
 }
 
+/* A signal still pending when the loop goes is consumed, not acted on (it would kill the test). */
+static void test_pending_signal_at_free(void **state)
+{
+	struct nr_fake_clock fc;
+	struct nr_loop *l;
+	struct siglog s = {0};
+	sigset_t pending;
+
+	(void)state;
+	nr_fake_clock_init(&fc, START);
+	assert_int_equal(nr_loop_new(&fc.clock, &l), 0);
+	assert_int_equal(nr_loop_signal_add(l, SIGTERM, on_signal, &s), 0);
+	assert_int_equal(raise(SIGTERM), 0);
+	assert_int_equal(sigpending(&pending), 0);
+	assert_true(sigismember(&pending, SIGTERM) == 1);
+	nr_loop_free(l);
+	/* Still here, nothing pending, nothing blocked, no callback. */
+	assert_int_equal(sigpending(&pending), 0);
+	assert_false(sigismember(&pending, SIGTERM) == 1);
+	assert_false(blocked(SIGTERM));
+	assert_int_equal(s.count, 0);
+}
+
 struct childlog {
 	pid_t pid;
 	int status;
@@ -554,6 +577,7 @@ int main(void)
 		cmocka_unit_test(test_remove_from_callback),
 		cmocka_unit_test(test_signals),
 		cmocka_unit_test(test_signal_mask_restored),
+		cmocka_unit_test(test_pending_signal_at_free),
 		cmocka_unit_test(test_child_exit),
 		cmocka_unit_test(test_child_errors),
 		cmocka_unit_test(test_real_clock_timer),
