@@ -5,6 +5,7 @@
 #include "netrig/netns.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -55,6 +56,8 @@ int nr_cli_load(const char *netns, unsigned what, struct nr_stack **ret_stack)
 		r = env_error(netns, &e, r, "reading the tables of");
 		goto out;
 	}
+	if (e.msg[0])
+		fprintf(stderr, "netrig: warning: %s\n", e.msg);
 	*ret_stack = s;
 	s = NULL;
 	r = 0;

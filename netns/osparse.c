@@ -215,12 +215,14 @@ static int get_gateway(struct nlattr **tb, int family, struct nr_addr *ret)
 	return 0;
 }
 
+/* More than NR_ROUTE_MAX_NH: the first ones are kept and *ret_truncated set. */
 static int parse_multipath(const struct nlattr *mp, int family, struct nr_nexthop *nh,
-			   uint16_t *ret_count)
+			   uint16_t *ret_count, bool *ret_truncated)
 {
 	const uint8_t *p = nla_data(mp);
 	size_t left = (size_t)nla_len(mp);
 	uint16_t n = 0;
+	bool truncated = false;
 
 	while (left >= sizeof(struct rtnexthop)) {
 		struct nlattr *tb[RTA_MAX + 1];
@@ -230,18 +232,25 @@ static int parse_multipath(const struct nlattr *mp, int family, struct nr_nextho
 		memcpy(&rtnh, p, sizeof(rtnh));
 		if (rtnh.rtnh_len < sizeof(rtnh) || rtnh.rtnh_len > left)
 			return -EBADMSG;
-		if (n >= NR_ROUTE_MAX_NH)
-			return -E2BIG;
 		if (nla_parse(tb, RTA_MAX, (struct nlattr *)(p + sizeof(rtnh)),
 			      (int)(rtnh.rtnh_len - sizeof(rtnh)), route_policy) < 0)
 			return -EBADMSG;
-		memset(&nh[n], 0, sizeof(nh[n]));
-		if (get_gateway(tb, family, &nh[n].gw) < 0)
-			return -EBADMSG;
-		nh[n].ifindex = rtnh.rtnh_ifindex;
-		nh[n].weight = (uint16_t)(rtnh.rtnh_hops + 1);
-		nh[n].flags = rtnh.rtnh_flags;
-		n++;
+		if (n < NR_ROUTE_MAX_NH) {
+			memset(&nh[n], 0, sizeof(nh[n]));
+			if (get_gateway(tb, family, &nh[n].gw) < 0)
+				return -EBADMSG;
+			nh[n].ifindex = rtnh.rtnh_ifindex;
+			nh[n].weight = (uint16_t)(rtnh.rtnh_hops + 1);
+			nh[n].flags = rtnh.rtnh_flags;
+			n++;
+		} else {
+			/* Still walked, so a malformed tail is still refused. */
+			struct nr_addr scratch;
+
+			if (get_gateway(tb, family, &scratch) < 0)
+				return -EBADMSG;
+			truncated = true;
+		}
 		step = RTNH_ALIGN(rtnh.rtnh_len);
 		if (step >= left)
 			break;
@@ -249,6 +258,7 @@ static int parse_multipath(const struct nlattr *mp, int family, struct nr_nextho
 		left -= step;
 	}
 	*ret_count = n;
+	*ret_truncated = truncated;
 	return 0;
 }
 
@@ -316,9 +326,13 @@ int nr_os_parse_route(struct nlmsghdr *h, struct nr_route *ret, struct nr_nextho
 	}
 
 	if (tb[RTA_MULTIPATH]) {
-		r_ = parse_multipath(tb[RTA_MULTIPATH], r.family, nh, &r.nh_count);
+		bool truncated;
+
+		r_ = parse_multipath(tb[RTA_MULTIPATH], r.family, nh, &r.nh_count, &truncated);
 		if (r_ < 0)
 			return r_;
+		if (truncated)
+			r.flags |= NR_ROUTE_F_NH_TRUNCATED;
 	} else if (!is_reject(r.type)) {
 		/* One nexthop: its flags live in the low byte of rtm_flags. */
 		memset(&nh[0], 0, sizeof(nh[0]));

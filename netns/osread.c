@@ -105,6 +105,8 @@ static int take_route(struct nlmsghdr *h, void *arg)
 
 	if (r)
 		return r < 0 ? r : 0;
+	if (rt.flags & NR_ROUTE_F_NH_TRUNCATED)
+		s->nroutes_truncated++;
 	if (grow((void **)&s->routes, &rd->cap_routes, s->nroutes, sizeof(rt)) < 0 ||
 	    grow((void **)&rd->nh_off, &rd->cap_nh_off, s->nroutes, sizeof(size_t)) < 0 ||
 	    grow((void **)&rd->nh, &rd->cap_nh, rd->nnh + rt.nh_count, sizeof(nh[0])) < 0)
@@ -180,9 +182,6 @@ static int dump_error(int r, const char *what, struct nr_os_error *err)
 {
 	if (r == -EBADMSG)
 		return nr_os_error_set(err, r, "%s: malformed answer from the kernel", what);
-	if (r == -E2BIG)
-		return nr_os_error_set(err, r, "%s: a route has more than %d nexthops", what,
-				       NR_ROUTE_MAX_NH);
 	return r;
 }
 
@@ -395,6 +394,13 @@ int nr_os_snapshot_read(struct nr_netns *ns, unsigned what, struct nr_os_snapsho
 	if ((what & NR_OS_RESOLV) && (r = read_resolv(ns, rd.snap, err)) < 0)
 		goto out;
 	reader_finish(&rd);
+	if (rd.snap->nroutes_truncated) {
+		/* A warning: the load goes on (netns.h, nr_os_load). */
+		nr_os_error_set(err, 0,
+				"%zu route(s) have more than %d nexthops; only the first %d of each "
+				"were read",
+				rd.snap->nroutes_truncated, NR_ROUTE_MAX_NH, NR_ROUTE_MAX_NH);
+	}
 	*ret = rd.snap;
 	rd.snap = NULL;
 	r = 0;

@@ -54,6 +54,8 @@ int nr_netns_run(struct nr_netns *ns, int (*fn)(void *arg), void *arg, struct nr
  * Fill s from ns: interfaces, addresses (dump order), routes of every
  * table and family (a raw RTM_GETROUTE dump, cloned entries skipped),
  * policy rules, neighbours, nameservers. s's previous tables are replaced.
+ * On success err may still carry a warning (err->err 0, err->msg set): a
+ * route with more than NR_ROUTE_MAX_NH nexthops was loaded truncated.
  */
 int nr_os_load(struct nr_netns *ns, struct nr_stack *s, unsigned what, struct nr_os_error *err);
 
@@ -114,6 +116,7 @@ struct nr_os_snapshot {
 	struct nr_os_addr *addrs;  /* dump order: IPv4, then IPv6 */
 	size_t nroutes;
 	struct nr_route *routes;   /* AF_INET dump, then AF_INET6; nh point into nh_pool */
+	size_t nroutes_truncated;  /* routes flagged NR_ROUTE_F_NH_TRUNCATED */
 	struct nr_nexthop *nh_pool;
 	size_t nrules;
 	struct nr_rule *rules;     /* dump order (priority), AF_INET then AF_INET6 */

@@ -52,7 +52,8 @@ void nr_nlmsg_ext_ack(const struct nlmsghdr *h, char *buf, size_t cap);
 /*
  * Parsers, rtnetlink message -> netrig value. Each returns 0, 1 when the
  * message is to be skipped (another family, a cloned route), or -EBADMSG
- * (-E2BIG: more nexthops than NR_ROUTE_MAX_NH) for a malformed message.
+ * for a malformed message. A route with more than NR_ROUTE_MAX_NH
+ * nexthops keeps the first ones and has NR_ROUTE_F_NH_TRUNCATED set.
  */
 int nr_os_parse_link(struct nlmsghdr *h, struct nr_iface *ret);
 int nr_os_parse_addr(struct nlmsghdr *h, struct nr_os_addr *ret);

@@ -51,7 +51,16 @@ struct nr_nexthop {
 #define NR_RT_PREF_HIGH 1
 #define NR_RT_PREF_LOW 3
 
-#define NR_ROUTE_MAX_NH 64
+/*
+ * Nexthops netrig keeps per route. iproute2's 4096-byte request holds about
+ * 250 IPv4 gateway nexthops, so 256 covers what `ip route add` can make;
+ * the kernel itself accepts more from other tools (up to what one 32 KiB
+ * dump message holds). A route dumped with more keeps its first
+ * NR_ROUTE_MAX_NH and is flagged NR_ROUTE_F_NH_TRUNCATED in flags.
+ */
+#define NR_ROUTE_MAX_NH 256
+/* netrig's own bit in nr_route.flags (rtm_flags uses bits 0-29). */
+#define NR_ROUTE_F_NH_TRUNCATED 0x80000000u
 
 /*
  * A route. As a value handed to nr_stack_route_add() its nh array is the
