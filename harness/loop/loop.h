@@ -106,6 +106,7 @@ uint64_t nr_timer_deadline(const struct nr_timer *t);
  * the fds.
  */
 int nr_loop_timer_arm(struct nr_loop *l, struct nr_timer *t, uint64_t deadline_ns);
+/* Relative to nr_loop_now(), the last wake-up (call nr_loop_update_time first if stale). */
 int nr_loop_timer_arm_in(struct nr_loop *l, struct nr_timer *t, uint64_t delay_ns);
 /* false if it was not armed. */
 bool nr_loop_timer_cancel(struct nr_loop *l, struct nr_timer *t);

@@ -484,6 +484,21 @@ static void test_packet_partial_checksum(void **state)
 	nr_link_close(b);
 }
 
+static void test_packet_options(void **state)
+{
+	struct nr_link_packet_opts o = {.promisc = true, .rcvbuf = 1 << 20};
+	struct nr_link *l;
+	struct nr_os_error err;
+
+	(void)state;
+	assert_int_equal(sh("ip -d -n %s link show vb | grep -q 'promiscuity 0 '", ns_b), 0);
+	assert_int_equal(nr_link_packet_open(nsb, "vb", &o, &l, &err), 0);
+	/* The membership counts as one promiscuous user while the socket lives. */
+	assert_int_equal(sh("ip -d -n %s link show vb | grep -q 'promiscuity 1 '", ns_b), 0);
+	nr_link_close(l);
+	assert_int_equal(sh("ip -d -n %s link show vb | grep -q 'promiscuity 0 '", ns_b), 0);
+}
+
 static void test_packet_open_errors(void **state)
 {
 	struct nr_link *l = NULL;
@@ -678,6 +693,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_packet_frames_cross),
 		cmocka_unit_test(test_packet_partial_checksum),
+		cmocka_unit_test(test_packet_options),
 		cmocka_unit_test(test_packet_open_errors),
 		cmocka_unit_test(test_tap),
 		cmocka_unit_test(test_tun),
