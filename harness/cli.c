@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 #include "cli.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 
@@ -14,4 +15,20 @@ int nr_cli_error(int code, const char *fmt, ...)
 	va_end(ap);
 	fputc('\n', stderr);
 	return code;
+}
+
+int nr_cli_exit_for(int err)
+{
+	switch (err) {
+	case -EINVAL:
+	case -ENAMETOOLONG:
+		return NR_EXIT_USAGE;
+	case -EPERM:
+	case -EACCES:
+	case -ENOENT:
+	case -ENOPKG:
+		return NR_EXIT_ENV;
+	default:
+		return NR_EXIT_FAIL;
+	}
 }

@@ -24,6 +24,14 @@ struct nr_cmd {
 /* Print "netrig: " + message + newline to stderr; returns code. */
 int nr_cli_error(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/*
+ * The exit code for a failure reported as a negative errno, the same in
+ * every command: bad input (-EINVAL, -ENAMETOOLONG) NR_EXIT_USAGE; the
+ * environment (-EPERM, -EACCES, -ENOENT, -ENOPKG) NR_EXIT_ENV; anything
+ * else, out of memory included, NR_EXIT_FAIL.
+ */
+int nr_cli_exit_for(int err);
+
 /* Subcommand entry points (one cmd_*.c each). */
 int nr_cmd_show(int argc, char **argv);  /* cmd_show.c */
 int nr_cmd_route(int argc, char **argv); /* cmd_route.c */

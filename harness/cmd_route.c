@@ -254,7 +254,7 @@ static int run_batch(struct route_ctx *c)
 	int ret = NR_EXIT_OK;
 
 	if (!buf)
-		return nr_cli_error(NR_EXIT_FAIL, "out of memory");
+		return nr_cli_error(nr_cli_exit_for(-ENOMEM), "out of memory");
 	while (!eof) {
 		ssize_t n = read(STDIN_FILENO, buf + have, BATCH_READ - have);
 		char *p = buf, *end, *nl;
@@ -262,7 +262,8 @@ static int run_batch(struct route_ctx *c)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
-			ret = nr_cli_error(NR_EXIT_FAIL, "reading stdin: %s", strerror(errno));
+			ret = nr_cli_error(nr_cli_exit_for(-errno), "reading stdin: %s",
+					   strerror(errno));
 			break;
 		}
 		eof = n == 0;
@@ -318,8 +319,8 @@ static int run_single(struct route_ctx *c, const struct nr_addr *dsts, int n, ch
 			nr_jsonl_flush(&c->w);
 			fflush(stdout);
 			/* -EINVAL: a query the stack calls malformed; anything else is ours. */
-			return nr_cli_error(r == -EINVAL ? NR_EXIT_USAGE : NR_EXIT_FAIL,
-					    "route get %s: %s", args[i], strerror(-r));
+			return nr_cli_error(nr_cli_exit_for(r), "route get %s: %s", args[i],
+					    strerror(-r));
 		}
 		refused |= r == 1;
 	}
@@ -375,7 +376,7 @@ int nr_cmd_route(int argc, char **argv)
 	if (!batch) {
 		dsts = calloc((size_t)ndst, sizeof(*dsts));
 		if (!dsts)
-			return nr_cli_error(NR_EXIT_FAIL, "out of memory");
+			return nr_cli_error(nr_cli_exit_for(-ENOMEM), "out of memory");
 		for (int i = 0; i < ndst; i++) {
 			if (!strcmp(argv[i], "-") || parse_dst(argv[i], &dsts[i]) < 0) {
 				r = nr_cli_error(NR_EXIT_USAGE, "bad destination '%s': %s", argv[i],
@@ -403,11 +404,11 @@ int nr_cmd_route(int argc, char **argv)
 	    (o.oif && (r = ifindex_of(s, "--oif", o.oif, &c.base.oif))))
 		goto out;
 	if (nr_view_from_stack(&c.v, s, AF_UNSPEC) < 0 || nr_jsonl_init(&c.w, stdout, 0) < 0) {
-		r = nr_cli_error(NR_EXIT_FAIL, "out of memory");
+		r = nr_cli_error(nr_cli_exit_for(-ENOMEM), "out of memory");
 		goto out;
 	}
 	if (o.scapy && (r = nr_scapy_model_new(s, &c.scapy)) < 0) {
-		r = nr_cli_error(NR_EXIT_FAIL, "building the Scapy model: %s", strerror(-r));
+		r = nr_cli_error(nr_cli_exit_for(r), "building the Scapy model: %s", strerror(-r));
 		goto out;
 	}
 	r = batch ? run_batch(&c) : run_single(&c, dsts, ndst, argv);

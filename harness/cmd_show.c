@@ -181,6 +181,6 @@ int nr_cmd_show(int argc, char **argv)
 	if (fflush(stdout) || r == -EIO)
 		return nr_cli_error(NR_EXIT_FAIL, "writing the output failed");
 	if (r < 0)
-		return nr_cli_error(NR_EXIT_FAIL, "show %s: %s", w->name, strerror(-r));
+		return nr_cli_error(nr_cli_exit_for(r), "show %s: %s", w->name, strerror(-r));
 	return NR_EXIT_OK;
 }

@@ -9,9 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int env_error(const char *netns, const struct nr_os_error *e, int err, const char *doing)
+/* The message for err, with the exit code nr_cli_exit_for gives it. */
+static int load_error(const char *netns, const struct nr_os_error *e, int err, const char *doing)
 {
 	const char *what = e->msg[0] ? e->msg : strerror(-err);
+	int code = nr_cli_exit_for(err);
 
 	if (err == -EPERM || err == -EACCES) {
 		if (netns && *netns)
@@ -24,9 +26,13 @@ static int env_error(const char *netns, const struct nr_os_error *e, int err, co
 				    "%s this namespace needs CAP_NET_ADMIN (%s); run as root",
 				    doing, what);
 	}
+	if (err == -ENOMEM)
+		return nr_cli_error(code, "%s %s%s%s: out of memory", doing,
+				    netns && *netns ? "namespace '" : "this namespace",
+				    netns && *netns ? netns : "", netns && *netns ? "'" : "");
 	if (netns && *netns)
-		return nr_cli_error(NR_EXIT_ENV, "%s namespace '%s': %s", doing, netns, what);
-	return nr_cli_error(NR_EXIT_ENV, "%s this namespace: %s", doing, what);
+		return nr_cli_error(code, "%s namespace '%s': %s", doing, netns, what);
+	return nr_cli_error(code, "%s this namespace: %s", doing, what);
 }
 
 int nr_cli_load(const char *netns, unsigned what, struct nr_stack **ret_stack)
@@ -38,22 +44,30 @@ int nr_cli_load(const char *netns, unsigned what, struct nr_stack **ret_stack)
 
 	r = nr_netns_open(netns, &ns, &e);
 	if (r == -ENOENT && netns && *netns) {
-		r = nr_cli_error(NR_EXIT_ENV, "no namespace '%s' (see 'ip netns list')", netns);
+		r = nr_cli_error(nr_cli_exit_for(r), "no namespace '%s' (see 'ip netns list')",
+				 netns);
+		goto out;
+	}
+	if (r == -EINVAL || r == -ENAMETOOLONG) {
+		/* Bad input, not the environment: e.g. --netns .. or a name with a slash. */
+		r = nr_cli_error(nr_cli_exit_for(r),
+				 "--netns: %s (expected a name under /run/netns, a path, or pid:PID)",
+				 e.msg[0] ? e.msg : strerror(-r));
 		goto out;
 	}
 	if (r < 0) {
-		r = env_error(netns, &e, r, "entering");
+		r = load_error(netns, &e, r, "entering");
 		goto out;
 	}
 	s = nr_stack_new();
 	if (!s) {
-		r = nr_cli_error(NR_EXIT_FAIL, "out of memory");
+		r = nr_cli_error(nr_cli_exit_for(-ENOMEM), "out of memory");
 		goto out;
 	}
 	memset(&e, 0, sizeof(e));
 	r = nr_os_load(ns, s, what, &e);
 	if (r < 0) {
-		r = env_error(netns, &e, r, "reading the tables of");
+		r = load_error(netns, &e, r, "reading the tables of");
 		goto out;
 	}
 	if (e.msg[0])

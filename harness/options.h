@@ -15,8 +15,10 @@
  * Open the namespace `netns` (NULL: netrig's own) and load the tables
  * `what` (NR_OS_* bits) into a new stack. On failure prints the error
  * ("netrig: no namespace 'x' (see 'ip netns list')", the privilege
- * needed, or the kernel's message) and returns its exit code (NR_EXIT_ENV,
- * NR_EXIT_FAIL for allocation failure); 0 with *ret_stack set otherwise.
+ * needed, or the kernel's message) and returns its exit code
+ * (nr_cli_exit_for: NR_EXIT_USAGE for a malformed --netns, NR_EXIT_ENV
+ * for a missing namespace or privileges, NR_EXIT_FAIL otherwise, out of
+ * memory and malformed kernel answers included); 0 with *ret_stack set.
  */
 int nr_cli_load(const char *netns, unsigned what, struct nr_stack **ret_stack);
 
