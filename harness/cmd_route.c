@@ -194,6 +194,29 @@ static int answer(struct route_ctx *c, const struct nr_addr *dst, const char *te
 	return nr_route_result_refused(&res) ? 1 : 0;
 }
 
+/*
+ * Why netrig's own decision failed, for a message: not the kernel's
+ * answer (a refused route is an answer) but the stack giving up.
+ */
+static const char *decision_error(const struct route_ctx *c, const struct nr_addr *dst, int err,
+				  char *buf, size_t cap)
+{
+	const char *fam = c->scapy		      ? "Scapy-model"
+			  : dst->family == AF_INET6 ? "IPv6"
+						    : "IPv4";
+
+	if (err == -EINVAL)
+		snprintf(buf, cap, "netrig's %s route decision refused the query as malformed (%s)",
+			 fam, strerror(-err));
+	else
+		snprintf(buf, cap,
+			 "netrig's %s route decision failed (%s); the namespace's tables were "
+			 "read, the answer is missing: please report this with 'ip route', "
+			 "'ip -6 route' and 'ip rule' output",
+			 fam, strerror(-err));
+	return buf;
+}
+
 /* Strip blanks and a CR around the line; NULL for a blank line or a comment. */
 static char *trim_line(char *s, size_t len)
 {
@@ -233,7 +256,10 @@ static void batch_line(struct route_ctx *c, struct batch *b, char *text, size_t 
 		fprintf(stderr, "stdin:%lu: bad address '%s'\n", b->line, s);
 		b->bad = true;
 	} else if (r < 0) {
-		fprintf(stderr, "stdin:%lu: route get %s: %s\n", b->line, s, strerror(-r));
+		char why[256];
+
+		fprintf(stderr, "netrig: stdin:%lu: route get %s: %s\n", b->line, s,
+			decision_error(c, &dst, r, why, sizeof(why)));
 		b->failed = true;
 	}
 }
@@ -316,11 +342,12 @@ static int run_single(struct route_ctx *c, const struct nr_addr *dsts, int n, ch
 		int r = answer(c, &dsts[i], args[i], !c->json);
 
 		if (r < 0) {
+			char why[256];
+
 			nr_jsonl_flush(&c->w);
 			fflush(stdout);
-			/* -EINVAL: a query the stack calls malformed; anything else is ours. */
 			return nr_cli_error(nr_cli_exit_for(r), "route get %s: %s", args[i],
-					    strerror(-r));
+					    decision_error(c, &dsts[i], r, why, sizeof(why)));
 		}
 		refused |= r == 1;
 	}
