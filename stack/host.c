@@ -824,25 +824,6 @@ static void do_action(struct nr_host *h, const struct nr_neigh_action *act)
 	}
 }
 
-struct lpm6_ctx {
-	const struct nr_addr *dst;
-	int ifindex;
-	const struct nr_route *best;
-};
-
-static int lpm6_cb(const struct nr_route *r, void *arg)
-{
-	struct lpm6_ctx *c = arg;
-
-	if (r->table != NR_TABLE_MAIN || r->type != NR_RTN_UNICAST || r->nh_count == 0 ||
-	    r->src.len != 0 || !nr_prefix_contains(&r->dst, c->dst))
-		return 0;
-	if (!c->best || r->dst.len > c->best->dst.len ||
-	    (r->dst.len == c->best->dst.len && r->metric < c->best->metric))
-		c->best = r;
-	return 0;
-}
-
 /*
  * The next hop towards dst. 1 with mac filled when no resolution is needed
  * (multicast, broadcast, own address); 0 with nexthop filled; or an error.
@@ -894,19 +875,8 @@ static int l2_dest(const struct nr_host *h, const struct nr_addr *dst, uint8_t m
 	}
 	memset(&q, 0, sizeof(q));
 	q.dst = *dst;
+	/* Both families through the stack's decision engine: rules, tables, metrics. */
 	r = nr_stack_route_get(h->stack, &q, &res);
-	if (r == -EAFNOSUPPORT && dst->family == AF_INET6) {
-		/* No IPv6 decision engine in the stack yet: longest match in main. */
-		struct lpm6_ctx c = {.dst = dst};
-
-		(void)nr_stack_route_walk(h->stack, AF_INET6, lpm6_cb, &c);
-		if (!c.best)
-			return -ENETUNREACH;
-		if (c.best->nh[0].ifindex != h->cfg.ifindex)
-			return -ENETUNREACH;
-		*nexthop = c.best->nh[0].gw.family == AF_INET6 ? c.best->nh[0].gw : *dst;
-		return 0;
-	}
 	if (r < 0)
 		return r;
 	if (res.error)

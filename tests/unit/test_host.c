@@ -24,6 +24,8 @@
 #include "netrig/ipv6.h"
 #include "netrig/ndp.h"
 #include "netrig/neigh.h"
+#include "netrig/route.h"
+#include "netrig/stack.h"
 
 #define MS NR_NS_PER_MS
 #define SEC (1000 * MS)
@@ -465,6 +467,106 @@ static void test_ndp_resolution(void **state)
 	nr_host_free(h);
 }
 
+/* Pop an NS for target (multicast to its solicited-node group). */
+static void pop_ns_for(struct nr_host *h, const char *target)
+{
+	const uint8_t *o;
+	size_t len;
+	struct nr_eth e;
+	struct nr_ipv6 ip;
+	struct nr_ndp ns;
+	struct nr_addr t = addr(target);
+
+	assert_int_equal(nr_host_output_peek(h, &o, &len), 0);
+	assert_int_equal(nr_eth_decode(o, len, &e, NULL), 0);
+	assert_int_equal(e.ethertype, NR_ETHERTYPE_IPV6);
+	assert_int_equal(nr_ipv6_decode(e.payload, e.payload_len, &ip, NULL), 0);
+	assert_int_equal(nr_ndp_decode(ip.upper, ip.upper_len, &ip.src, &ip.dst, ip.hop_limit, &ns,
+				       NULL),
+			 0);
+	assert_int_equal(ns.type, NR_ICMP6_NEIGHBOR_SOLICIT);
+	assert_true(nr_addr_eq(&ns.target, &t));
+	nr_host_output_pop(h);
+}
+
+static void add_route6(struct nr_host *h, const char *dst, uint8_t type, uint32_t table,
+		       const char *gw, uint32_t metric)
+{
+	struct nr_nexthop nh;
+	struct nr_route rt;
+
+	memset(&nh, 0, sizeof(nh));
+	nh.ifindex = 2;
+	nh.weight = 1;
+	if (gw)
+		nh.gw = addr(gw);
+	memset(&rt, 0, sizeof(rt));
+	rt.family = AF_INET6;
+	rt.type = type;
+	rt.protocol = 4;
+	rt.table = table;
+	rt.metric = metric;
+	assert_int_equal(nr_prefix_parse(dst, AF_INET6, 0, &rt.dst), 0);
+	if (type == NR_RTN_UNICAST) {
+		rt.nh_count = 1;
+		rt.nh = &nh;
+	}
+	assert_int_equal(nr_stack_route_add(nr_host_stack(h), &rt), 0);
+}
+
+/*
+ * IPv6 sends go through the stack's decision engine: policy rules pick a
+ * table other than main, reject routes refuse, the lower metric wins.
+ */
+static void test_ipv6_rules_and_tables(void **state)
+{
+	struct nr_host *h = new_host(NR_HOST_LINK_ETHERNET);
+	struct nr_addr far = addr("2001:db8:77::5"), rej = addr("2001:db8:77:99::1"),
+		       other = addr("2001:db8:78::1"), m = addr("2001:db8:5::1");
+	struct nr_lladdr ll;
+	struct nr_rule rule;
+	uint8_t pkt[100];
+
+	(void)state;
+	/* Only table 100 knows 2001:db8:77::/48; without a rule it is not consulted. */
+	add_route6(h, "2001:db8:77::/48", NR_RTN_UNICAST, 100, "2001:db8::1", 1024);
+	add_route6(h, "2001:db8:77:99::/64", NR_RTN_UNREACHABLE, 100, NULL, 1024);
+	assert_int_equal(nr_host_resolve(h, &far, 0, &ll), -ENETUNREACH);
+	assert_int_equal(nr_host_send_ip(h, pkt, ip6(pkt, "2001:db8::7", "2001:db8:77::5", 1), 0),
+			 -ENETUNREACH);
+	assert_int_equal(nr_host_output_count(h), 0);
+
+	memset(&rule, 0, sizeof(rule));
+	rule.family = AF_INET6;
+	rule.action = NR_FR_ACT_TO_TBL;
+	rule.priority = 100;
+	rule.table = 100;
+	rule.suppress_prefixlen = -1;
+	rule.suppress_ifgroup = -1;
+	assert_int_equal(nr_prefix_parse("2001:db8:77::/48", AF_INET6, 0, &rule.to), 0);
+	rule.from.addr.family = AF_INET6;
+	assert_int_equal(nr_stack_rule_add(nr_host_stack(h), &rule), 0);
+
+	/* Now the gateway of table 100 is solicited, not the destination. */
+	assert_int_equal(nr_host_send_ip(h, pkt, ip6(pkt, "2001:db8::7", "2001:db8:77::5", 2), 0),
+			 -EINPROGRESS);
+	pop_ns_for(h, "2001:db8::1");
+	assert_int_equal(nr_host_output_count(h), 0);
+	/* The unreachable route of the same table refuses with the kernel's errno. */
+	assert_int_equal(nr_host_resolve(h, &rej, 0, &ll), -EHOSTUNREACH);
+	assert_int_equal(nr_host_output_count(h), 0);
+	/* Destinations outside the rule still see main only. */
+	assert_int_equal(nr_host_resolve(h, &other, 0, &ll), -ENETUNREACH);
+
+	/* Two routes of one prefix in main: the lower metric's gateway is the next hop. */
+	add_route6(h, "2001:db8:5::/48", NR_RTN_UNICAST, NR_TABLE_MAIN, "2001:db8::3", 2048);
+	add_route6(h, "2001:db8:5::/48", NR_RTN_UNICAST, NR_TABLE_MAIN, "2001:db8::4", 512);
+	assert_int_equal(nr_host_resolve(h, &m, 0, &ll), -EINPROGRESS);
+	pop_ns_for(h, "2001:db8::4");
+	assert_int_equal(nr_host_output_count(h), 0);
+	nr_host_free(h);
+}
+
 static void test_tun_link(void **state)
 {
 	struct nr_host *h = new_host(NR_HOST_LINK_IP);
@@ -615,6 +717,7 @@ int main(void)
 		cmocka_unit_test(test_special_destinations),
 		cmocka_unit_test(test_gateway_and_unreachable),
 		cmocka_unit_test(test_ndp_resolution),
+		cmocka_unit_test(test_ipv6_rules_and_tables),
 		cmocka_unit_test(test_tun_link),
 		cmocka_unit_test(test_bad_input_and_config),
 		cmocka_unit_test(test_65536_hosts),
