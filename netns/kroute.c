@@ -59,18 +59,6 @@ static struct nr_kroute_answer *slot(struct nr_kroute *k, uint32_t seq)
 	return &k->ans[i];
 }
 
-static int get_addr(const struct nlattr *a, int family, struct nr_addr *ret)
-{
-	int need = family == AF_INET ? 4 : family == AF_INET6 ? 16 : -1;
-
-	if (need < 0 || nla_len(a) != need)
-		return -EBADMSG;
-	memset(ret, 0, sizeof(*ret));
-	ret->family = (uint8_t)family;
-	memcpy(ret->bytes, nla_data(a), (size_t)need);
-	return 0;
-}
-
 static const struct nla_policy answer_policy[RTA_MAX + 1] = {
 	[RTA_TABLE] = { .type = NLA_U32 },
 	[RTA_OIF] = { .type = NLA_U32 },
@@ -93,25 +81,10 @@ static int parse_answer(struct nlmsghdr *h, struct nr_kroute_answer *a)
 		a->ifindex = (int)nla_get_u32(tb[RTA_OIF]);
 	if (tb[RTA_PRIORITY])
 		a->metric = nla_get_u32(tb[RTA_PRIORITY]);
-	if (tb[RTA_PREFSRC] && get_addr(tb[RTA_PREFSRC], rtm.rtm_family, &a->prefsrc) < 0)
+	if (tb[RTA_PREFSRC] && nr_os_get_addr(tb[RTA_PREFSRC], rtm.rtm_family, &a->prefsrc) < 0)
 		return -EBADMSG;
-	if (tb[RTA_GATEWAY]) {
-		if (get_addr(tb[RTA_GATEWAY], rtm.rtm_family, &a->gateway) < 0)
-			return -EBADMSG;
-	} else if (tb[RTA_VIA]) {
-		/* IPv4 via an IPv6 gateway (RFC 8950): rtvia_family, address. */
-		const uint8_t *p = nla_data(tb[RTA_VIA]);
-		int len = nla_len(tb[RTA_VIA]);
-		uint16_t fam;
-		int need;
-
-		memcpy(&fam, p, sizeof(fam));
-		need = fam == AF_INET ? 4 : fam == AF_INET6 ? 16 : -1;
-		if (need < 0 || len - 2 != need)
-			return -EBADMSG;
-		a->gateway.family = (uint8_t)fam;
-		memcpy(a->gateway.bytes, p + 2, (size_t)need);
-	}
+	if (nr_os_get_gateway(tb, rtm.rtm_family, &a->gateway) < 0)
+		return -EBADMSG;
 	return 0;
 }
 

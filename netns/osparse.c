@@ -17,8 +17,7 @@
 #include <netlink/attr.h>
 #include <netlink/msg.h>
 
-/* Copy an address attribute of exactly the family's size. */
-static int get_addr(const struct nlattr *a, int family, struct nr_addr *ret)
+int nr_os_get_addr(const struct nlattr *a, int family, struct nr_addr *ret)
 {
 	int need = family == AF_INET ? 4 : family == AF_INET6 ? 16 : -1;
 
@@ -143,20 +142,20 @@ int nr_os_parse_addr(struct nlmsghdr *h, struct nr_os_addr *ret)
 	 * the peer of a point-to-point link (both families). */
 	local = tb[IFA_LOCAL] ? tb[IFA_LOCAL] : tb[IFA_ADDRESS];
 	peer = tb[IFA_LOCAL] ? tb[IFA_ADDRESS] : NULL;
-	if (!local || get_addr(local, ifa.ifa_family, &oa.a.local.addr) < 0)
+	if (!local || nr_os_get_addr(local, ifa.ifa_family, &oa.a.local.addr) < 0)
 		return -EBADMSG;
 	oa.a.local.len = ifa.ifa_prefixlen;
 	oa.a.peer.family = AF_UNSPEC;
 	if (peer) {
 		struct nr_addr p;
 
-		if (get_addr(peer, ifa.ifa_family, &p) < 0)
+		if (nr_os_get_addr(peer, ifa.ifa_family, &p) < 0)
 			return -EBADMSG;
 		if (!nr_addr_eq(&p, &oa.a.local.addr))
 			oa.a.peer = p;
 	}
 	oa.a.broadcast.family = AF_UNSPEC;
-	if (tb[IFA_BROADCAST] && get_addr(tb[IFA_BROADCAST], ifa.ifa_family, &oa.a.broadcast) < 0)
+	if (tb[IFA_BROADCAST] && nr_os_get_addr(tb[IFA_BROADCAST], ifa.ifa_family, &oa.a.broadcast) < 0)
 		return -EBADMSG;
 	oa.a.scope = ifa.ifa_scope;
 	/* ifa_flags has 8 bits; IFA_FLAGS carries all 32 (noprefixroute,
@@ -189,14 +188,12 @@ static struct nla_policy route_policy[RTA_MAX + 1] = {
 	[RTA_VIA] = { .minlen = 2 },
 };
 
-/* RTA_GATEWAY (the route's family) or RTA_VIA (its own family: an IPv4
- * route via an IPv6 gateway, RFC 8950). */
-static int get_gateway(struct nlattr **tb, int family, struct nr_addr *ret)
+int nr_os_get_gateway(struct nlattr **tb, int family, struct nr_addr *ret)
 {
 	ret->family = AF_UNSPEC;
 	memset(ret->bytes, 0, sizeof(ret->bytes));
 	if (tb[RTA_GATEWAY])
-		return get_addr(tb[RTA_GATEWAY], family, ret);
+		return nr_os_get_addr(tb[RTA_GATEWAY], family, ret);
 	if (tb[RTA_VIA]) {
 		const uint8_t *p = nla_data(tb[RTA_VIA]);
 		int len = nla_len(tb[RTA_VIA]);
@@ -237,7 +234,7 @@ static int parse_multipath(const struct nlattr *mp, int family, struct nr_nextho
 			return -EBADMSG;
 		if (n < NR_ROUTE_MAX_NH) {
 			memset(&nh[n], 0, sizeof(nh[n]));
-			if (get_gateway(tb, family, &nh[n].gw) < 0)
+			if (nr_os_get_gateway(tb, family, &nh[n].gw) < 0)
 				return -EBADMSG;
 			nh[n].ifindex = rtnh.rtnh_ifindex;
 			nh[n].weight = (uint16_t)(rtnh.rtnh_hops + 1);
@@ -247,7 +244,7 @@ static int parse_multipath(const struct nlattr *mp, int family, struct nr_nextho
 			/* Still walked, so a malformed tail is still refused. */
 			struct nr_addr scratch;
 
-			if (get_gateway(tb, family, &scratch) < 0)
+			if (nr_os_get_gateway(tb, family, &scratch) < 0)
 				return -EBADMSG;
 			truncated = true;
 		}
@@ -300,14 +297,14 @@ int nr_os_parse_route(struct nlmsghdr *h, struct nr_route *ret, struct nr_nextho
 	r.table = tb[RTA_TABLE] ? nla_get_u32(tb[RTA_TABLE]) : rtm.rtm_table;
 	r.dst.addr.family = r.family;
 	r.dst.len = rtm.rtm_dst_len;
-	if (tb[RTA_DST] && get_addr(tb[RTA_DST], r.family, &r.dst.addr) < 0)
+	if (tb[RTA_DST] && nr_os_get_addr(tb[RTA_DST], r.family, &r.dst.addr) < 0)
 		return -EBADMSG;
 	r.src.addr.family = r.family;
 	r.src.len = rtm.rtm_src_len;
-	if (tb[RTA_SRC] && get_addr(tb[RTA_SRC], r.family, &r.src.addr) < 0)
+	if (tb[RTA_SRC] && nr_os_get_addr(tb[RTA_SRC], r.family, &r.src.addr) < 0)
 		return -EBADMSG;
 	r.prefsrc.family = AF_UNSPEC;
-	if (tb[RTA_PREFSRC] && get_addr(tb[RTA_PREFSRC], r.family, &r.prefsrc) < 0)
+	if (tb[RTA_PREFSRC] && nr_os_get_addr(tb[RTA_PREFSRC], r.family, &r.prefsrc) < 0)
 		return -EBADMSG;
 	if (tb[RTA_PRIORITY])
 		r.metric = nla_get_u32(tb[RTA_PRIORITY]);
@@ -336,7 +333,7 @@ int nr_os_parse_route(struct nlmsghdr *h, struct nr_route *ret, struct nr_nextho
 	} else if (!is_reject(r.type)) {
 		/* One nexthop: its flags live in the low byte of rtm_flags. */
 		memset(&nh[0], 0, sizeof(nh[0]));
-		if (get_gateway(tb, r.family, &nh[0].gw) < 0)
+		if (nr_os_get_gateway(tb, r.family, &nh[0].gw) < 0)
 			return -EBADMSG;
 		if (tb[RTA_OIF])
 			nh[0].ifindex = (int)nla_get_u32(tb[RTA_OIF]);
@@ -399,11 +396,11 @@ int nr_os_parse_rule(struct nlmsghdr *h, struct nr_rule *ret)
 		r.goto_target = nla_get_u32(tb[FRA_GOTO]);
 	r.from.addr.family = r.family;
 	r.from.len = frh.src_len;
-	if (tb[FRA_SRC] && get_addr(tb[FRA_SRC], r.family, &r.from.addr) < 0)
+	if (tb[FRA_SRC] && nr_os_get_addr(tb[FRA_SRC], r.family, &r.from.addr) < 0)
 		return -EBADMSG;
 	r.to.addr.family = r.family;
 	r.to.len = frh.dst_len;
-	if (tb[FRA_DST] && get_addr(tb[FRA_DST], r.family, &r.to.addr) < 0)
+	if (tb[FRA_DST] && nr_os_get_addr(tb[FRA_DST], r.family, &r.to.addr) < 0)
 		return -EBADMSG;
 	if (tb[FRA_IIFNAME])
 		get_name(tb[FRA_IIFNAME], r.iifname, sizeof(r.iifname));
@@ -472,7 +469,7 @@ int nr_os_parse_neigh(struct nlmsghdr *h, struct nr_os_neigh *ret)
 	n.state = ndm.ndm_state;
 	n.flags = ndm.ndm_flags;
 	n.type = ndm.ndm_type;
-	if (!tb[NDA_DST] || get_addr(tb[NDA_DST], n.family, &n.dst) < 0)
+	if (!tb[NDA_DST] || nr_os_get_addr(tb[NDA_DST], n.family, &n.dst) < 0)
 		return -EBADMSG;
 	if (tb[NDA_LLADDR])
 		get_lladdr(tb[NDA_LLADDR], &n.lladdr);

@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct nlattr;
 struct nlmsghdr;
 struct nl_sock;
 
@@ -48,6 +49,15 @@ int nr_nlsock_dump(struct nr_nlsock *s, const char *what, uint16_t type, const v
  * to buf (empty when the kernel gave none). Bounded by h->nlmsg_len.
  */
 void nr_nlmsg_ext_ack(const struct nlmsghdr *h, char *buf, size_t cap);
+
+/* Copy an address attribute of exactly the family's size; -EBADMSG otherwise. */
+int nr_os_get_addr(const struct nlattr *a, int family, struct nr_addr *ret);
+/*
+ * A route's gateway from tb (parsed with RTA_VIA's minlen 2): RTA_GATEWAY
+ * in the route's family, or RTA_VIA in its own (an IPv4 route via an IPv6
+ * gateway, RFC 8950); AF_UNSPEC when neither. -EBADMSG for a wrong size.
+ */
+int nr_os_get_gateway(struct nlattr **tb, int family, struct nr_addr *ret);
 
 /*
  * Parsers, rtnetlink message -> netrig value. Each returns 0, 1 when the
