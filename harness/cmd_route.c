@@ -16,7 +16,6 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -56,19 +55,11 @@ struct route_opts {
 	bool json, scapy;
 };
 
-static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static int usage_error(const char *fmt, ...)
+/* After a usage error's message (nr_cli_error), the usage. */
+static int usage(int code)
 {
-	va_list ap;
-
-	fputs("netrig: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
 	fputs(route_usage, stderr);
-	return NR_EXIT_USAGE;
+	return code;
 }
 
 /* inet_pton, family chosen by the presence of a colon: the batch fast path. */
@@ -125,8 +116,8 @@ static int parse_opts(int argc, char **argv, struct route_opts *o)
 			break;
 		case 'm':
 			if (nr_parse_u32(optarg, &o->mark) < 0)
-				return usage_error("bad mark '%s' (expected a 32-bit number)",
-						   optarg);
+				return usage(nr_cli_error(
+				    NR_EXIT_USAGE, "bad mark '%s' (expected a 32-bit number)", optarg));
 			break;
 		case 's':
 			o->scapy = true;
@@ -135,9 +126,11 @@ static int parse_opts(int argc, char **argv, struct route_opts *o)
 			fputs(route_usage, stdout);
 			return -1;
 		case ':':
-			return usage_error("option '%s' needs a value", argv[optind - 1]);
+			return usage(nr_cli_error(NR_EXIT_USAGE, "option '%s' needs a value",
+						  argv[optind - 1]));
 		default:
-			return usage_error("unknown option '%s'", argv[optind - 1]);
+			return usage(
+			    nr_cli_error(NR_EXIT_USAGE, "unknown option '%s'", argv[optind - 1]));
 		}
 	}
 	return 0;
@@ -383,20 +376,22 @@ int nr_cmd_route(int argc, char **argv)
 		return NR_EXIT_OK;
 	}
 	if (argc < 2 || strcmp(argv[1], "get"))
-		return usage_error("route: expected 'get'%s",
-				   argc < 2 ? "" : " (the only route command)");
+		return usage(nr_cli_error(NR_EXIT_USAGE, "route: expected 'get'%s",
+					  argc < 2 ? "" : " (the only route command)"));
 	r = parse_opts(argc - 1, argv + 1, &o);
 	if (r)
 		return r < 0 ? NR_EXIT_OK : r;
 	argv += 1 + optind;
 	ndst = argc - 1 - optind;
 	if (ndst < 1)
-		return usage_error("route get: no destination%s", " (give DST... or - for stdin)");
+		return usage(nr_cli_error(NR_EXIT_USAGE,
+					  "route get: no destination (give DST... or - for stdin)"));
 	batch = ndst == 1 && !strcmp(argv[0], "-");
 	/* Scapy's route() has no selectors: say so rather than ignore them. */
 	if (o.scapy && (o.from || o.iif || o.oif || o.mark))
-		return usage_error("--scapy answers as conf.route.route(dst) does: "
-				   "--from, --iif, --oif and --mark do not apply");
+		return usage(nr_cli_error(NR_EXIT_USAGE,
+					  "--scapy answers as conf.route.route(dst) does: "
+					  "--from, --iif, --oif and --mark do not apply"));
 	if (o.from && nr_addr_parse(o.from, AF_UNSPEC, &c.base.src) < 0)
 		return nr_cli_error(NR_EXIT_USAGE, "bad source '%s': not an IPv4 or IPv6 address",
 				    o.from);
