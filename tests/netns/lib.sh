@@ -1,6 +1,9 @@
 # SPDX-License-Identifier: BSD-2-Clause
-# Shared shell helpers for the netns tier: privilege check (skip = 77),
-# namespaces with unique names that are removed on every path out.
+# Shared shell helpers for the netns tier (bash): privilege check (skip =
+# 77), namespaces with unique names that are removed on every path out
+# (EXIT, and HUP/INT/TERM, which then exit 129/130/143), and NETRIG, the
+# binary under test (CTest sets it; by hand: $NETRIG_BUILD_DIR/harness/netrig,
+# default build/).
 set -eu
 
 : "${NETRIG:=${NETRIG_BUILD_DIR:-build}/harness/netrig}"
@@ -18,13 +21,29 @@ nr_require_netns() {
 	ip netns del "$probe"
 }
 
+NR_CLEANUP_HOOKS=""
+
+# nr_at_cleanup FUNCTION: also run FUNCTION (files, /etc/netns...) on the way out.
+nr_at_cleanup() { NR_CLEANUP_HOOKS="$NR_CLEANUP_HOOKS $1"; }
+
 nr_cleanup() {
+	local ns hook
+	for hook in $NR_CLEANUP_HOOKS; do
+		"$hook" || true
+	done
+	NR_CLEANUP_HOOKS=""
 	for ns in $NR_NAMESPACES; do
 		ip netns del "$ns" 2>/dev/null || true
 	done
 	NR_NAMESPACES=""
 }
-trap nr_cleanup EXIT INT TERM HUP
+# A trap on a signal replaces the default action, which was to end the
+# script: clean up, then exit with 128 + the signal's number. EXIT covers
+# every other way out.
+trap nr_cleanup EXIT
+trap 'nr_cleanup; exit 129' HUP
+trap 'nr_cleanup; exit 130' INT
+trap 'nr_cleanup; exit 143' TERM
 
 # nr_netns VAR TAG: create a namespace "nrt-TAG-PID-N" with lo up, name in VAR.
 nr_ns_counter=0
