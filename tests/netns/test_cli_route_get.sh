@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: BSD-2-Clause
 # netrig route get against `ip route get` in the same namespace.
 #
-#   nrt-cli-PID-r (one namespace; no traffic leaves it)
+#   nrt-clir-PID-1 (one namespace; no traffic leaves it)
 #
 #     lo    127.0.0.1/8
 #     eth0 ==veth== eth1 (both inside)
@@ -15,24 +15,15 @@
 #     192.0.2.0/24 via 198.51.100.3 table 100; rule to 192.0.2.0/24 lookup 100 pref 100
 #     203.0.113.240/28 nexthop via 198.51.100.2 nexthop via 198.51.100.3 (ECMP)
 #     no IPv6 default route (2001:db8:ff::1 has no route)
-set -eu
+. "$(dirname "$0")/lib.sh"
 
-NETRIG=${NETRIG:-$(dirname "$0")/../../build-cli/harness/netrig}
-PY=/usr/bin/python3
-NS=nrt-cli-$$-r
+nr_require_netns
+TMP=""
+rm_tmp() { [ -z "$TMP" ] || rm -rf "$TMP"; }
+nr_at_cleanup rm_tmp
 TMP=$(mktemp -d)
-cleanup() {
-	ip netns del "$NS" 2>/dev/null || true
-	rm -rf "$TMP"
-}
-trap cleanup EXIT INT TERM
-
-if ! ip netns add "$NS" 2>/dev/null; then
-	echo "SKIP: cannot create network namespaces here"
-	exit 77
-fi
+nr_netns NS clir
 ipn() { ip -n "$NS" "$@"; }
-ipn link set lo up
 ipn link add eth0 type veth peer name eth1
 ipn link set eth0 address 02:00:00:00:00:01
 ipn link set eth0 up

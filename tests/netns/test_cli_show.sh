@@ -3,7 +3,7 @@
 # netrig show: every table of a namespace built here, text and JSON,
 # checked against what was configured and against `ip -j`.
 #
-#   nrt-cli-PID-s (one namespace; no traffic leaves it)
+#   nrt-clis-PID-1 (one namespace; no traffic leaves it)
 #
 #     lo    127.0.0.1/8, ::1/128
 #     eth0 ==veth== eth1 (both inside)
@@ -17,30 +17,25 @@
 #     rule 100: from 198.51.100.0/24 fwmark 0x10/0xff lookup 100
 #     neighbour 198.51.100.254 lladdr 02:00:00:00:00:fe permanent
 #     /etc/netns/NS/resolv.conf: two nameservers, search lab.test, ndots:3
-set -eu
+. "$(dirname "$0")/lib.sh"
 
-NETRIG=${NETRIG:-$(dirname "$0")/../../build-cli/harness/netrig}
-PY=/usr/bin/python3
-NS=nrt-cli-$$-s
-TMP=$(mktemp -d)
+nr_require_netns
+nr_netns NS clis
 # `ip netns exec` shows /etc/netns/NAME/resolv.conf as /etc/resolv.conf;
 # this test writes one for its own namespace only and removes it.
 ETCNS=/etc/netns/$NS
 MADE_ETC_NETNS=0
 [ -d /etc/netns ] || MADE_ETC_NETNS=1
-cleanup() {
-	ip netns del "$NS" 2>/dev/null || true
-	rm -rf "$TMP" "$ETCNS"
+TMP=""
+cleanup_files() {
+	[ -z "$TMP" ] || rm -rf "$TMP"
+	rm -rf "$ETCNS"
 	if [ "$MADE_ETC_NETNS" = 1 ]; then rmdir /etc/netns 2>/dev/null || true; fi
 }
-trap cleanup EXIT INT TERM
+nr_at_cleanup cleanup_files
+TMP=$(mktemp -d)
 
-if ! ip netns add "$NS" 2>/dev/null; then
-	echo "SKIP: cannot create network namespaces here"
-	exit 77
-fi
 ipn() { ip -n "$NS" "$@"; }
-ipn link set lo up
 ipn link add eth0 type veth peer name eth1
 ipn link set eth0 address 02:00:00:00:00:01 mtu 1400
 ipn link set eth0 up
@@ -229,6 +224,10 @@ rc=0
 err=$("$NETRIG" show routes --netns "nrt-cli-$$-none" 2>&1 >/dev/null) || rc=$?
 [ "$rc" -eq 3 ] && [ "$err" = "netrig: no namespace 'nrt-cli-$$-none' (see 'ip netns list')" ]
 check $? "unknown namespace: exit 3 ($rc: $err)"
+rc=0
+err=$("$NETRIG" show routes --netns .. 2>&1 >/dev/null) || rc=$?
+[ "$rc" -eq 2 ] && [ "$err" = "netrig: --netns: bad namespace name '..' (expected a name under /run/netns, a path, or pid:PID)" ]
+check $? "malformed --netns is bad input: exit 2 ($rc: $err)"
 rc=0
 "$NETRIG" show tables >/dev/null 2>&1 || rc=$?
 [ "$rc" -eq 2 ]

@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # SPDX-License-Identifier: BSD-2-Clause
 #
 # Kernel cross-check for tests/unit/test_route_get4.c: builds the same
@@ -6,7 +6,7 @@
 # every case the way the unit test expects netrig to. Run with --print to
 # show the kernel's answers in the test's notation instead.
 #
-#   nrt-route-A                                 nrt-route-B (peers only)
+#   nrt-route-PID-1 ($A)                        nrt-route-PID-2 ($B, peers only)
 #   lo  127.0.0.1/8
 #   va  198.51.100.1/24, .9/24 (secondary) ---- pa
 #   vb  203.0.113.1/26                     ---- pb
@@ -14,25 +14,15 @@
 #   vd  192.0.2.65/26  (no carrier)        ---- pd (down)
 #
 # Exit 77 when namespaces cannot be made (not root).
-set -u
-A=nrt-route-A-$$
-B=nrt-route-B-$$
+. "$(dirname "$0")/lib.sh"
 PRINT=0
 [ "${1:-}" = "--print" ] && PRINT=1
 
-[ "$(id -u)" = 0 ] || exit 77
-command -v ip >/dev/null 2>&1 || exit 77
-cleanup() {
-	ip netns del "$A" 2>/dev/null
-	ip netns del "$B" 2>/dev/null
-}
-trap cleanup EXIT INT TERM
-ip netns add "$A" || exit 77
-ip netns add "$B" || exit 77
+nr_require_netns
+nr_netns A route
+nr_netns B route
 
 a() { ip -n "$A" "$@"; }
-set -e
-a link set lo up
 for x in a b c d; do
 	a link add v$x type veth peer name p$x netns "$B"
 done
@@ -75,7 +65,7 @@ n=0
 # check 'ARGS' 'EXPECTED': EXPECTED is "error type table dev gateway src", or
 # several such answers separated by '|' when any of them is right (ECMP).
 check() {
-	got=$(ip -n "$A" -d -j route get $1 2>&1 | /usr/bin/python3 -c '
+	got=$(ip -n "$A" -d -j route get $1 2>&1 | "$PY" -c '
 import json, sys
 t = sys.stdin.read().strip()
 if not t.startswith("["):

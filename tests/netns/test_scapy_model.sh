@@ -1,10 +1,10 @@
-#!/bin/sh
+#!/bin/bash
 # SPDX-License-Identifier: BSD-2-Clause
 #
 # netrig's model of Scapy 2.5.0 against the real Scapy 2.5.0, in a
 # namespace shaped like the reference's appendix (scapy-stack.md):
 #
-#        nrt-scapy-PID-a                          nrt-scapy-PID-b
+#        nrt-scapy-PID-1 ($A)                     nrt-scapy-PID-2 ($B)
 #   lo  127.0.0.1, 198.51.100.200/32, 2001:db8:ff::1/128
 #   vA  198.51.100.1/24 + secondary .50 + alias vA:1 192.0.2.129/26  ---- vB
 #       2001:db8:1::1/64, 2001:db8:1::2/64, fd00:1::1/64, fe80::a
@@ -25,26 +25,21 @@
 # conf.route6, conf.iface and printed tables must equal Scapy's. Each
 # Scapy-vs-kernel divergence is printed with its cause. Exit 77 when
 # namespaces, python3 or Scapy are unavailable.
-set -eu
+. "$(dirname "$0")/lib.sh"
 
-BUILD=${NETRIG_BUILD_DIR:-$(dirname "$0")/../../build-scapy}
-BIN=$BUILD/tests/test_scapy_model
-A=nrt-scapy-$$-a
-B=nrt-scapy-$$-b
+# The unit test binary has the namespace mode this script drives.
+BIN=${NETRIG_BUILD_DIR:-build}/tests/test_scapy_model
+TMP=""
+rm_tmp() { [ -z "$TMP" ] || rm -rf "$TMP"; }
+nr_at_cleanup rm_tmp
+
+[ -x "$BIN" ] || nr_skip "no $BIN (build the tests first)"
+[ -x "$PY" ] || nr_skip "no $PY"
+"$PY" -c 'import scapy' 2>/dev/null || nr_skip "no Scapy"
+nr_require_netns
 TMP=$(mktemp -d)
-
-cleanup() {
-	ip netns del "$A" 2>/dev/null || true
-	ip netns del "$B" 2>/dev/null || true
-	rm -rf "$TMP"
-}
-trap cleanup EXIT INT TERM
-
-[ -x "$BIN" ] || { echo "no $BIN (build the tests first)"; exit 77; }
-[ -x /usr/bin/python3 ] || { echo "skip: no /usr/bin/python3"; exit 77; }
-/usr/bin/python3 -c 'import scapy' 2>/dev/null || { echo "skip: no Scapy"; exit 77; }
-ip netns add "$A" 2>/dev/null || { echo "skip: cannot create namespaces"; exit 77; }
-ip netns add "$B"
+nr_netns A scapy
+nr_netns B scapy
 
 a() { ip -n "$A" "$@"; }
 b() { ip -n "$B" "$@"; }
