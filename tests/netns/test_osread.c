@@ -34,6 +34,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -105,9 +106,49 @@ static void cleanup(void)
 	}
 }
 
+/* dst = a + b, cut to cap; async-signal-safe (no snprintf in a handler). */
+static void cat_safe(char *dst, size_t cap, const char *a, const char *b)
+{
+	size_t n = 0;
+
+	for (; *a && n < cap - 1; a++)
+		dst[n++] = *a;
+	for (; *b && n < cap - 1; b++)
+		dst[n++] = *b;
+	dst[n] = '\0';
+}
+
+/*
+ * What `ip netns del` does (detach the /run/netns bind mount, remove the
+ * file) with async-signal-safe calls only, for the signal handler: no
+ * system(), no snprintf.
+ */
+static void ns_del_signal_safe(const char *name)
+{
+	char path[128];
+
+	if (!name[0])
+		return;
+	cat_safe(path, sizeof(path), "/run/netns/", name);
+	umount2(path, MNT_DETACH);
+	unlink(path);
+}
+
+/* Clean up, then die of the signal as if no handler had been installed. */
 static void on_signal(int sig)
 {
-	cleanup();
+	char path[192];
+
+	ns_del_signal_safe(ns_a);
+	ns_del_signal_safe(ns_b);
+	ns_del_signal_safe(ns_c);
+	if (etc_dir[0]) {
+		cat_safe(path, sizeof(path), etc_dir, "/resolv.conf");
+		unlink(path);
+		rmdir(etc_dir);
+		if (made_etc_netns)
+			rmdir("/etc/netns");
+	}
 	signal(sig, SIG_DFL);
 	raise(sig);
 }
