@@ -395,9 +395,14 @@ static void set_nexthops(struct nr_route_result *ret, const struct fib_res *res,
 	nh = &r->nh[res->nh_sel];
 	if (keep_nh && !nr_addr_is_unspec(&nh->gw))
 		ret->gateway = nh->gw;
-	if (!keep_nh)
+	if (!keep_nh && !ecmp)
 		return;
 	if (ecmp) {
+		/*
+		 * Broadcast and multicast through a multipath route drop the
+		 * gateway but still leave by the hop the hash chose: report
+		 * every hop (gateway unset says their gateways are unused).
+		 */
 		/* Any usable nexthop may be hashed to; dead ones are flagged in nh[]. */
 		ret->nh = r->nh;
 		ret->nh_count = r->nh_count;

@@ -38,7 +38,11 @@ bool nr_verify_same(const struct nr_route_query *q, const struct nr_kroute_answe
 	if (n->nh_count > 1) {
 		/* ECMP: the kernel hashed to one of them; any is right. */
 		for (unsigned i = 0; i < n->nh_count && !hop_ok; i++) {
-			hop_ok = n->nh[i].ifindex == k->ifindex && gw_eq(&n->nh[i].gw, &k->gateway);
+			/* No gateway in netrig's answer (broadcast, multicast through a
+			 * multipath route): the hop's device is all that is used. */
+			hop_ok = n->nh[i].ifindex == k->ifindex &&
+				 (n->gateway.family == AF_UNSPEC ? k->gateway.family == AF_UNSPEC
+								 : gw_eq(&n->nh[i].gw, &k->gateway));
 			/* The source follows the hop the kernel hashed to. */
 			if (hop_ok && i < NR_ROUTE_MAX_ECMP_SRC &&
 			    n->nh_prefsrc[i].family != AF_UNSPEC)

@@ -153,6 +153,20 @@ static void test_ecmp(void **state)
 	k.prefsrc = A("198.51.100.1"); /* the first hop's source with the second hop */
 	assert_false(nr_verify_same(&q0, &k, &n, &what));
 	assert_string_equal(what, "prefsrc");
+
+	/* Multicast through a multipath route: no gateway, the hop's device. */
+	n.type = k.type = NR_RTN_MULTICAST;
+	n.gateway.family = AF_UNSPEC;
+	k.gateway.family = AF_UNSPEC;
+	k.ifindex = 3;
+	k.prefsrc = A("203.0.113.1");
+	assert_true(nr_verify_same(&q0, &k, &n, &what));
+	k.ifindex = 4; /* a device that is no hop of the route */
+	assert_false(nr_verify_same(&q0, &k, &n, &what));
+	assert_string_equal(what, "nexthop");
+	k.ifindex = 3;
+	k.gateway = A("203.0.113.254"); /* the kernel kept a gateway, netrig did not */
+	assert_false(nr_verify_same(&q0, &k, &n, &what));
 }
 
 static void test_format(void **state)
