@@ -42,5 +42,7 @@ int nr_cmd_exec(int argc, char **argv);  /* cmd_exec.c */
 int nr_cmd_list(int argc, char **argv);  /* cmd_list.c */
 int nr_cmd_clean(int argc, char **argv); /* cmd_clean.c */
 int nr_cmd_check(int argc, char **argv); /* cmd_check.c */
+int nr_cmd_respond(int argc, char **argv); /* cmd_respond.c */
+int nr_cmd_neigh(int argc, char **argv);   /* cmd_neigh.c */
 
 #endif

@@ -20,6 +20,13 @@ static const struct nr_cmd commands[] = {
 	{ "exec", nr_cmd_exec, "exec [--timeout S] [--user U] RUN NODE -- CMD...",
 	  "run a command inside a node of a lab" },
 	{ "list", nr_cmd_list, "list [--json]", "runs (live and dead) and their objects" },
+	{ "respond", nr_cmd_respond,
+	  "respond [--netns NS] (--tun NAME | --tap NAME | --iface DEV) --addr ADDR/LEN... "
+	  "[--answer arp,ndp,echo,echo6] [--any] [--count N] [--pcap FILE] [--kernel-addr ADDR/LEN] "
+	  "[--verbose]",
+	  "emulated hosts answering ARP, NDP and echo on a TUN/TAP or an interface" },
+	{ "neigh", nr_cmd_neigh, "neigh resolve [--netns NS] [--iface DEV] [--timeout MS] DST",
+	  "the link-layer address of DST, resolved by netrig's stack (getmacbyip)" },
 	{ "clean", nr_cmd_clean, "clean [--timeout S]", "remove what dead runs left behind" },
 	{ 0 },
 };

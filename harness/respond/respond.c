@@ -280,6 +280,8 @@ static void on_timer(struct nr_loop *l, struct nr_timer *t, void *arg)
 		return;
 	(void)nr_host_tick(r->host, nr_loop_now(l));
 	drain(r);
+	if (r->o.on_event && !r->done)
+		r->o.on_event(r, r->o.arg);
 	rearm(r);
 }
 
@@ -305,6 +307,8 @@ static void on_readable(struct nr_loop *l, int fd, unsigned events, void *arg)
 		(void)nr_host_input(r->host, r->buf, (size_t)n, now);
 		if (!drain(r))
 			break;
+		if (r->o.on_event)
+			r->o.on_event(r, r->o.arg);
 	}
 	rearm(r);
 }

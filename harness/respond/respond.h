@@ -22,10 +22,19 @@
 #include <stdint.h>
 #include <stdio.h>
 
+struct nr_respond;
+
 struct nr_respond_opts {
 	uint64_t count; /* stop the loop once this many replies were sent; 0: never */
 	FILE *verbose;  /* one line per reply sent (nr_respond_describe), NULL: none */
 	size_t batch;   /* frames read per wake-up before the timers get a turn; 0: 64 */
+	/*
+	 * Called after each frame given to the host and each timer run (what
+	 * it queued already sent), for a caller waiting on the host's state
+	 * (neigh resolve polls its resolution here). NULL: none.
+	 */
+	void (*on_event)(struct nr_respond *r, void *arg);
+	void *arg;
 };
 
 struct nr_respond_stats {
@@ -35,8 +44,6 @@ struct nr_respond_stats {
 	uint64_t rx_errors;  /* read failures, frames too long for the buffer */
 	uint64_t tx_errors;  /* frames the link refused (queue full, too long): dropped */
 };
-
-struct nr_respond;
 
 /* -EINVAL for a NULL argument or a host whose link type is not the link's, -ENOMEM. */
 int nr_respond_new(struct nr_loop *loop, struct nr_link *link, struct nr_host *host,
