@@ -604,7 +604,8 @@ int nr_run_list(const char *dir, struct nr_run_info **ret, size_t *ret_n, struct
 			continue;
 		n++;
 	}
-	qsort(runs, n, sizeof(*runs), cmp_info);
+	if (n)
+		qsort(runs, n, sizeof(*runs), cmp_info);
 	*ret = runs;
 	*ret_n = n;
 	runs = NULL;
