@@ -77,7 +77,7 @@ static void make_witnesses(size_t k)
 		fprintf(f, "link add w%zu type veth peer name x%zu netns %s\n", i, i, names[i]);
 	assert_int_equal(pclose(f), 0);
 	for (size_t i = 0; i < k; i++) {
-		char w[16];
+		char w[24]; /* "w" + any size_t: no truncation */
 
 		snprintf(w, sizeof(w), "w%zu", i);
 		assert_int_not_equal(if_nametoindex(w), 0);
@@ -89,7 +89,7 @@ static size_t witnesses_left(size_t k)
 	size_t left = 0;
 
 	for (size_t i = 0; i < k; i++) {
-		char w[16];
+		char w[24]; /* "w" + any size_t: no truncation */
 
 		snprintf(w, sizeof(w), "w%zu", i);
 		if (if_nametoindex(w))
