@@ -21,6 +21,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #define SCRATCH_SIZE 65536u /* larger than any TUN/TAP packet (64 KiB IP + header) */
@@ -40,6 +41,7 @@ static struct tt_link *tt(const struct nr_link *l)
 static ssize_t tt_recv(struct nr_link *l, void *buf, size_t cap)
 {
 	struct tt_link *t = tt(l);
+	struct iovec iov[2];
 	ssize_t n;
 
 	if (cap >= SCRATCH_SIZE)
@@ -49,12 +51,22 @@ static ssize_t tt_recv(struct nr_link *l, void *buf, size_t cap)
 		if (!t->scratch)
 			return -ENOMEM;
 	}
-	n = nr_tuntap_read(t->t, t->scratch, SCRATCH_SIZE);
+	/*
+	 * Straight into the caller's buffer, no copy per frame: only what
+	 * does not fit lands in the scratch tail, which is how a frame too
+	 * long for the caller is told apart from one that fills it exactly.
+	 * A link never has packet information on (see the top), so the fd
+	 * carries the bare frame.
+	 */
+	iov[0] = (struct iovec){.iov_base = buf, .iov_len = cap};
+	iov[1] = (struct iovec){.iov_base = t->scratch, .iov_len = SCRATCH_SIZE - cap};
+	do
+		n = readv(nr_tuntap_fd(t->t), iov, 2);
+	while (n < 0 && errno == EINTR);
 	if (n < 0)
-		return n;
+		return -errno;
 	if ((size_t)n > cap)
 		return -EMSGSIZE;
-	memcpy(buf, t->scratch, (size_t)n);
 	return n;
 }
 

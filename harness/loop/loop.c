@@ -127,7 +127,7 @@ static int watch_add(struct nr_loop *l, int fd, unsigned events, nr_loop_fd_fn f
 int nr_loop_fd_add(struct nr_loop *l, int fd, unsigned events, nr_loop_fd_fn fn, void *arg,
 		   struct nr_loop_watch **ret)
 {
-	struct nr_loop_watch *w;
+	struct nr_loop_watch *w = NULL;
 	int r;
 
 	r = watch_add(l, fd, events, fn, arg, false, &w);
