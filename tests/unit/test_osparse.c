@@ -67,7 +67,7 @@ static void test_multipath_sizes(void **state)
 	assert_int_equal(nr_os_parse_route(nlmsg_hdr(m), &r, nh), 0);
 	assert_int_equal(r.nh_count, 250);
 	assert_int_equal(r.flags & NR_ROUTE_F_NH_TRUNCATED, 0);
-	assert_int_equal(ntohl(*(uint32_t *)(void *)r.nh[249].gw.bytes), 0xc6336400u + 250);
+	assert_int_equal(nr_addr_v4(&r.nh[249].gw), 0xc6336400u + 250);
 	nlmsg_free(m);
 
 	m = ecmp_route(NR_ROUTE_MAX_NH, -1);
