@@ -254,6 +254,54 @@ static void test_count_stops_the_loop(void **state)
 	rig_down(&g);
 }
 
+/*
+ * How many frames one wake-up reads: all that are queued while reading on
+ * pays; after a wake-up whose one frame was followed by an empty read, one
+ * frame per wake-up (the level-triggered fd wakes the loop again), until
+ * every 8th such wake-up reads on again. Every request is answered either
+ * way; the loop's fd callback count tells the wake-ups.
+ */
+static void send_echoes(struct rig *g, unsigned n, uint16_t *seq)
+{
+	uint8_t p[100];
+
+	for (unsigned i = 0; i < n; i++, (*seq)++)
+		assert_int_equal(nr_link_send(g->peer, p, echo4(p, "198.51.100.1", "203.0.113.7", *seq)),
+				 0);
+}
+
+static void test_reads_per_wakeup(void **state)
+{
+	/* frames queued, then wake-ups expected to answer them */
+	static const unsigned steps[][2] = {
+		{3, 1}, /* reading on from the start: one wake-up drains three */
+		{1, 1}, /* one frame, then an empty read: stop reading on */
+		{3, 3}, /* one frame per wake-up */
+		{5, 5}, /* ... the 8th single wake-up turns reading on again */
+		{3, 1}, /* drained in one wake-up again */
+	};
+	struct rig g;
+	uint8_t p[100];
+	uint16_t seq = 1;
+	uint64_t replies = 0;
+
+	(void)state;
+	rig_up(&g, NR_LINK_RAW_IP, 0, "echo");
+	for (size_t k = 0; k < sizeof(steps) / sizeof(steps[0]); k++) {
+		uint64_t before = nr_loop_stats(g.loop)->fd_events;
+
+		send_echoes(&g, steps[k][0], &seq);
+		assert_int_equal(nr_loop_run(g.loop), NR_LOOP_IDLE);
+		assert_int_equal(nr_loop_stats(g.loop)->fd_events - before, steps[k][1]);
+		replies += steps[k][0];
+		assert_int_equal(nr_respond_stats(g.resp)->replies, replies);
+		for (unsigned i = 0; i < steps[k][0]; i++)
+			assert_int_equal(nr_link_recv(g.peer, p, sizeof(p)), 44);
+		assert_int_equal(nr_link_recv(g.peer, p, sizeof(p)), -EAGAIN);
+	}
+	rig_down(&g);
+}
+
 static void test_echo6_and_malformed(void **state)
 {
 	struct rig g;
@@ -363,6 +411,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_arp_reply_through_loop),
 		cmocka_unit_test(test_count_stops_the_loop),
+		cmocka_unit_test(test_reads_per_wakeup),
 		cmocka_unit_test(test_echo6_and_malformed),
 		cmocka_unit_test(test_timers_run_on_the_loop),
 		cmocka_unit_test(test_bad_arguments),
