@@ -17,15 +17,21 @@
  * hot paths are written once, for any word count, and forced inline into
  * two specialisations so the IPv4 loop has no loop over words at all.
  *
- * A trie of many prefixes also gets a jump table indexed by the first
- * jump_bits bits of the key (16 to 20, about log2 of the prefix count).
- * Its entry says where a lookup's path leaves the first jump_bits levels
- * and the best prefix met above that, so a lookup skips the upper levels,
- * which in a large table are a full binary tree costing one dependent
- * cache miss each. Updates refill only the entries whose path crosses the
- * link they changed: nothing for the usual deep change, but up to all
- * 2^jump_bits entries (milliseconds) when a link near the root changes,
- * e.g. the default route comes or goes in a large table.
+ * A trie of many prefixes also gets a jump table indexed by jump_bits
+ * bits of the key (16 to 20, about log2 of the prefix count) that follow
+ * a base prefix: the longest prefix whose subtree holds at least 3/4 of
+ * the table, chosen when the table is sized. Real tables cluster (every
+ * IPv6 route under 2000::/3, a lab's under 2001:db8::/32), and indexing by
+ * the first bits would put all of them behind one entry. An entry says
+ * where a lookup's path leaves the base + jump_bits levels and the best
+ * prefix met above that, so a lookup of a key inside the base skips the
+ * upper levels, which in a large table are a full binary tree costing one
+ * dependent cache miss each; keys outside the base walk from the root.
+ * The base is only a key prefix, not a node, so it stays correct (if less
+ * useful) whatever changes later. Updates refill only the entries whose
+ * path crosses the link they changed: nothing for the usual deep change,
+ * but up to all 2^jump_bits entries (milliseconds) when a link above the
+ * base changes, e.g. the default route comes or goes in a large table.
  *
  * Nodes come from per-trie slabs of SLAB_SIZE bytes, aligned to their size
  * so a node finds its slab by masking its address. That keeps nodes at
@@ -100,6 +106,9 @@ struct nr_lpm {
 	struct lpm_slab *slabs;
 	struct lpm_jump *jump; /* 2^jump_bits entries, or NULL */
 	unsigned jump_bits;
+	/* Entries index the jump_bits bits after (jump_base, jump_plen). */
+	uint32_t jump_base[4];
+	unsigned jump_plen;
 };
 
 /* ---- slabs ---------------------------------------------------------- */
@@ -277,19 +286,57 @@ static struct lpm_node *node_new(struct nr_lpm *t, const uint32_t *k, unsigned p
 
 /* ---- jump table ----------------------------------------------------- */
 
-/* Recompute the entries whose first bits bits (<= jump_bits) are k's. */
+/* nbits (1..31) bits of k from bit from on; from + nbits <= 32 * nw. */
+static LPM_ALWAYS_INLINE uint32_t key_bits(const uint32_t *k, unsigned from, unsigned nbits,
+					   unsigned nw)
+{
+	unsigned i = from >> 5;
+	uint64_t two = (uint64_t)k[i] << 32 | (i + 1 < nw ? k[i + 1] : 0);
+
+	return (uint32_t)((two << (from & 31)) >> (64 - nbits));
+}
+
+/* The probe key of entry v: the base, then v's jump_bits bits, then zeros. */
+static void jump_probe(const struct nr_lpm *t, uint32_t v, uint32_t *probe)
+{
+	const unsigned jb = t->jump_bits, from = t->jump_plen;
+	const unsigned i = from >> 5, off = from & 31;
+	uint64_t two = (uint64_t)v << (64 - jb) >> off;
+
+	memcpy(probe, t->jump_base, sizeof(t->jump_base));
+	probe[i] |= (uint32_t)(two >> 32);
+	if (i + 1 < t->nwords)
+		probe[i + 1] |= (uint32_t)two;
+}
+
+/* Is k inside the jump table's base prefix? */
+static LPM_ALWAYS_INLINE bool in_base(const struct nr_lpm *t, const uint32_t *k, unsigned nw)
+{
+	uint32_t diff = 0;
+
+	for (unsigned i = 0; i < nw; i++)
+		diff |= (k[i] ^ t->jump_base[i]) & word_mask(t->jump_plen, i);
+	return diff == 0;
+}
+
+/*
+ * Recompute the entries whose keys start with the first bits bits of k,
+ * which is inside the base; bits <= jump_plen: all of them.
+ */
 static void jump_fill(struct nr_lpm *t, const uint32_t *k, unsigned bits)
 {
-	const unsigned jb = t->jump_bits;
-	uint32_t span = (uint32_t)1 << (jb - bits);
-	uint32_t first = (k[0] >> (32 - jb)) & ~(span - 1);
+	const unsigned jb = t->jump_bits, limit = t->jump_plen + jb;
+	unsigned sub = bits > t->jump_plen ? bits - t->jump_plen : 0;
+	uint32_t span = (uint32_t)1 << (jb - sub);
+	uint32_t first = key_bits(k, t->jump_plen, jb, t->nwords) & ~(span - 1);
 
 	for (uint32_t v = first; v < first + span; v++) {
-		const uint32_t probe[4] = {v << (32 - jb)};
+		uint32_t probe[4];
 		const struct lpm_node *n = t->root, *best = NULL;
 
-		/* Above jump_bits the path depends on nothing but v. */
-		while (n && n->plen < jb) {
+		jump_probe(t, v, probe);
+		/* Above limit the path depends on nothing but the probe's bits. */
+		while (n && n->plen < limit) {
 			if (!node_contains(n, probe, t->nwords)) {
 				n = NULL;
 				break;
@@ -306,13 +353,64 @@ static void jump_fill(struct nr_lpm *t, const uint32_t *k, unsigned bits)
 /*
  * The trie changed for keys starting with the first bits bits of k: a link
  * below a node of length bits - 1 (0: the root link) was rewritten, or a
- * node of length bits gained or lost its value. Deeper changes leave the
- * entries alone.
+ * node of length bits gained or lost its value. Entries whose keys cannot
+ * start that way, or whose path ends above the change, stay.
  */
 static void jump_refresh(struct nr_lpm *t, const uint32_t *k, unsigned bits)
 {
-	if (t->jump && bits <= t->jump_bits)
-		jump_fill(t, k, bits);
+	unsigned shared;
+
+	if (!t->jump || bits > t->jump_plen + t->jump_bits)
+		return;
+	shared = bits < t->jump_plen ? bits : t->jump_plen;
+	if (common_bits(k, t->jump_base, t->nwords, shared) < shared)
+		return;
+	jump_fill(t, k, bits);
+}
+
+/* Prefixes stored in n's subtree. */
+static size_t subtree_count(const struct lpm_node *n)
+{
+	const struct lpm_node *stack[LPM_MAX_DEPTH + 1];
+	size_t sp = 0, count = 0;
+
+	if (n)
+		stack[sp++] = n;
+	while (sp > 0) {
+		n = stack[--sp];
+		count += n->value != NULL;
+		if (n->child[1])
+			stack[sp++] = n->child[1];
+		if (n->child[0])
+			stack[sp++] = n->child[0];
+	}
+	return count;
+}
+
+/*
+ * The jump table's base: go down from the root while one child holds at
+ * least 3/4 of the table, leaving room for bits bits below. Linear in the
+ * table per level, and run only when the table doubles or shrinks by four.
+ */
+static void jump_pick_base(struct nr_lpm *t, unsigned bits)
+{
+	const struct lpm_node *n = t->root, *base = NULL;
+
+	while (n && n->plen + bits <= t->maxbits) {
+		const struct lpm_node *next = NULL;
+
+		base = n;
+		for (unsigned b = 0; b < 2 && !next; b++)
+			if (n->child[b] && subtree_count(n->child[b]) * 4 >= t->count * 3)
+				next = n->child[b];
+		n = next;
+	}
+	memset(t->jump_base, 0, sizeof(t->jump_base));
+	t->jump_plen = 0;
+	if (base) {
+		memcpy(t->jump_base, base->key, t->nwords * sizeof(uint32_t));
+		t->jump_plen = base->plen;
+	}
 }
 
 static void jump_resize(struct nr_lpm *t)
@@ -337,6 +435,7 @@ static void jump_resize(struct nr_lpm *t)
 	free(t->jump);
 	t->jump = j;
 	t->jump_bits = want;
+	jump_pick_base(t, want);
 	jump_fill(t, zero, 0);
 }
 
@@ -559,8 +658,8 @@ static LPM_ALWAYS_INLINE const struct lpm_node *lookup_nw(const struct nr_lpm *t
 	uint32_t k[4];
 
 	key_load(k, key, nw);
-	if (t->jump) {
-		const struct lpm_jump *j = &t->jump[k[0] >> (32 - t->jump_bits)];
+	if (t->jump && in_base(t, k, nw)) {
+		const struct lpm_jump *j = &t->jump[key_bits(k, t->jump_plen, t->jump_bits, nw)];
 
 		n = j->next;
 		best = j->best;

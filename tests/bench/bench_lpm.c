@@ -7,9 +7,14 @@
  * drawn inside stored prefixes (every one walks to a stored node, the
  * harder case). One figure per line, "name value unit".
  *
+ * A third run, v6db8, puts every IPv6 prefix under 2001:db8::/32 (lengths
+ * 33 to 128 shaped like run_routes.sh's table), the clustering that real
+ * IPv6 tables (2000::/3) and every lab table have.
+ *
  *   bench_lpm [v4-prefixes [v6-prefixes [lookups]]]
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -94,7 +99,18 @@ static void inside(uint8_t *out, const uint8_t *prefix, unsigned plen, size_t le
 	}
 }
 
-static int run(const char *fam, unsigned maxbits, size_t nprefixes, size_t nlookups)
+/* run_routes.sh's IPv6 lengths. */
+static unsigned plen_db8(void)
+{
+	static const unsigned lens[] = {48, 56, 64, 64, 64, 96, 112, 128};
+
+	return lens[rng() % 8];
+}
+
+static const uint8_t doc6[4] = {0x20, 0x01, 0x0d, 0xb8};
+
+static int run(const char *fam, unsigned maxbits, size_t nprefixes, size_t nlookups,
+	       bool db8)
 {
 	const size_t len = maxbits / 8;
 	uint8_t *prefixes = malloc(nprefixes * len);
@@ -113,7 +129,9 @@ static int run(const char *fam, unsigned maxbits, size_t nprefixes, size_t nlook
 	}
 	for (size_t i = 0; i < nprefixes; i++) {
 		random_bytes(prefixes + i * len, len);
-		plens[i] = maxbits == 32 ? plen_v4() : plen_v6();
+		plens[i] = maxbits == 32 ? plen_v4() : db8 ? plen_db8() : plen_v6();
+		if (db8)
+			memcpy(prefixes + i * len, doc6, sizeof(doc6));
 	}
 
 	t0 = now_s();
@@ -134,6 +152,8 @@ static int run(const char *fam, unsigned maxbits, size_t nprefixes, size_t nlook
 	       (double)nr_lpm_memory(t) / (double)nr_lpm_count(t), nr_lpm_memory(t));
 
 	random_bytes(keys, nlookups * len);
+	for (size_t i = 0; db8 && i < nlookups; i++)
+		memcpy(keys + i * len, doc6, sizeof(doc6));
 	t0 = now_s();
 	for (size_t i = 0; i < nlookups; i++)
 		acc += (uintptr_t)nr_lpm_lookup(t, keys + i * len, NULL);
@@ -173,7 +193,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: bench_lpm [v4-prefixes [v6-prefixes [lookups]]]\n");
 		return 2;
 	}
-	if (run("v4", 32, n4, nl) < 0 || run("v6", 128, n6, nl) < 0)
+	if (run("v4", 32, n4, nl, false) < 0 || run("v6", 128, n6, nl, false) < 0 ||
+	    run("v6db8", 128, n6, nl, true) < 0)
 		return 1;
 	return 0;
 }

@@ -557,6 +557,22 @@ static void keep_prefix(uint8_t *key, const uint8_t *prefix, unsigned plen, size
 	}
 }
 
+/*
+ * Clustered runs: most prefixes (and queries) share the first
+ * cluster_plen bits of cluster_key, as IPv6 tables share 2000::/3 or a
+ * lab's 2001:db8::/32, so the jump table indexes the bits after them.
+ */
+static unsigned cluster_plen;
+static uint8_t cluster_key[16];
+
+static void keep_prefix(uint8_t *key, const uint8_t *prefix, unsigned plen, size_t len);
+
+static void clustered(const struct oracle *o, uint8_t *key, unsigned plen)
+{
+	if (cluster_plen && rng() % 100 < 95)
+		keep_prefix(key, cluster_key, plen < cluster_plen ? plen : cluster_plen, o->len);
+}
+
 /* A prefix to insert: shapes chosen to stress the trie. */
 static void gen_prefix(struct oracle *o, const uint8_t bases[][16], uint8_t *key,
 		       unsigned *plen)
@@ -588,6 +604,9 @@ static void gen_prefix(struct oracle *o, const uint8_t bases[][16], uint8_t *key
 		*plen = e->plen;
 	} else {
 		*plen = (unsigned)(rng() % (o->maxbits + 1));
+		if (cluster_plen)
+			*plen = cluster_plen + (unsigned)(rng() % (o->maxbits - cluster_plen + 1));
+		clustered(o, key, *plen);
 	}
 }
 
@@ -603,6 +622,8 @@ static void gen_query(const struct oracle *o, uint8_t *key)
 		const struct oentry *e = &o->e[rng() % o->n];
 
 		keep_prefix(key, e->key, e->plen, o->len);
+	} else {
+		clustered(o, key, o->maxbits);
 	}
 }
 
@@ -693,7 +714,7 @@ static void do_remove(struct oracle *o, struct nr_lpm *t, struct oentry *e)
 #define N_PREFIXES 100000
 #define N_MIXED 100000
 
-static void random_run(unsigned maxbits, uint64_t seed)
+static void random_run(unsigned maxbits, uint64_t seed, unsigned cluster)
 {
 	struct nr_lpm *t = nr_lpm_new(maxbits);
 	struct oracle o;
@@ -704,9 +725,15 @@ static void random_run(unsigned maxbits, uint64_t seed)
 
 	rng_state = seed;
 	oracle_init(&o, maxbits, N_PREFIXES + N_MIXED + 1);
-	for (size_t i = 0; i < 8; i++)
+	for (size_t i = 0; i < 16; i++)
+		cluster_key[i] = (uint8_t)rng();
+	cluster_plen = cluster;
+	for (size_t i = 0; i < 8; i++) {
 		for (size_t j = 0; j < 16; j++)
 			bases[i][j] = (uint8_t)rng();
+		if (cluster)
+			keep_prefix(bases[i], cluster_key, cluster, o.len);
+	}
 
 	for (size_t i = 0; i < N_PREFIXES; i++) {
 		gen_prefix(&o, bases, key, &plen);
@@ -754,13 +781,26 @@ static void random_run(unsigned maxbits, uint64_t seed)
 static void test_random_v4(void **state)
 {
 	(void)state;
-	random_run(32, 0x6c706d34); /* "lpm4" */
+	random_run(32, 0x6c706d34, 0); /* "lpm4" */
 }
 
 static void test_random_v6(void **state)
 {
 	(void)state;
-	random_run(128, 0x6c706d36); /* "lpm6" */
+	random_run(128, 0x6c706d36, 0); /* "lpm6" */
+}
+
+/* The jump table indexes the bits after a shared /11 (IPv4), /32 (IPv6). */
+static void test_random_v4_clustered(void **state)
+{
+	(void)state;
+	random_run(32, 0x6c706d63, 11);
+}
+
+static void test_random_v6_clustered(void **state)
+{
+	(void)state;
+	random_run(128, 0x6c706d43, 32);
 }
 
 int main(void)
@@ -770,7 +810,8 @@ int main(void)
 		cmocka_unit_test(test_errors),     cmocka_unit_test(test_merge),
 		cmocka_unit_test(test_chain_v4),   cmocka_unit_test(test_chain_v6),
 		cmocka_unit_test(test_free_values), cmocka_unit_test(test_random_v4),
-		cmocka_unit_test(test_random_v6),
+		cmocka_unit_test(test_random_v6),  cmocka_unit_test(test_random_v4_clustered),
+		cmocka_unit_test(test_random_v6_clustered),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
