@@ -139,12 +139,59 @@ static void test_pseudo4(void **state)
 	assert_false(nr_csum_verify(&c));
 }
 
+/* The word-at-a-time path against the RFC 1071 definition, one 16-bit
+ * word at a time, on random data split into random pieces (odd offsets
+ * and lengths included). */
+static uint16_t naive_csum(const uint8_t *p, size_t len)
+{
+	uint32_t sum = 0;
+
+	for (size_t i = 0; i < len; i += 2)
+		sum += (uint32_t)p[i] << 8 | (i + 1 < len ? p[i + 1] : 0);
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)~sum;
+}
+
+static void test_against_definition(void **state)
+{
+	uint8_t buf[600];
+	uint64_t x = 0x243f6a8885a308d3ull;
+
+	(void)state;
+	for (unsigned round = 0; round < 5000; round++) {
+		size_t len = 0, off = 0;
+		struct nr_csum c;
+
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		len = (size_t)(x % sizeof(buf));
+		for (size_t i = 0; i < len; i++) {
+			x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+			/* Mostly 0xff bytes in some rounds: many carries. */
+			buf[i] = (round % 3 == 0) ? 0xff : (uint8_t)x;
+		}
+		nr_csum_init(&c);
+		while (off < len) {
+			size_t piece;
+
+			x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+			piece = 1 + (size_t)(x % 37);
+			if (piece > len - off)
+				piece = len - off;
+			nr_csum_add(&c, buf + off, piece);
+			off += piece;
+		}
+		assert_int_equal(nr_csum_final(&c), naive_csum(buf, len));
+		assert_int_equal(nr_csum(buf, len), naive_csum(buf, len));
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rfc1071_example), cmocka_unit_test(test_odd_pieces),
 		cmocka_unit_test(test_ipv4_header),     cmocka_unit_test(test_pseudo6),
-		cmocka_unit_test(test_pseudo4),
+		cmocka_unit_test(test_pseudo4),         cmocka_unit_test(test_against_definition),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
