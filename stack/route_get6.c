@@ -286,13 +286,33 @@ static bool select_in(struct ctx6 *c, const struct nr_rt_list *l, unsigned plen,
  * source matches (longest first), then the node's plain routes. With
  * RT6_LOOKUP_F_REACHABLE and nothing found, once more without it.
  */
+static bool plain_only(const struct nr_rt_list *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (nr_rt_list_at(l, i)->src.len != 0)
+			return false;
+	return true;
+}
+
 static bool table_lookup6(struct ctx6 *c, const struct nr_rtable *t)
 {
 	struct nr_rt_list lists[MAX_PLEN + 1];
 	unsigned plens[MAX_PLEN + 1];
 	uint8_t has_len[MAX_PLEN + 1];
 	unsigned strict = c->strict;
-	size_t n = nr_rtable_matches(t, &c->fl->dst, lists, plens, MAX_PLEN + 1);
+	size_t n;
+
+	/*
+	 * The usual case first: the longest prefix holds only plain routes
+	 * (no source subtree to pass it over) and one of them qualifies on
+	 * the first pass. That is the loop below stopping at its first
+	 * entry, found with one jump-table lookup instead of a walk from the
+	 * root collecting every shorter prefix.
+	 */
+	if (nr_rtable_longest(t, &c->fl->dst, &lists[0], &plens[0]) && plain_only(&lists[0]) &&
+	    select_in(c, &lists[0], plens[0], -1, strict))
+		return true;
+	n = nr_rtable_matches(t, &c->fl->dst, lists, plens, MAX_PLEN + 1);
 
 	for (;;) {
 		bool started = false;

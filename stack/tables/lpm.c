@@ -28,7 +28,10 @@
  * upper levels, which in a large table are a full binary tree costing one
  * dependent cache miss each; keys outside the base walk from the root.
  * The base is only a key prefix, not a node, so it stays correct (if less
- * useful) whatever changes later. Updates refill only the entries whose
+ * useful) whatever changes later; it is picked again when a quarter of the
+ * table was added outside it since (a kernel dump arrives sorted, so the
+ * first 64k prefixes of a table may all share a longer prefix than the
+ * whole table does). Updates refill only the entries whose
  * path crosses the link they changed: nothing for the usual deep change,
  * but up to all 2^jump_bits entries (milliseconds) when a link above the
  * base changes, e.g. the default route comes or goes in a large table.
@@ -109,6 +112,8 @@ struct nr_lpm {
 	/* Entries index the jump_bits bits after (jump_base, jump_plen). */
 	uint32_t jump_base[4];
 	unsigned jump_plen;
+	/* Prefixes added outside the base since it was picked. */
+	size_t jump_outside;
 };
 
 /* ---- slabs ---------------------------------------------------------- */
@@ -426,17 +431,33 @@ static void jump_resize(struct nr_lpm *t)
 	}
 	while (want < JUMP_MAX_BITS && ((size_t)1 << want) < t->count)
 		want++;
-	if (t->jump && want <= t->jump_bits && want + 1 >= t->jump_bits)
-		return;
-	/* Without it lookups are slower, not wrong: failure is no error. */
-	j = malloc(((size_t)1 << want) * sizeof(*j));
-	if (!j)
-		return;
-	free(t->jump);
+	if (t->jump && want <= t->jump_bits && want + 1 >= t->jump_bits) {
+		if (t->jump_outside <= t->count / 4)
+			return;
+		/* Same size, new base. */
+		want = t->jump_bits;
+		j = t->jump;
+	} else {
+		/* Without it lookups are slower, not wrong: failure is no error. */
+		j = malloc(((size_t)1 << want) * sizeof(*j));
+		if (!j)
+			return;
+		free(t->jump);
+	}
 	t->jump = j;
 	t->jump_bits = want;
+	t->jump_outside = 0;
 	jump_pick_base(t, want);
 	jump_fill(t, zero, 0);
+}
+
+/* A prefix of length plen was added: does it lie outside the base? */
+static void jump_count_outside(struct nr_lpm *t, const uint32_t *k, unsigned plen)
+{
+	unsigned shared = plen < t->jump_plen ? plen : t->jump_plen;
+
+	if (t->jump && common_bits(k, t->jump_base, t->nwords, shared) < shared)
+		t->jump_outside++;
 }
 
 /* ---- lifecycle ------------------------------------------------------ */
@@ -516,6 +537,7 @@ int nr_lpm_insert(struct nr_lpm *t, const uint8_t *key, unsigned plen, void *val
 					/* Was glue. */
 					t->count++;
 					jump_refresh(t, k, plen);
+					jump_count_outside(t, k, plen);
 					jump_resize(t);
 				}
 				if (ret_old)
@@ -554,6 +576,7 @@ int nr_lpm_insert(struct nr_lpm *t, const uint8_t *key, unsigned plen, void *val
 linked:
 	t->count++;
 	jump_refresh(t, k, above);
+	jump_count_outside(t, k, plen);
 	jump_resize(t);
 	if (ret_old)
 		*ret_old = NULL;

@@ -586,6 +586,22 @@ size_t nr_rtable_matches(const struct nr_rtable *t, const struct nr_addr *a,
 	return n;
 }
 
+bool nr_rtable_longest(const struct nr_rtable *t, const struct nr_addr *a,
+		       struct nr_rt_list *ret_list, unsigned *ret_plen)
+{
+	unsigned plen;
+	void *value;
+
+	if (!t)
+		return false;
+	value = nr_lpm_lookup(t->lpm, a->bytes, &plen);
+	if (!value)
+		return false;
+	list_of(value, ret_list);
+	*ret_plen = plen;
+	return true;
+}
+
 struct walk_ctx {
 	int (*cb)(const struct nr_route *r, void *arg);
 	void *arg;

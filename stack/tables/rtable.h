@@ -75,6 +75,14 @@ void nr_rtable_exact(const struct nr_rtable *t, const struct nr_addr *addr, unsi
 size_t nr_rtable_matches(const struct nr_rtable *t, const struct nr_addr *a,
 			 struct nr_rt_list *lists, unsigned *plens, size_t cap);
 
+/*
+ * Only the longest prefix containing a: what nr_rtable_matches would put
+ * first, at the cost of one trie lookup (which uses the jump table). False
+ * when none; ret_* written only on success.
+ */
+bool nr_rtable_longest(const struct nr_rtable *t, const struct nr_addr *a,
+		       struct nr_rt_list *ret_list, unsigned *ret_plen);
+
 /* Every route: prefix order (address, then length), kernel order within. */
 int nr_rtable_walk(const struct nr_rtable *t, int (*cb)(const struct nr_route *r, void *arg),
 		   void *arg);

@@ -138,6 +138,52 @@ static void test_v6_order_by_metric(void **state)
 	nr_stack_free(s);
 }
 
+/* nr_rtable_longest: the first entry of nr_rtable_matches, or nothing. */
+static void test_longest(void **state)
+{
+	struct nr_rtable *t = nr_rtable_new(AF_INET6, 254);
+	struct nr_nexthop a = nhv("2001:db8::a", 2), b = nhv("2001:db8::b", 2);
+	struct nr_rt_list l = {.n = 99}, lists[4];
+	struct nr_addr d;
+	struct nr_route r;
+	unsigned plen = 999, plens[4];
+
+	(void)state;
+	assert_non_null(t);
+	r = rt("2001:db8::/32", 254, 1024, 0, &a, 1);
+	assert_int_equal(nr_rtable_add(t, &r), 0);
+	r = rt("2001:db8:1::/48", 254, 100, 0, &a, 1);
+	assert_int_equal(nr_rtable_add(t, &r), 0);
+	r = rt("2001:db8:1::/48", 254, 200, 0, &b, 1);
+	assert_int_equal(nr_rtable_add(t, &r), 0);
+
+	assert_int_equal(nr_addr_parse("2001:db8:1::5", AF_INET6, &d), 0);
+	assert_true(nr_rtable_longest(t, &d, &l, &plen));
+	assert_int_equal(plen, 48);
+	assert_int_equal(l.n, 2);
+	assert_int_equal(nr_rt_list_at(&l, 0)->metric, 100);
+	assert_int_equal(nr_rt_list_at(&l, 1)->metric, 200);
+	assert_int_equal(nr_rtable_matches(t, &d, lists, plens, 4), 2);
+	assert_int_equal(plens[0], 48);
+	assert_ptr_equal(nr_rt_list_at(&lists[0], 0), nr_rt_list_at(&l, 0));
+
+	assert_int_equal(nr_addr_parse("2001:db8:2::5", AF_INET6, &d), 0);
+	assert_true(nr_rtable_longest(t, &d, &l, &plen));
+	assert_int_equal(plen, 32);
+	assert_int_equal(l.n, 1);
+	assert_int_equal(nr_rt_list_at(&l, 0)->metric, 1024);
+
+	/* Outside every prefix: false, out-params untouched. */
+	l.n = 99;
+	plen = 999;
+	assert_int_equal(nr_addr_parse("2001:db9::1", AF_INET6, &d), 0);
+	assert_false(nr_rtable_longest(t, &d, &l, &plen));
+	assert_int_equal(l.n, 99);
+	assert_int_equal(plen, 999);
+	assert_false(nr_rtable_longest(NULL, &d, &l, &plen));
+	nr_rtable_free(t);
+}
+
 static void test_duplicates_and_invalid(void **state)
 {
 	struct nr_stack *s = nr_stack_new();
@@ -328,6 +374,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_v4_order_within_prefix),
 		cmocka_unit_test(test_v6_order_by_metric),
+		cmocka_unit_test(test_longest),
 		cmocka_unit_test(test_duplicates_and_invalid),
 		cmocka_unit_test(test_delete),
 		cmocka_unit_test(test_walk_order_and_stop),
