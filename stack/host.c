@@ -58,6 +58,7 @@ struct nr_host {
 	size_t npend;
 	uint64_t next_handle;
 	uint16_t ip_id;
+	uint64_t rng; /* nr_host_random state, never 0 */
 };
 
 static const uint8_t mac_bcast[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
@@ -254,6 +255,72 @@ bool nr_host_is_broadcast4(const struct nr_host *h, const struct nr_addr *a)
 	return false;
 }
 
+bool nr_host_is_martian(const struct nr_host *h, const struct nr_addr *a)
+{
+	if (a->family == AF_INET6)
+		return nr_addr_is_unspec(a) || v6_is_loopback(a) || v6_is_multicast(a);
+	if (a->family != AF_INET)
+		return true;
+	{
+		uint32_t v = nr_addr_v4(a);
+
+		if ((v >> 24) == 0 || (v >> 24) == 127 || v4_multicast(v) || v == 0xffffffffu)
+			return true;
+	}
+	for (size_t i = 0; i < h->naddrs; i++) {
+		const struct nr_host_addr *e = &h->addrs[i];
+
+		/* {net, -1} and the old BSD {net, 0} broadcast: never a sender. */
+		if (e->p.addr.family == AF_INET && e->p.len <= 30 && nr_prefix_contains(&e->p, a) &&
+		    (host_bits_all(a, e->p.len, 1) || host_bits_all(a, e->p.len, 0)))
+			return true;
+	}
+	return false;
+}
+
+bool nr_host_in_group6(const struct nr_host *h, const struct nr_addr *g)
+{
+	static const uint8_t snm_head[13] = {0xff, 0x02, [11] = 0x01, [12] = 0xff};
+	static const uint8_t all_nodes[16] = {0xff, 0x02, [15] = 0x01};
+	static const uint8_t all_routers[16] = {0xff, 0x02, [15] = 0x02};
+
+	if (g->family != AF_INET6)
+		return false;
+	if (memcmp(g->bytes, all_nodes, 16) == 0)
+		return true;
+	if (memcmp(g->bytes, all_routers, 16) == 0)
+		return h->cfg.router;
+	if (memcmp(g->bytes, snm_head, 13) != 0)
+		return false;
+	/*
+	 * Joined when an own address ends in the group's 24 bits. For a range
+	 * the candidate keeps the range's own bits above them: the member
+	 * whose solicited-node group this is, when the range is /104 or longer.
+	 */
+	for (size_t i = 0; i < h->naddrs; i++) {
+		struct nr_addr c = h->addrs[i].p.addr;
+
+		if (c.family != AF_INET6)
+			continue;
+		memcpy(c.bytes + 13, g->bytes + 13, 3);
+		if ((h->addrs[i].range || nr_addr_eq(&c, &h->addrs[i].p.addr)) && nr_host_owns(h, &c))
+			return true;
+	}
+	return false;
+}
+
+uint64_t nr_host_random(struct nr_host *h)
+{
+	/* xorshift64* (Vigna 2016): small, fast, and never stuck at zero with a non-zero state. */
+	uint64_t x = h->rng;
+
+	x ^= x >> 12;
+	x ^= x << 25;
+	x ^= x >> 27;
+	h->rng = x;
+	return x * 0x2545f4914f6cdd1dull;
+}
+
 static bool v6_link_scope(const struct nr_addr *a)
 {
 	return v6_is_linklocal(a) || (v6_is_multicast(a) && (a->bytes[1] & 0x0f) == 0x02);
@@ -353,6 +420,7 @@ int nr_host_new(const struct nr_host_config *cfg, struct nr_host **ret)
 	if (!h)
 		return -ENOMEM;
 	h->cfg = *cfg;
+	h->rng = cfg->seed ? cfg->seed : 0x9e3779b97f4a7c15ull;
 	h->frame_max = cfg->mtu + (cfg->link == NR_HOST_LINK_ETHERNET ? NR_ETH_HLEN : 0);
 	h->txq = malloc((size_t)cfg->txq_len * h->frame_max);
 	h->txq_lens = calloc(cfg->txq_len, sizeof(*h->txq_lens));
@@ -1024,9 +1092,62 @@ int nr_host_resolve_poll(const struct nr_host *h, const struct nr_addr *dst,
 
 uint64_t nr_host_next_deadline(const struct nr_host *h, uint64_t now_ns)
 {
+	uint64_t d;
+
 	if (!h)
 		return NR_NEIGH_NO_DEADLINE;
-	return nr_neigh_next_deadline(nr_stack_neigh_const(h->stack), now_ns);
+	d = nr_neigh_next_deadline(nr_stack_neigh_const(h->stack), now_ns);
+	for (size_t i = 0; i < h->nresp; i++) {
+		const struct nr_responder *r = h->resp[i];
+
+		if (r->ops->next_deadline) {
+			uint64_t rd = r->ops->next_deadline(r);
+
+			if (rd < d)
+				d = rd;
+		}
+	}
+	return d;
+}
+
+/* Replies responders scheduled for now or earlier; a bounded number per call. */
+static void responders_tick(struct nr_host *h, uint64_t now_ns)
+{
+	size_t hl = l2_hlen(h);
+	struct nr_resp_in in;
+
+	memset(&in, 0, sizeof(in));
+	in.host = h;
+	in.now_ns = now_ns;
+	for (size_t i = 0; i < h->nresp; i++) {
+		struct nr_responder *r = h->resp[i];
+
+		for (unsigned k = 0; k < 8 && r->ops->tick && r->ops->next_deadline &&
+				     r->ops->next_deadline(r) <= now_ns;
+		     k++) {
+			uint8_t *slot = txq_reserve(h);
+			uint8_t *buf = slot ? slot : h->scratch;
+			struct nr_resp_out out;
+
+			memset(&out, 0, sizeof(out));
+			out.buf = buf + hl;
+			out.cap = h->frame_max - hl;
+			if (r->ops->tick(r, &in, &out) != NR_RESP_REPLY)
+				break;
+			if (!slot) {
+				h->stats.drop[NR_HOST_DROP_TXQ_FULL]++;
+				continue;
+			}
+			if (out.len > out.cap)
+				abort(); /* a responder wrote past its buffer */
+			h->stats.replies++;
+			if (hl)
+				txq_commit(h, eth_frame(slot, out.dst_mac, out.src_mac, out.ethertype,
+							out.len));
+			else
+				txq_commit(h, out.len);
+		}
+	}
 }
 
 int nr_host_tick(struct nr_host *h, uint64_t now_ns)
@@ -1048,6 +1169,7 @@ int nr_host_tick(struct nr_host *h, uint64_t now_ns)
 		for (size_t i = 0; i < n; i++)
 			do_action(h, &acts[i]);
 	} while (n == TICK_BATCH && --rounds);
+	responders_tick(h, now_ns);
 	return (int)(h->stats.tx - before);
 }
 
@@ -1196,7 +1318,7 @@ static int host_demux(struct nr_host *h, struct nr_resp_in *in, const struct nr_
 		v = r->ops->input(r, in, &out);
 		if (v == NR_RESP_PASS)
 			continue;
-		if (v == NR_RESP_DROP)
+		if (v == NR_RESP_DROP || v == NR_RESP_LATER)
 			return 0;
 		if (!slot) {
 			h->stats.drop[NR_HOST_DROP_TXQ_FULL]++;

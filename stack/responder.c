@@ -31,6 +31,8 @@ static const char *const drop_names[NR_RESP_DROP_COUNT] = {
 	[NR_RESP_DROP_TOO_BIG] = "too big",
 	[NR_RESP_DROP_NO_ADDRESS] = "no address",
 	[NR_RESP_DROP_NOT_ROUTER] = "not a router",
+	[NR_RESP_DROP_L2_BROADCAST] = "link-layer broadcast",
+	[NR_RESP_DROP_RATE_LIMIT] = "rate limited",
 };
 
 const char *nr_resp_drop_str(enum nr_resp_drop d)

@@ -63,12 +63,6 @@ static enum nr_resp_verdict wire_drop(struct nr_responder *r, enum nr_wire_reaso
 	return NR_RESP_DROP;
 }
 
-/* A sender that cannot be a neighbour (RFC 1122 3.2.1.3 martians). */
-static bool martian_sender(uint32_t spa)
-{
-	return spa == 0xffffffffu || (spa >> 28) == 0xe || (spa >> 24) == 127;
-}
-
 static enum nr_resp_verdict arp_input(struct nr_responder *r, const struct nr_resp_in *in,
 				      struct nr_resp_out *out)
 {
@@ -101,8 +95,13 @@ static enum nr_resp_verdict arp_input(struct nr_responder *r, const struct nr_re
 	(void)nr_arp_spa(&req, &spa);
 	(void)nr_arp_tpa(&req, &tpa);
 	nr_arp_sha(&req, &sha);
+	/*
+	 * A sender that cannot be a neighbour (RFC 1122 3.2.1.3): 0/8 but the
+	 * probe's 0.0.0.0, 127/8, multicast, broadcast, our prefixes' network
+	 * and broadcast addresses; nor a group or zero MAC.
+	 */
 	if ((sha.bytes[0] & 1) || memcmp(sha.bytes, zero6, 6) == 0 ||
-	    martian_sender(nr_addr_v4(&spa)))
+	    (!nr_addr_is_unspec(&spa) && nr_host_is_martian(in->host, &spa)))
 		return drop(r, NR_RESP_DROP_BAD_SOURCE);
 	if (!nr_host_owns(in->host, &tpa))
 		return drop(r, NR_RESP_DROP_NOT_MINE);

@@ -13,14 +13,18 @@
  *   3.2.2.6 suggests (a SHOULD): the reply goes without options
  *   (options=ignore, the default), or such requests are dropped
  *   (options=drop).
- * - Broadcast and multicast requests (IP destination broadcast/multicast,
- *   or a unicast IP destination in a link-layer broadcast) are dropped
- *   unless broadcast=1 (Linux's icmp_echo_ignore_broadcasts=1 default);
- *   when answered, the source is one of the host's unicast addresses.
- * - Fragments are dropped (no reassembly); so are martian requesters.
- * any=1 is Scapy's ICMPEcho_am compatibility: every echo request is
- * answered whatever its destination, still from that destination (so the
- * reply is one the requester accepts, which Scapy 2.5.0's is not).
+ * - Broadcast and multicast requests (IP destination broadcast/multicast)
+ *   are dropped unless broadcast=1 (Linux's icmp_echo_ignore_broadcasts=1
+ *   default); when answered, the source is one of the host's unicast
+ *   addresses. A unicast IP destination in a link-layer broadcast is
+ *   always dropped (RFC 1122 3.3.6).
+ * - Fragments are dropped (no reassembly); so are martian requesters
+ *   (3.2.1.3: 0/8, 127/8, multicast, broadcast, our prefixes' network
+ *   and broadcast addresses) and requests from the host's own addresses.
+ * any=1 is Scapy's ICMPEcho_am compatibility: every echo request to a
+ * unicast destination is answered, still from that destination (so the
+ * reply is one the requester accepts, which Scapy 2.5.0's is not); not
+ * to reserved ones (0/8, 127/8, 240/4, our network addresses).
  * Replies go back to the MAC the request came from.
  */
 #include "netrig/eth.h"
@@ -89,11 +93,6 @@ static enum nr_resp_verdict drop(struct nr_responder *r, enum nr_resp_drop why)
 	return NR_RESP_DROP;
 }
 
-static bool martian_src(uint32_t a)
-{
-	return a == 0 || a == 0xffffffffu || (a >> 28) == 0xe || (a >> 24) == 127;
-}
-
 static enum nr_resp_verdict echo_input(struct nr_responder *r, const struct nr_resp_in *in,
 				       struct nr_resp_out *out)
 {
@@ -118,7 +117,13 @@ static enum nr_resp_verdict echo_input(struct nr_responder *r, const struct nr_r
 		r->stats.wire[why]++;
 		return NR_RESP_DROP;
 	}
-	if (martian_src(nr_addr_v4(&ip->src)))
+	/*
+	 * RFC 1122 3.2.1.3: a request from 0/8, 127/8, a broadcast (limited,
+	 * or directed to one of our prefixes, or its network address) or a
+	 * multicast address is discarded silently; from one of our own
+	 * addresses it is a spoof or a loop.
+	 */
+	if (nr_host_is_martian(in->host, &ip->src) || nr_host_owns(in->host, &ip->src))
 		return drop(r, NR_RESP_DROP_BAD_SOURCE);
 	if (ip->opts_len && p->drop_options)
 		return drop(r, NR_RESP_DROP_IP_OPTIONS);
@@ -127,11 +132,19 @@ static enum nr_resp_verdict echo_input(struct nr_responder *r, const struct nr_r
 	if ((dst >> 28) == 0xe || nr_host_is_broadcast4(in->host, &ip->dst) || in->l2_group) {
 		if (!p->broadcast)
 			return drop(r, NR_RESP_DROP_BROADCAST);
+		/* RFC 1122 3.3.6: a unicast datagram in a link-layer broadcast SHOULD be discarded. */
+		if (in->l2_group && (dst >> 28) != 0xe && !nr_host_is_broadcast4(in->host, &ip->dst))
+			return drop(r, NR_RESP_DROP_L2_BROADCAST);
 		if (nr_host_owns(in->host, &ip->dst))
 			src = ip->dst;
 		else if (nr_host_pick_source(in->host, AF_INET, &ip->src, &src) < 0)
 			return drop(r, NR_RESP_DROP_NO_ADDRESS);
-	} else if (nr_host_owns(in->host, &ip->dst) || p->any) {
+	} else if (nr_host_owns(in->host, &ip->dst)) {
+		src = ip->dst;
+	} else if (p->any) {
+		/* Not from 0/8, 127/8 or a network address: no reply can come from those. */
+		if (nr_host_is_martian(in->host, &ip->dst) || (dst >> 28) == 0xf)
+			return drop(r, NR_RESP_DROP_BAD_DEST);
 		src = ip->dst;
 	} else {
 		return drop(r, NR_RESP_DROP_NOT_MINE);

@@ -6,13 +6,15 @@
  * data, with the checksum over the IPv6 pseudo-header. Its source is the
  * request's destination when that is one of the host's unicast addresses;
  * for a multicast request (answered when multicast=1, the default, as
- * Linux's echo_ignore_multicast=0) it is a unicast address of the host:
+ * Linux's echo_ignore_multicast=0, and only for a group the host joined:
+ * ff02::1, its addresses' solicited-node groups, ff02::2 when a router)
+ * it is a unicast address of the host:
  * link-local for a link-scope group or a link-local requester, else one
  * whose prefix holds the requester (2.2). Hop limit fresh (hlim=, default
  * 64); traffic class DSCP and flow label kept (as Linux's
  * icmpv6_echo_reply); extension headers are not echoed; fragments are
- * dropped (no reassembly); requests from :: or a multicast source are
- * martian. any=1 answers requests for any unicast destination, from that
+ * dropped (no reassembly); requests from ::, ::1, a multicast source or
+ * one of the host's own addresses are martian. any=1 answers requests for any unicast destination, from that
  * destination (the Scapy compatibility mode).
  */
 #include "netrig/eth.h"
@@ -98,14 +100,22 @@ static enum nr_resp_verdict echo6_input(struct nr_responder *r, const struct nr_
 		r->stats.wire[why]++;
 		return NR_RESP_DROP;
 	}
-	if (nr_addr_is_unspec(&ip->src) || ip->src.bytes[0] == 0xff)
+	/* ::, ::1, multicast, or one of ours (a spoof or a loop). */
+	if (nr_host_is_martian(in->host, &ip->src) || nr_host_owns(in->host, &ip->src))
 		return drop(r, NR_RESP_DROP_BAD_SOURCE);
 	if (ip->dst.bytes[0] == 0xff) {
 		if (!p->multicast)
 			return drop(r, NR_RESP_DROP_BROADCAST);
+		/* Only the groups the host joined (the test NS validation uses too). */
+		if (!nr_host_in_group6(in->host, &ip->dst))
+			return drop(r, NR_RESP_DROP_BAD_DEST);
 		if (nr_host_pick_source(in->host, AF_INET6, &ip->src, &src) < 0)
 			return drop(r, NR_RESP_DROP_NO_ADDRESS);
-	} else if (nr_host_owns(in->host, &ip->dst) || p->any) {
+	} else if (nr_host_owns(in->host, &ip->dst)) {
+		src = ip->dst;
+	} else if (p->any) {
+		if (nr_host_is_martian(in->host, &ip->dst))
+			return drop(r, NR_RESP_DROP_BAD_DEST); /* ::1 or :: */
 		src = ip->dst;
 	} else {
 		return drop(r, NR_RESP_DROP_NOT_MINE);

@@ -18,9 +18,11 @@
  * defending the address.
  *
  * A Router Solicitation gets a unicast Router Advertisement (to ff02::1
- * when it came from ::) when the host is a router and ra=1: from the
- * host's link-local address, with its SLLAO and a prefix option per
- * global IPv6 prefix of the host (autonomous when /64).
+ * when it came from ::, or when several solicitations share one) when the
+ * host is a router and ra=1: from the host's link-local address, with its
+ * SLLAO and a prefix option per global IPv6 prefix of the host
+ * (autonomous when /64), delayed and rate limited as 6.2.6 says (through
+ * the host's timers: nr_host_next_deadline/nr_host_tick).
  *
  * Options: override=0|1 (1), always_tllao=0|1 (0), learn=0|1 (1),
  * ra=0|1 (1), router_lifetime=0..9000 (1800 seconds).
@@ -41,6 +43,14 @@ struct ndp_priv {
 	bool learn;
 	bool ra;
 	uint16_t router_lifetime;
+	/* The RA scheduled for solicitations (RFC 4861 6.2.6). */
+	bool ra_pending;
+	bool ra_multicast;  /* to ff02::1: from ::, or several solicitors folded in */
+	bool ra_sent;       /* ra_last_ns is valid */
+	uint64_t ra_due_ns;
+	uint64_t ra_last_ns;
+	struct nr_addr ra_dst;
+	uint8_t ra_dst_mac[6];
 };
 
 static const struct nr_resp_option ndp_options[] = {
@@ -150,8 +160,10 @@ static enum nr_resp_verdict ndp_ns(struct nr_responder *r, const struct nr_resp_
 	if (!nr_host_owns(in->host, &ns->target))
 		return drop(r, NR_RESP_DROP_NOT_MINE);
 	if (mcast) {
+		/* A group the host joined, and one the target's owner listens on. */
 		nr_ndp_solicited_node(&ns->target, &snm);
-		if (!nr_addr_eq(&snm, &ip->dst) && !is_all_nodes(&ip->dst))
+		if (!nr_host_in_group6(in->host, &ip->dst) ||
+		    (!nr_addr_eq(&snm, &ip->dst) && !is_all_nodes(&ip->dst)))
 			return drop(r, NR_RESP_DROP_BAD_DEST);
 	} else if (!nr_host_owns(in->host, &ip->dst)) {
 		return drop(r, NR_RESP_DROP_NOT_MINE);
@@ -192,32 +204,95 @@ static enum nr_resp_verdict ndp_ns(struct nr_responder *r, const struct nr_resp_
 	return emit(r, out, &na, &ns->target, &dst);
 }
 
+/* RFC 4861 10: MAX_RA_DELAY_TIME and MIN_DELAY_BETWEEN_RAS. */
+#define RA_DELAY_MAX_NS 500000000ull
+#define RA_MIN_GAP_NS 3000000000ull
+
+/*
+ * A Router Solicitation schedules an RA (RFC 4861 6.2.6): after a random
+ * delay of 0..MAX_RA_DELAY_TIME, and no sooner than MIN_DELAY_BETWEEN_RAS
+ * after the previous one. Solicitations arriving while one is scheduled
+ * are folded into it (counted "rate limited"), and the RA then goes to
+ * all-nodes since more than one host asked: an RS flood yields one RA per
+ * 3 seconds. The answer is built when it goes out (tick), from the
+ * addresses the host has then.
+ */
 static enum nr_resp_verdict ndp_rs(struct nr_responder *r, const struct nr_resp_in *in,
-				   const struct nr_ndp *rs, struct nr_resp_out *out)
+				   const struct nr_ndp *rs)
+{
+	struct ndp_priv *p = r->priv;
+	const struct nr_ipv6 *ip = in->ip6;
+	bool unspec = nr_addr_is_unspec(&ip->src);
+	uint64_t due;
+
+	if (!p->ra || !nr_host_config(in->host)->router)
+		return drop(r, NR_RESP_DROP_NOT_ROUTER);
+	if (!unspec && (nr_host_is_martian(in->host, &ip->src) || nr_host_owns(in->host, &ip->src)))
+		return drop(r, NR_RESP_DROP_BAD_SOURCE);
+	if (!unspec && in->eth && rs->has_sllao && rs->sllao.len == 6 && !(rs->sllao.bytes[0] & 1) &&
+	    p->learn && nr_host_learn_solicit(in->host, &ip->src, &rs->sllao, in->now_ns) == 0)
+		r->stats.learned++;
+	if (p->ra_pending) {
+		p->ra_multicast = true;
+		return drop(r, NR_RESP_DROP_RATE_LIMIT);
+	}
+	due = in->now_ns + nr_host_random(in->host) % (RA_DELAY_MAX_NS + 1);
+	if (p->ra_sent && due < p->ra_last_ns + RA_MIN_GAP_NS)
+		due = p->ra_last_ns + RA_MIN_GAP_NS;
+	p->ra_pending = true;
+	p->ra_due_ns = due;
+	p->ra_multicast = unspec;
+	if (!unspec) {
+		p->ra_dst = ip->src;
+		if (in->eth)
+			memcpy(p->ra_dst_mac,
+			       rs->has_sllao && rs->sllao.len == 6 && !(rs->sllao.bytes[0] & 1)
+				       ? rs->sllao.bytes
+				       : in->eth->src,
+			       6);
+	}
+	return NR_RESP_LATER;
+}
+
+static uint64_t ndp_next_deadline(const struct nr_responder *r)
+{
+	const struct ndp_priv *p = r->priv;
+
+	return p->ra_pending ? p->ra_due_ns : UINT64_MAX;
+}
+
+static enum nr_resp_verdict ndp_tick(struct nr_responder *r, const struct nr_resp_in *in,
+				     struct nr_resp_out *out)
 {
 	static const uint8_t all_nodes[16] = {0xff, 0x02, [15] = 0x01};
-	const struct ndp_priv *p = r->priv;
-	const struct nr_ipv6 *ip = in->ip6;
+	struct ndp_priv *p = r->priv;
+	bool eth = nr_host_config(in->host)->link == NR_HOST_LINK_ETHERNET;
 	struct nr_addr src, dst, peer;
 	struct nr_ndp ra;
 	uint8_t mac[6];
 
+	if (!p->ra_pending || in->now_ns < p->ra_due_ns)
+		return NR_RESP_PASS;
+	p->ra_pending = false;
+	/* The gap counts from this decision even when the RA cannot go: no burst after. */
+	p->ra_sent = true;
+	p->ra_last_ns = in->now_ns;
 	if (!p->ra || !nr_host_config(in->host)->router)
-		return drop(r, NR_RESP_DROP_NOT_ROUTER);
-	if (ip->src.bytes[0] == 0xff)
-		return drop(r, NR_RESP_DROP_BAD_SOURCE);
+		return NR_RESP_PASS;
 	nr_addr_set_v6(&peer, all_nodes);
 	/* RFC 4861 4.2: an RA comes from the router's link-local address. */
 	if (nr_host_pick_source(in->host, AF_INET6, &peer, &src) < 0 ||
-	    !(src.bytes[0] == 0xfe && (src.bytes[1] & 0xc0) == 0x80))
-		return drop(r, NR_RESP_DROP_NO_ADDRESS);
+	    !(src.bytes[0] == 0xfe && (src.bytes[1] & 0xc0) == 0x80)) {
+		r->stats.drop[NR_RESP_DROP_NO_ADDRESS]++;
+		return NR_RESP_PASS;
+	}
 	nr_host_mac_for(in->host, &src, mac);
 
 	memset(&ra, 0, sizeof(ra));
 	ra.type = NR_ICMP6_ROUTER_ADVERT;
 	ra.cur_hop_limit = 64;
 	ra.router_lifetime = p->router_lifetime;
-	if (in->eth) {
+	if (eth) {
 		ra.has_sllao = true;
 		ra.sllao.len = 6;
 		memcpy(ra.sllao.bytes, mac, 6);
@@ -239,22 +314,15 @@ static enum nr_resp_verdict ndp_rs(struct nr_responder *r, const struct nr_resp_
 		nr_addr_mask(&pi->prefix, e->p.len);
 	}
 	memcpy(out->src_mac, mac, 6);
-	if (nr_addr_is_unspec(&ip->src)) {
+	if (p->ra_multicast) {
 		set_all_nodes(&dst, out->dst_mac);
 	} else {
-		dst = ip->src;
-		if (in->eth) {
-			if (rs->has_sllao && rs->sllao.len == 6 && !(rs->sllao.bytes[0] & 1)) {
-				memcpy(out->dst_mac, rs->sllao.bytes, 6);
-				if (p->learn &&
-				    nr_host_learn_solicit(in->host, &ip->src, &rs->sllao, in->now_ns) == 0)
-					r->stats.learned++;
-			} else {
-				memcpy(out->dst_mac, in->eth->src, 6);
-			}
-		}
+		dst = p->ra_dst;
+		memcpy(out->dst_mac, p->ra_dst_mac, 6);
 	}
-	return emit(r, out, &ra, &src, &dst);
+	if (emit(r, out, &ra, &src, &dst) != NR_RESP_REPLY)
+		return NR_RESP_PASS;
+	return NR_RESP_REPLY;
 }
 
 static enum nr_resp_verdict ndp_input(struct nr_responder *r, const struct nr_resp_in *in,
@@ -281,7 +349,7 @@ static enum nr_resp_verdict ndp_input(struct nr_responder *r, const struct nr_re
 	case NR_ICMP6_NEIGHBOR_SOLICIT:
 		return ndp_ns(r, in, &nd, out);
 	case NR_ICMP6_ROUTER_SOLICIT:
-		return ndp_rs(r, in, &nd, out);
+		return ndp_rs(r, in, &nd);
 	default:
 		return drop(r, NR_RESP_DROP_NOT_REQUEST);
 	}
@@ -295,4 +363,6 @@ const struct nr_responder_ops nr_resp_ndp_ops = {
 	.init = ndp_init,
 	.set_option = ndp_set_option,
 	.input = ndp_input,
+	.next_deadline = ndp_next_deadline,
+	.tick = ndp_tick,
 };

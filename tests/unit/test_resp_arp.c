@@ -296,8 +296,28 @@ static void test_martian_senders(void **state)
 	memcpy(f + 22, group_mac, 6);
 	assert_int_equal(nr_host_input(h, f, n, 0), 0);
 	assert_int_equal(arp_stats(h)->drop[NR_RESP_DROP_BAD_SOURCE], 5);
+	/*
+	 * RFC 1122 3.2.1.3: the directed broadcast and the network address of
+	 * a prefix of the host, and 0/8 other than the 0.0.0.0 probe.
+	 */
+	n = arp_frame(f, bcast, NR_ARP_OP_REQUEST, peer_mac, "198.51.100.255", NULL, "198.51.100.9");
+	assert_int_equal(nr_host_input(h, f, n, 0), 0);
+	n = arp_frame(f, bcast, NR_ARP_OP_REQUEST, peer_mac, "198.51.100.0", NULL, "198.51.100.9");
+	assert_int_equal(nr_host_input(h, f, n, 0), 0);
+	n = arp_frame(f, bcast, NR_ARP_OP_REQUEST, peer_mac, "203.0.113.255", NULL, "203.0.113.7");
+	assert_int_equal(nr_host_input(h, f, n, 0), 0);
+	n = arp_frame(f, bcast, NR_ARP_OP_REQUEST, peer_mac, "0.0.0.1", NULL, "203.0.113.7");
+	assert_int_equal(nr_host_input(h, f, n, 0), 0);
+	n = arp_frame(f, bcast, NR_ARP_OP_REQUEST, peer_mac, "0.255.255.255", NULL, "203.0.113.7");
+	assert_int_equal(nr_host_input(h, f, n, 0), 0);
+	assert_int_equal(arp_stats(h)->drop[NR_RESP_DROP_BAD_SOURCE], 10);
 	assert_int_equal(nr_host_output_count(h), 0);
 	assert_int_equal(nr_neigh_count(nr_stack_neigh(nr_host_stack(h))), 0);
+	/* A neighbour in the same prefix is answered and learned (the test is not too wide). */
+	n = arp_frame(f, bcast, NR_ARP_OP_REQUEST, peer_mac, "198.51.100.254", NULL, "198.51.100.9");
+	assert_int_equal(nr_host_input(h, f, n, 0), 1);
+	check_reply(h, "198.51.100.9", peer_mac, "198.51.100.254", peer_mac);
+	assert_int_equal(nr_neigh_count(nr_stack_neigh(nr_host_stack(h))), 1);
 	nr_host_free(h);
 }
 

@@ -325,8 +325,10 @@ static void test_broadcast_multicast(void **state)
 	check_reply(h, true, "203.0.113.1", "203.0.113.254", 8, 64);
 	assert_int_equal(nr_host_input(h, g3, n3, 0), 1);
 	check_reply(h, true, "203.0.113.1", "203.0.113.254", 8, 64);
-	assert_int_equal(nr_host_input(h, g4, n4, 0), 1);
-	check_reply(h, true, "203.0.113.9", "203.0.113.254", 8, 64);
+	/* RFC 1122 3.3.6: a unicast IP destination in a link-layer broadcast, even so not. */
+	assert_int_equal(nr_host_input(h, g4, n4, 0), 0);
+	assert_int_equal(echo_stats(h)->drop[NR_RESP_DROP_L2_BROADCAST], 1);
+	assert_int_equal(nr_host_output_count(h), 0);
 	(void)f;
 	nr_host_free(h);
 }
@@ -376,6 +378,55 @@ static void test_options_fragments_martians(void **state)
 	nr_host_free(h);
 }
 
+/*
+ * RFC 1122 3.2.1.3 martian sources, to our unicast MAC and address: the
+ * directed broadcast and the network address of the host's prefix, one
+ * of the host's own addresses, 0/8 past 0.0.0.0. All silently discarded.
+ */
+static void test_martian_sources(void **state)
+{
+	static const char *const srcs[] = {"203.0.113.255", "203.0.113.0", "203.0.113.9",
+					   "0.1.2.3", "255.255.255.255"};
+	struct nr_host *h = new_host(NR_HOST_LINK_ETHERNET, 1500, "broadcast=1,any=1");
+	struct nr_addr me = v4("203.0.113.77");
+	uint8_t mac[6], f[200];
+	size_t n;
+
+	(void)state;
+	nr_host_mac_for(h, &me, mac);
+	for (size_t i = 0; i < sizeof(srcs) / sizeof(srcs[0]); i++) {
+		n = echo_frame(f, sizeof(f), mac, srcs[i], "203.0.113.77", NULL, 0, 8, 0);
+		assert_int_equal(nr_host_input(h, f, n, 0), 0);
+		assert_int_equal(echo_stats(h)->drop[NR_RESP_DROP_BAD_SOURCE], i + 1);
+	}
+	/* The same request from a neighbour is answered. */
+	n = echo_frame(f, sizeof(f), mac, "203.0.113.254", "203.0.113.77", NULL, 0, 8, 0);
+	assert_int_equal(nr_host_input(h, f, n, 0), 1);
+	check_reply(h, true, "203.0.113.77", "203.0.113.254", 8, 64);
+	nr_host_free(h);
+}
+
+/* any=1 answers foreign unicast destinations, never reserved ones (no reply can come from those). */
+static void test_any_reserved_destinations(void **state)
+{
+	static const char *const dsts[] = {"0.0.0.0", "0.0.0.9", "127.0.0.1", "127.1.2.3",
+					   "240.0.0.1"};
+	struct nr_host *h = new_host(NR_HOST_LINK_IP, 1500, "any=1");
+	uint8_t f[200];
+	size_t n;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(dsts) / sizeof(dsts[0]); i++) {
+		n = echo_frame(f, sizeof(f), NULL, "192.0.2.1", dsts[i], NULL, 0, 8, 0);
+		assert_int_equal(nr_host_input(h, f, n, 0), 0);
+		assert_int_equal(echo_stats(h)->drop[NR_RESP_DROP_BAD_DEST], i + 1);
+	}
+	n = echo_frame(f, sizeof(f), NULL, "192.0.2.1", "192.0.2.2", NULL, 0, 8, 0);
+	assert_int_equal(nr_host_input(h, f, n, 0), 1);
+	check_reply(h, false, "192.0.2.2", "192.0.2.1", 8, 64);
+	nr_host_free(h);
+}
+
 static void test_checksums_truncation(void **state)
 {
 	struct nr_host *h = new_host(NR_HOST_LINK_ETHERNET, 1500, NULL);
@@ -415,6 +466,8 @@ int main(void)
 		cmocka_unit_test(test_tun_compat),
 		cmocka_unit_test(test_broadcast_multicast),
 		cmocka_unit_test(test_options_fragments_martians),
+		cmocka_unit_test(test_martian_sources),
+		cmocka_unit_test(test_any_reserved_destinations),
 		cmocka_unit_test(test_checksums_truncation),
 	};
 

@@ -190,13 +190,87 @@ static void test_multicast(void **state)
 	n = req(f, allnodes, "fe80::fe", "ff02::1", 10, false);
 	assert_int_equal(nr_host_input(h, f, n, 0), 1);
 	pop_reply(h, "fe80::7", "fe80::fe", 10);
-	/* From a global address to a site group: from the global address in its prefix. */
-	n = req(f, allnodes, "2001:db8::fe", "ff05::1", 3, false);
+	/* Our solicited-node group, from a global address: from the global address in its prefix. */
+	n = req(f, (const uint8_t[6]){0x33, 0x33, 0xff, 0, 0, 7}, "2001:db8::fe", "ff02::1:ff00:7", 3,
+		false);
 	assert_int_equal(nr_host_input(h, f, n, 0), 1);
 	pop_reply(h, "2001:db8::7", "2001:db8::fe", 3);
 	assert_int_equal(nr_responder_set_option(nr_host_responder_at(h, 0), "multicast", "0"), 0);
 	assert_int_equal(nr_host_input(h, f, n, 0), 0);
 	assert_int_equal(st(h)->drop[NR_RESP_DROP_BROADCAST], 1);
+	nr_host_free(h);
+}
+
+/*
+ * Groups the host never joined (RFC 4291 2.7, 2.8): another address's
+ * solicited-node group, all-routers while not a router, interface-local
+ * and reserved-scope all-nodes, a site-scope group. None answered.
+ */
+static void test_groups_not_joined(void **state)
+{
+	static const char *const groups[] = {"ff02::1:ff00:9", "ff02::2", "ff01::1", "ff00::1",
+					     "ff05::1"};
+	struct nr_host *h = new_host();
+	uint8_t f[400];
+	size_t n;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(groups) / sizeof(groups[0]); i++) {
+		struct nr_addr g = v6(groups[i]);
+		uint8_t mac[6] = {0x33, 0x33, g.bytes[12], g.bytes[13], g.bytes[14], g.bytes[15]};
+
+		n = req(f, mac, "fe80::fe", groups[i], 4, false);
+		assert_int_equal(nr_host_input(h, f, n, 0), 0);
+		assert_int_equal(st(h)->drop[NR_RESP_DROP_BAD_DEST], i + 1);
+	}
+	assert_int_equal(nr_host_output_count(h), 0);
+	nr_host_free(h);
+
+	/* A router has joined ff02::2 (RFC 4291 2.8): answered there. */
+	{
+		struct nr_host_config cfg;
+		struct nr_prefix p;
+
+		nr_host_config_default(&cfg);
+		cfg.router = true;
+		assert_int_equal(nr_host_new(&cfg, &h), 0);
+		assert_int_equal(
+			nr_prefix_parse("fe80::7/64", AF_INET6, NR_PREFIX_PARSE_HOST_BITS, &p), 0);
+		assert_int_equal(nr_host_add_addr(h, &p), 0);
+		assert_int_equal(nr_host_attach_by_name(h, "echo6", NULL), 0);
+		n = req(f, (const uint8_t[6]){0x33, 0x33, 0, 0, 0, 2}, "fe80::fe", "ff02::2", 4, false);
+		assert_int_equal(nr_host_input(h, f, n, 0), 1);
+		pop_reply(h, "fe80::7", "fe80::fe", 4);
+		nr_host_free(h);
+	}
+}
+
+/* Martian requesters (RFC 4291 2.5.3): loopback, and our own addresses (a spoof or a loop). */
+static void test_martian_sources(void **state)
+{
+	static const uint8_t our_mac[6] = {0x02, 0x06, 0, 0, 0, 7};
+	static const uint8_t allnodes[6] = {0x33, 0x33, 0, 0, 0, 1};
+	struct nr_host *h = new_host();
+	uint8_t f[400];
+	size_t n;
+
+	(void)state;
+	n = req(f, our_mac, "::1", "2001:db8::7", 4, false);
+	assert_int_equal(nr_host_input(h, f, n, 0), 0);
+	n = req(f, our_mac, "2001:db8::7", "2001:db8::7", 4, false);
+	assert_int_equal(nr_host_input(h, f, n, 0), 0);
+	n = req(f, allnodes, "fe80::7", "ff02::1", 4, false);
+	assert_int_equal(nr_host_input(h, f, n, 0), 0);
+	assert_int_equal(st(h)->drop[NR_RESP_DROP_BAD_SOURCE], 3);
+	/* any=1 answers foreign unicast destinations, never ::1 (nothing answers from there). */
+	assert_int_equal(nr_responder_set_option(nr_host_responder_at(h, 0), "any", "1"), 0);
+	n = req(f, our_mac, "2001:db8::fe", "::1", 4, false);
+	assert_int_equal(nr_host_input(h, f, n, 0), 0);
+	assert_int_equal(st(h)->drop[NR_RESP_DROP_BAD_DEST], 1);
+	n = req(f, our_mac, "2001:db8::fe", "2001:db8::99", 4, false);
+	assert_int_equal(nr_host_input(h, f, n, 0), 1);
+	pop_reply(h, "2001:db8::99", "2001:db8::fe", 4);
+	assert_int_equal(nr_host_output_count(h), 0);
 	nr_host_free(h);
 }
 
@@ -265,6 +339,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_scapy_request),
 		cmocka_unit_test(test_multicast),
+		cmocka_unit_test(test_groups_not_joined),
+		cmocka_unit_test(test_martian_sources),
 		cmocka_unit_test(test_hostile),
 		cmocka_unit_test(test_any),
 	};

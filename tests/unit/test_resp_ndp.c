@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "netrig/eth.h"
@@ -324,7 +325,19 @@ static void test_rs_ra(void **state)
 	nr_host_free(h);
 
 	h = new_host(true);
-	assert_int_equal(nr_host_input(h, f, n, 0), 1);
+	/* RFC 4861 6.2.6: not at once, but within MAX_RA_DELAY_TIME (0.5 s), on the host's timer. */
+	assert_int_equal(nr_host_next_deadline(h, 0), UINT64_MAX);
+	assert_int_equal(nr_host_input(h, f, n, 0), 0);
+	assert_int_equal(nr_host_output_count(h), 0);
+	{
+		uint64_t d = nr_host_next_deadline(h, 0);
+
+		assert_true(d <= 500000000ull);
+		if (d > 0)
+			assert_int_equal(nr_host_tick(h, d - 1), 0);
+		assert_int_equal(nr_host_tick(h, d), 1);
+		assert_int_equal(nr_host_next_deadline(h, d), UINT64_MAX);
+	}
 	pop_nd(h, peer_mac, ll_mac, "fe80::7", "fe80::fe", &ra);
 	assert_int_equal(ra.type, NR_ICMP6_ROUTER_ADVERT);
 	assert_int_equal(ra.cur_hop_limit, 64);
@@ -337,7 +350,9 @@ static void test_rs_ra(void **state)
 	assert_true(nr_addr_eq(&ra.prefix[0].prefix, &pfx));
 	/* From :: (no SLLAO allowed): to all-nodes. */
 	n = nd_frame(f, allrouters_mac, NR_ICMP6_ROUTER_SOLICIT, "::", "ff02::2", 255, NULL, NULL);
-	assert_int_equal(nr_host_input(h, f, n, 0), 1);
+	assert_int_equal(nr_host_input(h, f, n, 10000000000ull), 0);
+	assert_true(nr_host_next_deadline(h, 10000000000ull) <= 10500000000ull);
+	assert_int_equal(nr_host_tick(h, 10500000000ull), 1);
 	{
 		static const uint8_t allnodes_mac[6] = {0x33, 0x33, 0, 0, 0, 1};
 
@@ -351,12 +366,93 @@ static void test_rs_ra(void **state)
 	nr_host_free(h);
 }
 
+/*
+ * An RS flood (one every 10 ms for 10 s, from 50 hosts) on the fake clock:
+ * RFC 4861 6.2.6 allows one RA per MIN_DELAY_BETWEEN_RAS (3 s); the
+ * solicitations in between fold into the scheduled one, which then goes
+ * to all-nodes. The random delay comes from the host's seeded generator:
+ * a seed replays the same times.
+ */
+static uint64_t rs_flood(uint64_t seed, uint64_t times[8], size_t *ret_n)
+{
+	static const uint8_t allrouters_mac[6] = {0x33, 0x33, 0, 0, 0, 2};
+	static const uint8_t allnodes_mac[6] = {0x33, 0x33, 0, 0, 0, 1};
+	struct nr_host_config cfg;
+	struct nr_prefix p;
+	struct nr_host *h;
+	size_t nra = 0;
+	uint64_t rs = 0;
+
+	nr_host_config_default(&cfg);
+	cfg.router = true;
+	cfg.seed = seed;
+	assert_int_equal(nr_host_new(&cfg, &h), 0);
+	assert_int_equal(nr_prefix_parse("fe80::7/64", AF_INET6, NR_PREFIX_PARSE_HOST_BITS, &p), 0);
+	assert_int_equal(nr_host_add_addr(h, &p), 0);
+	assert_int_equal(nr_host_attach_by_name(h, "ndp", NULL), 0);
+	for (uint64_t t = 0; t <= 10000000000ull + 4000000000ull; t += 10000000ull) {
+		uint64_t d;
+		uint8_t f[200];
+		char src[32];
+		size_t n;
+
+		/* Every timer due by t, at its own time. */
+		for (int k = 0; k < 4 && (d = nr_host_next_deadline(h, t)) <= t; k++) {
+			struct nr_ndp ra;
+
+			assert_int_equal(nr_host_tick(h, d), 1);
+			assert_true(nra < 8);
+			times[nra] = d;
+			/* Alone, the first answers its solicitor; folding several in: all-nodes. */
+			if (nra == 0 && d < 10000000ull)
+				pop_nd(h, peer_mac, our_mac, "fe80::7", "fe80::100", &ra);
+			else
+				pop_nd(h, allnodes_mac, our_mac, "fe80::7", "ff02::1", &ra);
+			assert_int_equal(ra.type, NR_ICMP6_ROUTER_ADVERT);
+			nra++;
+		}
+		if (t >= 10000000000ull)
+			continue; /* the flood is over: only timers */
+		snprintf(src, sizeof(src), "fe80::%x", (unsigned)(0x100 + rs % 50));
+		n = nd_frame(f, allrouters_mac, NR_ICMP6_ROUTER_SOLICIT, src, "ff02::2", 255, NULL,
+			     peer_mac);
+		assert_int_equal(nr_host_input(h, f, n, t), 0);
+		rs++;
+	}
+	assert_int_equal(nr_host_output_count(h), 0);
+	assert_int_equal(ndp_stats(h)->replies, nra);
+	assert_int_equal(ndp_stats(h)->drop[NR_RESP_DROP_RATE_LIMIT], rs - nra);
+	nr_host_free(h);
+	*ret_n = nra;
+	return rs;
+}
+
+static void test_rs_flood(void **state)
+{
+	uint64_t t1[8], t2[8], t3[8];
+	size_t n1, n2, n3;
+
+	(void)state;
+	assert_int_equal(rs_flood(1, t1, &n1), 1000);
+	/* 0..0.5 s, then every 3 s while solicitations keep coming: 4 in 10 s, the 5th after. */
+	assert_int_equal(n1, 5);
+	assert_true(t1[0] <= 500000000ull);
+	for (size_t i = 1; i < n1; i++)
+		assert_int_equal(t1[i] - t1[i - 1], 3000000000ull);
+	(void)rs_flood(1, t2, &n2);
+	assert_int_equal(n2, n1);
+	assert_memory_equal(t1, t2, n1 * sizeof(t1[0]));
+	/* Another seed, another delay (xorshift: these two differ). */
+	(void)rs_flood(2, t3, &n3);
+	assert_true(t3[0] != t1[0]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_scapy_ns),    cmocka_unit_test(test_unicast_ns_and_router),
 		cmocka_unit_test(test_dad),         cmocka_unit_test(test_invalid_ns),
-		cmocka_unit_test(test_rs_ra),
+		cmocka_unit_test(test_rs_ra),       cmocka_unit_test(test_rs_flood),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -65,6 +65,7 @@ struct nr_host_config {
 	bool promisc;          /* accept frames to any unicast MAC (compatibility mode) */
 	uint16_t txq_len;      /* output queue, frames (>= 1) */
 	uint16_t pending_max;  /* originated packets waiting on resolution, in all */
+	uint64_t seed;         /* of nr_host_random (0: a fixed default) */
 };
 
 /* Ethernet, ifindex 2 "nr0", MTU 1500, derived MACs, txq 256, pending 256. */
@@ -155,6 +156,27 @@ void nr_host_mac_for(const struct nr_host *h, const struct nr_addr *a, uint8_t r
 bool nr_host_mac_is_own(const struct nr_host *h, const uint8_t mac[6]);
 /* 255.255.255.255, or the broadcast address of one of the host's IPv4 prefixes (<= /30). */
 bool nr_host_is_broadcast4(const struct nr_host *h, const struct nr_addr *a);
+/*
+ * A source no requester can have (RFC 1122 3.2.1.3, RFC 4291 2.5.2-2.7):
+ * IPv4 0.0.0.0/8 (the unspecified address included: callers that accept
+ * an ARP probe test it first), 127/8, multicast, 255.255.255.255, and the
+ * network and broadcast addresses of the host's own prefixes (<= /30);
+ * IPv6 ::, ::1 and multicast. The host's own addresses are not in it:
+ * callers test nr_host_owns where a claim of one is not a conflict.
+ */
+bool nr_host_is_martian(const struct nr_host *h, const struct nr_addr *a);
+/*
+ * Has the host joined IPv6 multicast group g (RFC 4291 2.8)? ff02::1, the
+ * solicited-node group of one of its addresses, ff02::2 when it is a
+ * router. Nothing else: not ff01::1 (interface-local), not reserved scopes.
+ */
+bool nr_host_in_group6(const struct nr_host *h, const struct nr_addr *g);
+/*
+ * The next number of the host's generator (xorshift64*, seeded by
+ * cfg.seed): protocol jitter such as RFC 4861's random RA delay, so a run
+ * repeats with the same seed.
+ */
+uint64_t nr_host_random(struct nr_host *h);
 /*
  * An own address of the family to speak from towards peer (NULL: any):
  * one whose prefix holds peer first (for IPv6 a link-local one when peer

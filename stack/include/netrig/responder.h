@@ -38,13 +38,15 @@ enum nr_resp_drop {
 	NR_RESP_DROP_GRATUITOUS,    /* ARP request with sender == target: an announcement */
 	NR_RESP_DROP_PROBE,         /* ARP probe (sender 0.0.0.0), answering them turned off */
 	NR_RESP_DROP_BAD_SOURCE,    /* martian sender: multicast, broadcast, loopback, group MAC */
-	NR_RESP_DROP_BAD_DEST,      /* multicast group the host is not a member of */
+	NR_RESP_DROP_BAD_DEST,      /* group the host has not joined, or a reserved destination */
 	NR_RESP_DROP_BROADCAST,     /* echo to a broadcast/multicast address, option off */
 	NR_RESP_DROP_FRAGMENT,      /* IP fragment (no reassembly) */
 	NR_RESP_DROP_IP_OPTIONS,    /* IPv4 options present and options=drop */
 	NR_RESP_DROP_TOO_BIG,       /* the reply would not fit the link MTU */
 	NR_RESP_DROP_NO_ADDRESS,    /* no suitable own address to answer from */
 	NR_RESP_DROP_NOT_ROUTER,    /* RS while the host is not a router (or ra=0) */
+	NR_RESP_DROP_L2_BROADCAST,  /* unicast IP destination in a link-layer broadcast/multicast */
+	NR_RESP_DROP_RATE_LIMIT,    /* folded into an answer already scheduled (RS -> one RA) */
 	NR_RESP_DROP_COUNT
 };
 
@@ -87,6 +89,7 @@ enum nr_resp_verdict {
 	NR_RESP_PASS = 0, /* not of this responder's kind: offer it to the next one */
 	NR_RESP_DROP,     /* its kind, not answered (counted in stats) */
 	NR_RESP_REPLY,    /* out is filled: queue it */
+	NR_RESP_LATER,    /* its kind, answered later from tick() (a scheduled reply) */
 };
 
 struct nr_responder;
@@ -108,6 +111,15 @@ struct nr_responder_ops {
 	/* One packet; stats are r->stats. */
 	enum nr_resp_verdict (*input)(struct nr_responder *r, const struct nr_resp_in *in,
 				      struct nr_resp_out *out);
+	/*
+	 * Optional timers, for replies a protocol delays (RFC 4861 6.2.6):
+	 * next_deadline is the time of the next one (UINT64_MAX: none); tick,
+	 * called at or after it with in->host and in->now_ns set (no packet),
+	 * writes one due reply and returns NR_RESP_REPLY, else NR_RESP_PASS.
+	 */
+	uint64_t (*next_deadline)(const struct nr_responder *r);
+	enum nr_resp_verdict (*tick)(struct nr_responder *r, const struct nr_resp_in *in,
+				     struct nr_resp_out *out);
 };
 
 /* For implementers: the instance a host holds. */
