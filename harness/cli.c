@@ -27,6 +27,8 @@ int nr_cli_exit_for(int err)
 	case -EACCES:
 	case -ENOENT:
 	case -ENOPKG:
+	case -ENODEV:
+	case -EBUSY:
 		return NR_EXIT_ENV;
 	default:
 		return NR_EXIT_FAIL;

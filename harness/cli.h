@@ -27,7 +27,8 @@ int nr_cli_error(int code, const char *fmt, ...) __attribute__((format(printf, 2
 /*
  * The exit code for a failure reported as a negative errno, the same in
  * every command: bad input (-EINVAL, -ENAMETOOLONG) NR_EXIT_USAGE; the
- * environment (-EPERM, -EACCES, -ENOENT, -ENOPKG) NR_EXIT_ENV; anything
+ * environment (-EPERM, -EACCES, -ENOENT, -ENOPKG, -ENODEV: no such
+ * device, -EBUSY: a device in use) NR_EXIT_ENV; anything
  * else, out of memory included, NR_EXIT_FAIL.
  */
 int nr_cli_exit_for(int err);

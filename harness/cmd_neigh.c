@@ -155,22 +155,6 @@ static int parse_args(int argc, char **argv, struct neigh_args *a)
 	return 0;
 }
 
-static int errno_exit(int err)
-{
-	switch (err) {
-	case -EINVAL:
-	case -ENAMETOOLONG:
-		return NR_EXIT_USAGE;
-	case -EPERM:
-	case -EACCES:
-	case -ENOENT:
-	case -ENODEV:
-		return NR_EXIT_ENV;
-	default:
-		return NR_EXIT_FAIL;
-	}
-}
-
 /*
  * Device and next hop for dst from the namespace's tables. 0, or an exit
  * code after a message.
@@ -338,7 +322,7 @@ int nr_cmd_neigh(int argc, char **argv)
 		if (r == -ENOENT && a.netns)
 			return nr_cli_error(NR_EXIT_ENV, "no namespace '%s' (see 'ip netns list')",
 					    a.netns);
-		return nr_cli_error(errno_exit(r), "--netns %s: %s", a.netns ? a.netns : "",
+		return nr_cli_error(nr_cli_exit_for(r), "--netns %s: %s", a.netns ? a.netns : "",
 				    e.msg[0] ? e.msg : strerror(-r));
 	}
 	s = nr_stack_new();
@@ -348,7 +332,7 @@ int nr_cmd_neigh(int argc, char **argv)
 	}
 	r = nr_os_load(ns, s, NR_OS_LINKS | NR_OS_ADDRS | NR_OS_ROUTES | NR_OS_RULES, &e);
 	if (r < 0) {
-		r = nr_cli_error(errno_exit(r), "reading the namespace's tables: %s",
+		r = nr_cli_error(nr_cli_exit_for(r), "reading the namespace's tables: %s",
 				 e.msg[0] ? e.msg : strerror(-r));
 		goto out;
 	}
@@ -362,7 +346,7 @@ int nr_cmd_neigh(int argc, char **argv)
 	}
 	r = nr_link_packet_open(ns, dev->name, &po, &link, &e);
 	if (r < 0) {
-		r = nr_cli_error(errno_exit(r), "packet socket on '%s': %s", dev->name,
+		r = nr_cli_error(nr_cli_exit_for(r), "packet socket on '%s': %s", dev->name,
 				 e.msg[0] ? e.msg : strerror(-r));
 		goto out;
 	}

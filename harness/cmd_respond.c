@@ -253,23 +253,6 @@ static bool is_range(const struct nr_prefix *p)
 	return (unsigned)p->len + 1 < bits && nr_addr_eq(&m, &p->addr);
 }
 
-static int errno_exit(int err)
-{
-	switch (err) {
-	case -EINVAL:
-	case -ENAMETOOLONG:
-		return NR_EXIT_USAGE;
-	case -EPERM:
-	case -EACCES:
-	case -ENOENT:
-	case -ENODEV:
-	case -EBUSY:
-		return NR_EXIT_ENV;
-	default:
-		return NR_EXIT_FAIL;
-	}
-}
-
 /* Give the device its kernel addresses and bring it up. */
 static int kernel_config(struct nr_kb *kb, const struct respond_args *a, const char *name)
 {
@@ -286,7 +269,7 @@ static int kernel_config(struct nr_kb *kb, const struct respond_args *a, const c
 		r = nr_kb_addr(kb, ifindex, &a->kaddrs[i], a->kpeer.family ? &a->kpeer : NULL,
 			       true);
 		if (r < 0)
-			return nr_cli_error(errno_exit(r), "--kernel-addr: %s", strerror(-r));
+			return nr_cli_error(nr_cli_exit_for(r), "--kernel-addr: %s", strerror(-r));
 	}
 	nr_kb_tag(kb, -1);
 	r = nr_kb_link_set(kb, name, &lo);
@@ -297,7 +280,7 @@ static int kernel_config(struct nr_kb *kb, const struct respond_args *a, const c
 
 		if (failed >= 0 && (size_t)failed < a->nkaddrs)
 			nr_prefix_format(&a->kaddrs[failed], p, sizeof(p));
-		return nr_cli_error(errno_exit(r), "configuring '%s'%s%s: %s", name,
+		return nr_cli_error(nr_cli_exit_for(r), "configuring '%s'%s%s: %s", name,
 				    p[0] ? " with " : "", p, e.msg[0] ? e.msg : strerror(-r));
 	}
 	return 0;
@@ -312,7 +295,7 @@ static int exclude_kernel_addrs(struct nr_netns *ns, struct nr_host *h, const ch
 
 	r = nr_os_snapshot_read(ns, NR_OS_LINKS | NR_OS_ADDRS, &snap, &e);
 	if (r < 0)
-		return nr_cli_error(errno_exit(r), "reading the addresses of '%s': %s", name,
+		return nr_cli_error(nr_cli_exit_for(r), "reading the addresses of '%s': %s", name,
 				    e.msg[0] ? e.msg : strerror(-r));
 	for (size_t i = 0; i < snap->nifaces; i++)
 		if (!strcmp(snap->ifaces[i].name, name))
@@ -478,12 +461,12 @@ int nr_cmd_respond(int argc, char **argv)
 		if (r == -ENOENT && a.netns)
 			return nr_cli_error(NR_EXIT_ENV, "no namespace '%s' (see 'ip netns list')",
 					    a.netns);
-		return nr_cli_error(errno_exit(r), "--netns %s: %s", a.netns ? a.netns : "",
+		return nr_cli_error(nr_cli_exit_for(r), "--netns %s: %s", a.netns ? a.netns : "",
 				    e.msg[0] ? e.msg : strerror(-r));
 	}
 	r = nr_kb_open(ns, &kb, &e);
 	if (r < 0) {
-		r = nr_cli_error(errno_exit(r), "netlink: %s", e.msg[0] ? e.msg : strerror(-r));
+		r = nr_cli_error(nr_cli_exit_for(r), "netlink: %s", e.msg[0] ? e.msg : strerror(-r));
 		goto out;
 	}
 	existed = nr_kb_ifindex(kb, a.dev) > 0;
@@ -500,7 +483,7 @@ int nr_cmd_respond(int argc, char **argv)
 		r = nr_link_tuntap_open(ns, a.dev, a.mode, &link, &e);
 	}
 	if (r < 0) {
-		r = nr_cli_error(errno_exit(r), "%s '%s': %s%s", a.iface ? "interface" : "device",
+		r = nr_cli_error(nr_cli_exit_for(r), "%s '%s': %s%s", a.iface ? "interface" : "device",
 				 a.dev, e.msg[0] ? e.msg : strerror(-r),
 				 r == -EBUSY || r == -EINVAL
 				     ? " (in use, or an existing device of the other kind)"
@@ -530,7 +513,7 @@ int nr_cmd_respond(int argc, char **argv)
 
 		r = nr_capture_open(a.pcap, nr_capture_dlt_for(nr_link_layer(link)), &co, &cap, &e);
 		if (r < 0) {
-			r = nr_cli_error(errno_exit(r), "--pcap %s: %s", a.pcap,
+			r = nr_cli_error(nr_cli_exit_for(r), "--pcap %s: %s", a.pcap,
 					 e.msg[0] ? e.msg : strerror(-r));
 			goto out;
 		}

@@ -306,17 +306,17 @@ int nr_cmd_verify(int argc, char **argv)
 	jroot = json_object();
 	r = nr_netns_open(o.netns, &ns, &err);
 	if (r < 0) {
-		rc = nr_cli_error(NR_EXIT_ENV, "%s", err.msg);
+		rc = nr_cli_error(nr_cli_exit_for(r), "%s", err.msg);
 		goto out;
 	}
 	s = nr_stack_new();
 	if (!s) {
-		rc = nr_cli_error(NR_EXIT_ENV, "out of memory");
+		rc = nr_cli_error(nr_cli_exit_for(-ENOMEM), "out of memory");
 		goto out;
 	}
 	r = nr_os_load(ns, s, NR_OS_LINKS | NR_OS_ADDRS | NR_OS_ROUTES | NR_OS_RULES, &err);
 	if (r < 0) {
-		rc = nr_cli_error(NR_EXIT_ENV, "loading the tables: %s", err.msg);
+		rc = nr_cli_error(nr_cli_exit_for(r), "loading the tables: %s", err.msg);
 		goto out;
 	}
 	json_object_set_new(jroot, "netns", json_string(o.netns ? o.netns : ""));
@@ -338,7 +338,7 @@ int nr_cmd_verify(int argc, char **argv)
 			r = check_tables(ns, s, families[f], o.json ? jf : NULL, out, o.max_report,
 					 &count, &ndiff);
 			if (r < 0) {
-				rc = NR_EXIT_ENV;
+				rc = nr_cli_exit_for(r);
 				goto out;
 			}
 			json_object_set_new(jf, "routes", json_integer((json_int_t)count));
@@ -351,7 +351,7 @@ int nr_cmd_verify(int argc, char **argv)
 		}
 		r = nr_kroute_open(ns, &k, &err);
 		if (r < 0) {
-			rc = nr_cli_error(NR_EXIT_ENV, "%s", err.msg);
+			rc = nr_cli_error(nr_cli_exit_for(r), "%s", err.msg);
 			goto out;
 		}
 		for (int f = 0; f < 2; f++) {
@@ -364,7 +364,7 @@ int nr_cmd_verify(int argc, char **argv)
 						    &nreported);
 			nr_probes_done(&p);
 			if (r < 0) {
-				rc = NR_EXIT_ENV;
+				rc = nr_cli_exit_for(r);
 				goto out;
 			}
 			json_object_set_new(jd, famname[f],
@@ -386,7 +386,7 @@ int nr_cmd_verify(int argc, char **argv)
 		json_object_set_new(jroot, "scapy", jsc);
 		r = nr_verify_scapy(ns, s, o.probes, o.seed, o.max_report, out, jsc);
 		if (r < 0) {
-			rc = NR_EXIT_ENV;
+			rc = nr_cli_exit_for(r);
 			goto out;
 		}
 	}

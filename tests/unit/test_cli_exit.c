@@ -19,6 +19,9 @@ static void test_exit_for(void **state)
 	assert_int_equal(nr_cli_exit_for(-EACCES), NR_EXIT_ENV);
 	assert_int_equal(nr_cli_exit_for(-ENOENT), NR_EXIT_ENV);
 	assert_int_equal(nr_cli_exit_for(-ENOPKG), NR_EXIT_ENV);
+	/* A missing interface, a TUN/TAP held by another process: respond, neigh. */
+	assert_int_equal(nr_cli_exit_for(-ENODEV), NR_EXIT_ENV);
+	assert_int_equal(nr_cli_exit_for(-EBUSY), NR_EXIT_ENV);
 	/* Out of memory and malformed kernel answers are failures, not the environment. */
 	assert_int_equal(nr_cli_exit_for(-ENOMEM), NR_EXIT_FAIL);
 	assert_int_equal(nr_cli_exit_for(-EBADMSG), NR_EXIT_FAIL);
