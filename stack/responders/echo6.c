@@ -14,8 +14,9 @@
  * 64); traffic class DSCP and flow label kept (as Linux's
  * icmpv6_echo_reply); extension headers are not echoed; fragments are
  * dropped (no reassembly); requests from ::, ::1, a multicast source or
- * one of the host's own addresses are martian. any=1 answers requests for any unicast destination, from that
- * destination (the Scapy compatibility mode).
+ * one of the host's own addresses are martian. any=1 answers requests
+ * for any unicast destination but ::1, from that destination (the Scapy
+ * compatibility mode).
  */
 #include "netrig/eth.h"
 #include "netrig/host.h"

@@ -406,7 +406,7 @@ static void test_martian_sources(void **state)
 	nr_host_free(h);
 }
 
-/* any=1 answers foreign unicast destinations, never reserved ones (no reply can come from those). */
+/* any=1 answers foreign unicast destinations, never reserved ones (no reply comes from those). */
 static void test_any_reserved_destinations(void **state)
 {
 	static const char *const dsts[] = {"0.0.0.0", "0.0.0.9", "127.0.0.1", "127.1.2.3",
