@@ -47,6 +47,8 @@
 #define KB_RBUF_SIZE 65536
 /* What one queued ack costs in the receive buffer (skb truesize), rounded up. */
 #define KB_ACK_COST 2048
+/* An echoed RTM_NEWLINK (a whole link dump with its stats) costs more. */
+#define KB_ECHO_COST 8192
 #define KB_WINDOW_MIN 8
 #define KB_WINDOW_MAX 1024
 
@@ -65,6 +67,10 @@ struct kb_req {
 	struct nr_netns *run_in; /* sent from a socket in that namespace, after the rest */
 	uint8_t npatch;
 	struct kb_patch patch[2];
+	bool veth;        /* the echo's IFLA_LINK is the peer's index */
+	int *out_index;   /* nr_kb_want_index: written when the request succeeds */
+	int *out_peer;
+	int got_index, got_peer; /* from the echo, 0 until it came */
 	char what[64]; /* "RTM_NEWLINK veth va" */
 };
 
@@ -75,7 +81,8 @@ struct nr_kb {
 	long tag;
 	struct kb_req *q;
 	size_t n, cap;
-	size_t window;
+	long last_create; /* index in q of the last creating RTM_NEWLINK, -1 none */
+	size_t window;    /* in KB_ACK_COST units */
 	uint8_t *sbuf;
 	uint8_t *rbuf;
 };
@@ -121,6 +128,7 @@ int nr_kb_open(struct nr_netns *ns, struct nr_kb **ret, struct nr_os_error *err)
 	(void)setsockopt(kb->fd, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
 	if (getsockopt(kb->fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, &sl) < 0 || rcvbuf <= 0)
 		rcvbuf = 212992;
+	kb->last_create = -1;
 	kb->window = (size_t)rcvbuf / KB_ACK_COST;
 	if (kb->window < KB_WINDOW_MIN)
 		kb->window = KB_WINDOW_MIN;
@@ -381,6 +389,7 @@ static int link_end(struct nr_kb *kb, struct kb_req *r, struct nlattr *info, str
 	e = req_push(kb, r);
 	if (e < 0)
 		return e;
+	kb->last_create = (long)kb->n - 1;
 	if (o && o->alias)
 		return queue_alias(kb, name, o->alias);
 	return 0;
@@ -439,6 +448,7 @@ int nr_kb_veth(struct nr_kb *kb, const char *name, struct nr_netns *peer_ns,
 		goto out;
 	}
 	nla_nest_end(r.msg, peer);
+	r.veth = true;
 	snprintf(r.what, sizeof(r.what), "RTM_NEWLINK veth %s/%s", name, peer_name);
 	e = link_end(kb, &r, info, data, name, o);
 	if (e < 0 || !peer_o || (peer_o->up != 1 && !peer_o->master && !peer_o->alias))
@@ -515,6 +525,7 @@ int nr_kb_macvlan(struct nr_kb *kb, const char *name, const char *parent, const 
 	e = req_push(kb, &r);
 	if (e < 0)
 		return e;
+	kb->last_create = (long)kb->n - 1;
 	return o && o->alias ? queue_alias(kb, name, o->alias) : 0;
 }
 
@@ -564,6 +575,23 @@ int nr_kb_vxlan(struct nr_kb *kb, const char *name, const struct nr_kvxlan *v,
 		}
 	}
 	return link_end(kb, &r, info, data, name, o);
+}
+
+int nr_kb_want_index(struct nr_kb *kb, int *ret_ifindex, int *ret_peer_ifindex)
+{
+	struct kb_req *r;
+
+	if (kb->last_create < 0 || (size_t)kb->last_create >= kb->n)
+		return -EINVAL;
+	r = &kb->q[kb->last_create];
+	if (ret_peer_ifindex && !r->veth)
+		return -EINVAL;
+	/* The kernel unicasts the new link's RTM_NEWLINK back to us, under
+	 * the request's sequence number, before the ack. */
+	nlmsg_hdr(r->msg)->nlmsg_flags |= NLM_F_ECHO;
+	r->out_index = ret_ifindex;
+	r->out_peer = ret_peer_ifindex;
+	return 0;
 }
 
 int nr_kb_link_set(struct nr_kb *kb, const char *name, const struct nr_klink_opts *o)
@@ -1091,6 +1119,49 @@ static int resolve(struct nr_kb *kb, size_t idx, struct kb_fail *f)
 	return 0;
 }
 
+/*
+ * The echo of a creating RTM_NEWLINK: the new link's index, and for a
+ * veth its peer's (IFLA_LINK, which the kernel leaves out when it equals
+ * the link's own index, as it may across namespaces).
+ */
+static void echo_seen(struct kb_req *r, const struct nlmsghdr *h)
+{
+	const struct ifinfomsg *ifi;
+	const struct nlattr *a;
+	size_t off, len = h->nlmsg_len;
+
+	if (!r->out_index || len < NLMSG_LENGTH(sizeof(*ifi)))
+		return;
+	ifi = NLMSG_DATA(h);
+	if (ifi->ifi_index <= 0)
+		return;
+	r->got_index = ifi->ifi_index;
+	r->got_peer = ifi->ifi_index;
+	/* Bounded by subtraction: off never passes len. */
+	for (off = NLMSG_ALIGN(NLMSG_LENGTH(sizeof(*ifi))); off <= len && len - off >= NLA_HDRLEN;
+	     off += NLA_ALIGN(a->nla_len)) {
+		a = (const struct nlattr *)((const char *)h + off);
+		if (a->nla_len < NLA_HDRLEN || a->nla_len > len - off)
+			break;
+		if ((a->nla_type & NLA_TYPE_MASK) == IFLA_LINK && a->nla_len >= NLA_HDRLEN + 4) {
+			uint32_t v;
+
+			memcpy(&v, (const char *)a + NLA_HDRLEN, 4);
+			r->got_peer = (int)v;
+		}
+	}
+}
+
+/* A request succeeded: hand over what its echo said. */
+static void req_answered(struct kb_req *r)
+{
+	if (!r->out_index || !r->got_index)
+		return; /* no echo (a kernel older than 6.3): the caller looks up */
+	*r->out_index = r->got_index;
+	if (r->out_peer && r->veth)
+		*r->out_peer = r->got_peer;
+}
+
 /* Read the acks of the requests ix[0..count), sent as seq base... */
 static int collect(struct nr_kb *kb, const size_t *ix, size_t count, uint32_t base,
 		   struct kb_fail *f)
@@ -1110,7 +1181,13 @@ static int collect(struct nr_kb *kb, const size_t *ix, size_t count, uint32_t ba
 			const struct nlmsgerr *me;
 			char ack[200];
 
-			if (k >= count || h->nlmsg_type != NLMSG_ERROR)
+			if (k >= count)
+				continue;
+			if (h->nlmsg_type == RTM_NEWLINK) {
+				echo_seen(&kb->q[ix[k]], h);
+				continue;
+			}
+			if (h->nlmsg_type != NLMSG_ERROR)
 				continue;
 			if (h->nlmsg_len < NLMSG_LENGTH(sizeof(*me)))
 				return -EBADMSG;
@@ -1119,6 +1196,8 @@ static int collect(struct nr_kb *kb, const size_t *ix, size_t count, uint32_t ba
 			if (me->error < 0) {
 				nr_nlmsg_ext_ack(h, ack, sizeof(ack));
 				fail_set(f, ix[k], &kb->q[ix[k]], me->error, ack);
+			} else {
+				req_answered(&kb->q[ix[k]]);
 			}
 		}
 	}
@@ -1128,7 +1207,7 @@ static int collect(struct nr_kb *kb, const size_t *ix, size_t count, uint32_t ba
 /* Send the requests ix[0..n) on kb->fd, in rounds, and read their acks. */
 static int run_rounds(struct nr_kb *kb, const size_t *ix, size_t n, struct kb_fail *f)
 {
-	size_t i = 0, j;
+	size_t i = 0, j, cost;
 	int e;
 
 	while (i < n) {
@@ -1147,13 +1226,15 @@ static int run_rounds(struct nr_kb *kb, const size_t *ix, size_t n, struct kb_fa
 			}
 		}
 		base = kb->seq + 1;
-		for (j = i; j < n && j - i < kb->window; j++) {
+		for (j = i, cost = 0; j < n; j++) {
 			struct kb_req *q = &kb->q[ix[j]];
 			struct nlmsghdr *h = nlmsg_hdr(q->msg);
 			size_t l = NLMSG_ALIGN(h->nlmsg_len);
 
-			/* A request naming a link waits for the ones before it. */
-			if (j > i && (q->npatch || len + l > KB_DGRAM_MAX))
+			cost += 1 + (h->nlmsg_flags & NLM_F_ECHO ? KB_ECHO_COST / KB_ACK_COST : 0);
+			/* A request naming a link waits for the ones before it;
+			 * all the answers of a round must fit the receive buffer. */
+			if (j > i && (q->npatch || len + l > KB_DGRAM_MAX || cost > kb->window))
 				break;
 			h->nlmsg_seq = ++kb->seq;
 			memcpy(kb->sbuf + len, h, h->nlmsg_len);
@@ -1234,6 +1315,7 @@ out:
 	for (i = 0; i < kb->n; i++)
 		req_done(&kb->q[i]);
 	kb->n = 0;
+	kb->last_create = -1;
 	if (!f.err)
 		return 0;
 	if (ret_failed)

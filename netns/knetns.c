@@ -48,7 +48,7 @@ static int check_name(const char *name, struct nr_os_error *err)
  * iproute2 does: make it shared; if it is not a mount point yet (EINVAL),
  * bind it onto itself first.
  */
-static int prepare_run_dir(struct nr_os_error *err)
+int nr_knetns_prepare(struct nr_os_error *err)
 {
 	int r;
 
@@ -74,33 +74,118 @@ fail:
 	return nr_os_error_set(err, r, "mounting %s: %s", RUN_DIR, strerror(-r));
 }
 
+/* Write sysctls into the namespace the calling thread is in. */
+static int write_sysctls(const char *name, const struct nr_knetns_sysctl *s, size_t n,
+			 struct nr_os_error *err)
+{
+	char path[256];
+
+	for (size_t i = 0; i < n; i++) {
+		size_t len = strlen(s[i].value);
+		ssize_t w;
+		int fd, r;
+
+		snprintf(path, sizeof(path), "/proc/sys/%s", s[i].path);
+		fd = open(path, O_WRONLY | O_CLOEXEC);
+		if (fd < 0 && errno == ENOENT)
+			continue;
+		if (fd < 0) {
+			r = -errno;
+			return nr_os_error_set(err, r, "namespace '%s': %s: %s", name, path,
+					       strerror(-r));
+		}
+		w = write(fd, s[i].value, len);
+		r = w < 0 ? -errno : (size_t)w == len ? 0 : -EIO;
+		close(fd);
+		if (r < 0)
+			return nr_os_error_set(err, r, "namespace '%s': %s = %s: %s", name, path,
+					       s[i].value, strerror(-r));
+	}
+	return 0;
+}
+
 int nr_knetns_create(const char *name, struct nr_os_error *err)
+{
+	int r = check_name(name, err);
+
+	if (r == 0)
+		r = nr_knetns_prepare(err);
+	if (r == 0)
+		r = nr_knetns_create_in(name, false, NULL, 0, err);
+	return r;
+}
+
+static int taken(const char *name, const char *path, int r, struct nr_os_error *err)
+{
+	if (r == -EEXIST)
+		return nr_os_error_set(err, r, "namespace '%s' exists (see 'ip netns list')", name);
+	return nr_os_error_set(err, r, "creating %s: %s", path, strerror(-r));
+}
+
+/*
+ * A mount point needs a file, and a new inode per namespace is what
+ * costs most after the namespace itself where /run is not a tmpfs (ext4
+ * searches its bitmaps past recently deleted inodes). Mount points are
+ * names, not inodes: one empty file with n links serves them all, and
+ * link() fails on a taken name as O_EXCL does.
+ */
+int nr_knetns_reserve(const char *const *names, size_t n, struct nr_os_error *err)
+{
+	char first[sizeof(RUN_DIR) + NAME_MAX + 1], path[sizeof(RUN_DIR) + NAME_MAX + 1];
+	size_t i;
+	int fd, r = 0;
+
+	for (i = 0; i < n; i++) {
+		r = check_name(names[i], err);
+		if (r < 0)
+			return r;
+	}
+	if (n == 0)
+		return 0;
+	snprintf(first, sizeof(first), "%s/%s", RUN_DIR, names[0]);
+	fd = open(first, O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0);
+	if (fd < 0)
+		return taken(names[0], first, -errno, err);
+	close(fd);
+	for (i = 1; i < n; i++) {
+		snprintf(path, sizeof(path), "%s/%s", RUN_DIR, names[i]);
+		if (link(first, path) < 0) {
+			r = taken(names[i], path, -errno, err);
+			break;
+		}
+	}
+	if (r == 0)
+		return 0;
+	while (i-- > 0) {
+		snprintf(path, sizeof(path), "%s/%s", RUN_DIR, names[i]);
+		unlink(path);
+	}
+	return r;
+}
+
+int nr_knetns_create_in(const char *name, bool reserved, const struct nr_knetns_sysctl *sysctls,
+			size_t n, struct nr_os_error *err)
 {
 	char path[sizeof(RUN_DIR) + NAME_MAX + 1];
 	int r, fd = -1, orig = -1;
-	bool made_file = false, moved = false;
+	bool made_file = reserved, moved = false;
 
 	r = check_name(name, err);
-	if (r < 0)
-		return r;
-	r = prepare_run_dir(err);
 	if (r < 0)
 		return r;
 	snprintf(path, sizeof(path), "%s/%s", RUN_DIR, name);
 
 	/* O_EXCL makes a taken name fail before anything is made. */
-	fd = open(path, O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0);
-	if (fd < 0) {
-		r = -errno;
-		if (r == -EEXIST)
-			nr_os_error_set(err, r, "namespace '%s' exists (see 'ip netns list')", name);
-		else
-			nr_os_error_set(err, r, "creating %s: %s", path, strerror(-r));
-		goto out;
+	if (!reserved) {
+		fd = open(path, O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0);
+		if (fd < 0) {
+			r = taken(name, path, -errno, err);
+			goto out;
+		}
+		made_file = true;
+		close(fd);
+		fd = -1;
 	}
-	made_file = true;
-	close(fd);
-	fd = -1;
 
 	orig = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
 	if (orig < 0) {
@@ -120,6 +205,9 @@ int nr_knetns_create(const char *name, struct nr_os_error *err)
 		goto out;
 	}
 	moved = true;
+	r = write_sysctls(name, sysctls, n, err);
+	if (r < 0)
+		goto out;
 	if (mount("/proc/thread-self/ns/net", path, "none", MS_BIND, NULL) < 0) {
 		r = -errno;
 		nr_os_error_set(err, r, "namespace '%s': binding onto %s: %s", name, path,

@@ -1,18 +1,30 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * A topology into the kernel, in phases that each end with one flush per
- * namespace (requests that need an earlier one's ifindex come in a later
- * phase):
- *   1. journal every namespace name, then create the namespaces
+ * A topology into the kernel, in phases. A phase queues requests on each
+ * namespace's builder and ends with one flush per namespace (one sendmsg
+ * carrying them all, one read loop for the acks); its cost is one round
+ * trip per namespace plus the kernel's own work, so there are as few as
+ * the dependencies allow:
+ *   1. journal every namespace name, then create the namespaces, each
+ *      with netrig's defaults written inside before it gets its name (see
+ *      node_defaults: no DAD on link-local addresses)
  *   2. sysctls that name no interface (forwarding, conf.default.*), so the
  *      interfaces made next inherit them
- *   3. bridges and veth pairs (MAC, MTU, group and alias set in the
- *      creating request), TUN/TAP (ioctl, held open)
- *   4. macvlan and vxlan (their parent exists now)
- *   5. link state (up), settings of interfaces not made in 3-4 (lo,
- *      TUN/TAP), bridge ports
- *   6. sysctls of one interface (net.ipv6.conf.eth0.accept_dad)
- *   7. addresses; 8. routes, rules, neighbours
+ *   3. [flush] lo up; bridges and veth pairs (MAC, MTU, group and alias set
+ *      in the creating request; up at creation too, except a veth's peer,
+ *      which the kernel cannot open before the pair is joined: ENOTCONN),
+ *      TUN/TAP (ioctl, held open). The kernel echoes every new link
+ *      (NLM_F_ECHO) with its index and a veth's peer's, so nothing later
+ *      looks an index up by name.
+ *   4. [flush, only if any] macvlan and vxlan (their parent exists now)
+ *   5. sysctls of one interface (net.ipv6.conf.eth0.accept_dad); when
+ *      there are any, links are made down in 3 and brought up in 6 so the
+ *      values are in place first
+ *   6. [flush] link state (veth peers up, from their own namespace's
+ *      socket), settings of interfaces not made in 3-4 (lo, TUN/TAP),
+ *      bridge ports, then addresses, then routes, rules, neighbours: the
+ *      kernel runs a datagram's requests in order, so a route finds the
+ *      connected route of an address queued before it
  * Every queued request carries a tag naming its element, so the first
  * refusal becomes FILE:LINE:COL.
  */
@@ -24,6 +36,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/socket.h>
 
 struct tagrec {
 	struct nr_topo_pos pos;
@@ -49,6 +62,8 @@ struct ctx {
 	struct ifcache *ifc;
 	size_t nifc, capifc;
 	bool *iface_done; /* set in the creating request */
+	int (*lidx)[2];    /* per link: echoed ifindex of ends[0], ends[1] (veth peer) */
+	bool iface_sysctls; /* some node has a sysctl naming one interface */
 	struct nr_lab *lab;
 	uint32_t group;
 	char alias[32];
@@ -142,16 +157,8 @@ static int flush_all(struct ctx *c)
 	return 0;
 }
 
-static int ifindex(struct ctx *c, int node, const char *name)
+static int ifc_add(struct ctx *c, int node, const char *name, int idx)
 {
-	int idx;
-
-	for (size_t i = 0; i < c->nifc; i++)
-		if (c->ifc[i].node == node && !strcmp(c->ifc[i].name, name))
-			return c->ifc[i].index;
-	idx = nr_kb_ifindex(c->kb[node], name);
-	if (idx <= 0)
-		return idx < 0 ? idx : -ENODEV;
 	if (c->nifc == c->capifc) {
 		size_t n = c->capifc ? c->capifc * 2 : 64;
 		struct ifcache *p = realloc(c->ifc, n * sizeof(*p));
@@ -165,7 +172,23 @@ static int ifindex(struct ctx *c, int node, const char *name)
 	snprintf(c->ifc[c->nifc].name, sizeof(c->ifc[c->nifc].name), "%s", name);
 	c->ifc[c->nifc].index = idx;
 	c->nifc++;
-	return idx;
+	return 0;
+}
+
+/* An interface's index: learned from the kernel's echo when netrig made
+ * it, else (lo, TUN/TAP, a kernel without echo) asked once by name. */
+static int ifindex(struct ctx *c, int node, const char *name)
+{
+	int idx, r;
+
+	for (size_t i = 0; i < c->nifc; i++)
+		if (c->ifc[i].node == node && !strcmp(c->ifc[i].name, name))
+			return c->ifc[i].index;
+	idx = nr_kb_ifindex(c->kb[node], name);
+	if (idx <= 0)
+		return idx < 0 ? idx : -ENODEV;
+	r = ifc_add(c, node, name, idx);
+	return r < 0 ? r : idx;
 }
 
 static long find_iface(const struct nr_topo *t, const struct nr_topo_ifref *ref)
@@ -180,8 +203,7 @@ static long find_iface(const struct nr_topo *t, const struct nr_topo_ifref *ref)
 /* Creation options for a new link: its interface settings, tagged. */
 static struct nr_klink_opts link_opts(struct ctx *c, const struct nr_topo_ifref *ref)
 {
-	/* State comes in phase 5: the builder's veth request refuses IFF_UP at
-	 * creation (ENOTCONN from the kernel, seen on 6.18). */
+	/* State: the caller's choice (links()). */
 	struct nr_klink_opts o = { .up = -1, .group = c->group, .alias = c->alias };
 	long i = find_iface(c->t, ref);
 
@@ -242,6 +264,36 @@ static int sysctls(struct ctx *c, bool per_iface)
 	return 0;
 }
 
+/*
+ * What netrig writes into every new namespace before any interface
+ * exists. DAD off for the link-local addresses of the interfaces to come
+ * (conf.default is what they inherit): while a link-local address is
+ * tentative the kernel sends no neighbour solicitation for a packet it
+ * forwards (ndisc_send_ns needs a usable link-local source), so for the
+ * first second after `up` routers drop what they should forward, and a
+ * lab's first IPv6 ping is lost. The topology's addresses have nodad
+ * already; a node with an address that asks for DAD (nodad: false) keeps
+ * the kernel's default, and the node's own sysctls are written after
+ * these, so they win.
+ */
+static size_t node_defaults(const struct ctx *c, size_t node, struct nr_knetns_sysctl *ret)
+{
+	static const struct nr_knetns_sysctl no_dad = { "net/ipv6/conf/default/accept_dad", "0" };
+	const struct nr_topo *t = c->t;
+
+	for (size_t i = 0; i < t->nifaces; i++) {
+		const struct nr_topo_iface *f = &t->ifaces[i];
+
+		if ((size_t)f->ref.node != node)
+			continue;
+		for (size_t k = 0; k < f->naddrs; k++)
+			if (f->addrs[k].local.addr.family == AF_INET6 && !f->addrs[k].nodad)
+				return 0;
+	}
+	ret[0] = no_dad;
+	return 1;
+}
+
 static int create_nodes(struct ctx *c)
 {
 	const struct nr_topo *t = c->t;
@@ -263,13 +315,19 @@ static int create_nodes(struct ctx *c)
 	}
 	/* In the journal (fsync'd) before the first one exists. */
 	r = nr_run_add_ns(c->run, names, t->nnodes, &oe);
+	if (r == 0)
+		r = nr_knetns_prepare(&oe);
+	if (r == 0)
+		r = nr_knetns_reserve(names, t->nnodes, &oe);
 	free(names);
 	if (r < 0)
 		return fail_at(c, (struct nr_topo_pos){ 0, 0 }, r, "%s", oe.msg);
 	for (size_t i = 0; i < t->nnodes; i++) {
 		struct nr_klink_opts lo = { .up = 1 };
+		struct nr_knetns_sysctl def[1];
+		size_t ndef = node_defaults(c, i, def);
 
-		r = nr_knetns_create(c->nsname[i], &oe);
+		r = nr_knetns_create_in(c->nsname[i], true, def, ndef, &oe);
 		if (r < 0)
 			return fail_at(c, t->nodes[i].pos, r, "node %s: %s", t->nodes[i].name,
 				       oe.msg);
@@ -336,10 +394,39 @@ static const char *kind_name(enum nr_topo_link_kind k)
 	return "link";
 }
 
+/* Whether a link is made in phase 3 (or 4: its parent must exist first). */
+static bool first_phase(enum nr_topo_link_kind k)
+{
+	return k == NR_TOPO_VETH || k == NR_TOPO_BRIDGE || k == NR_TOPO_TUN || k == NR_TOPO_TAP;
+}
+
+/* After a flush: the indexes the kernel echoed go into the cache. */
+static int learn_indexes(struct ctx *c, bool first)
+{
+	const struct nr_topo *t = c->t;
+	int r;
+
+	for (size_t i = 0; i < t->nlinks; i++) {
+		const struct nr_topo_link *l = &t->links[i];
+
+		if (first != first_phase(l->kind))
+			continue;
+		for (int e = 0; e < (l->kind == NR_TOPO_VETH ? 2 : 1); e++) {
+			if (c->lidx[i][e] <= 0)
+				continue; /* not echoed: looked up when needed */
+			r = ifc_add(c, l->ends[e].node, l->ends[e].ifname, c->lidx[i][e]);
+			if (r < 0)
+				return r;
+		}
+	}
+	return 0;
+}
+
 /* Phase 3 (first) or 4 (!first). */
 static int links(struct ctx *c, bool first)
 {
 	const struct nr_topo *t = c->t;
+	bool any = false;
 	int r;
 
 	for (size_t i = 0; i < t->nlinks; i++) {
@@ -347,9 +434,9 @@ static int links(struct ctx *c, bool first)
 		int n0 = l->ends[0].node;
 		struct nr_klink_opts o;
 
-		if (first != (l->kind == NR_TOPO_VETH || l->kind == NR_TOPO_BRIDGE ||
-			      l->kind == NR_TOPO_TUN || l->kind == NR_TOPO_TAP))
+		if (first != first_phase(l->kind))
 			continue;
+		any = true;
 		if (l->kind == NR_TOPO_TUN || l->kind == NR_TOPO_TAP) {
 			r = add_tuntap(c, l);
 			if (r < 0)
@@ -360,24 +447,34 @@ static int links(struct ctx *c, bool first)
 		if (r < 0)
 			return r;
 		o = link_opts(c, &l->ends[0]);
+		/* Up in the creating request saves one per link; not when a
+		 * sysctl of an interface must be written before it is up. */
+		if (!c->iface_sysctls && (l->kind == NR_TOPO_VETH || l->kind == NR_TOPO_BRIDGE))
+			o.up = link_up(c, &l->ends[0]);
 		switch (l->kind) {
 		case NR_TOPO_VETH: {
 			struct nr_klink_opts po = link_opts(c, &l->ends[1]);
 
 			/* The kernel creates the peer without an alias; the group
-			 * still tags it. */
+			 * still tags it. Its state comes in phase 6. */
 			po.alias = NULL;
 
 			r = nr_kb_veth(c->kb[n0], l->ends[0].ifname, c->ns[l->ends[1].node],
 				       l->ends[1].ifname, &o, &po);
+			if (r == 0)
+				r = nr_kb_want_index(c->kb[n0], &c->lidx[i][0], &c->lidx[i][1]);
 			break;
 		}
 		case NR_TOPO_BRIDGE:
 			r = nr_kb_bridge(c->kb[n0], l->ends[0].ifname, &o);
+			if (r == 0)
+				r = nr_kb_want_index(c->kb[n0], &c->lidx[i][0], NULL);
 			break;
 		case NR_TOPO_MACVLAN:
 			r = nr_kb_macvlan(c->kb[n0], l->ends[0].ifname, l->parent,
 					  l->macvlan_mode[0] ? l->macvlan_mode : "bridge", &o);
+			if (r == 0)
+				r = nr_kb_want_index(c->kb[n0], &c->lidx[i][0], NULL);
 			break;
 		case NR_TOPO_VXLAN: {
 			struct nr_kvxlan v = { .vni = l->vni,
@@ -388,6 +485,8 @@ static int links(struct ctx *c, bool first)
 					       .dev = l->vx_dev[0] ? l->vx_dev : NULL };
 
 			r = nr_kb_vxlan(c->kb[n0], l->ends[0].ifname, &v, &o);
+			if (r == 0)
+				r = nr_kb_want_index(c->kb[n0], &c->lidx[i][0], NULL);
 			break;
 		}
 		default:
@@ -401,10 +500,16 @@ static int links(struct ctx *c, bool first)
 			nr_run_note(c->run, t->nodes[l->ends[1].node].name, "veth",
 				    l->ends[1].ifname);
 	}
-	return flush_all(c);
+	/* Phase 3 always flushes: lo's state is queued since phase 1. */
+	if (!first && !any)
+		return 0;
+	r = flush_all(c);
+	if (r == 0)
+		r = learn_indexes(c, first);
+	return r;
 }
 
-/* Phase 5: interfaces not configured at creation, and bridge ports. */
+/* Phase 6, first part: interfaces not configured at creation, bridge ports. */
 static int settings(struct ctx *c)
 {
 	const struct nr_topo *t = c->t;
@@ -432,6 +537,10 @@ static int settings(struct ctx *c)
 
 			if (l->kind == NR_TOPO_TUN || l->kind == NR_TOPO_TAP)
 				break;
+			/* Already in its state since its creating request. */
+			if (e == 0 && !c->iface_sysctls &&
+			    (l->kind == NR_TOPO_VETH || l->kind == NR_TOPO_BRIDGE))
+				continue;
 			r = tag(c, l->ends[e].node, l->pos, "link");
 			if (r == 0)
 				r = nr_kb_link_set(c->kb[l->ends[e].node], l->ends[e].ifname, &o);
@@ -467,7 +576,7 @@ static int settings(struct ctx *c)
 			return fail_at(c, f->pos, r, "interface %s: %s", f->ref.ifname,
 				       strerror(-r));
 	}
-	return flush_all(c);
+	return 0;
 }
 
 static int addresses(struct ctx *c)
@@ -496,7 +605,7 @@ static int addresses(struct ctx *c)
 				return fail_at(c, a->pos, r, "address: %s", strerror(-r));
 		}
 	}
-	return flush_all(c);
+	return 0;
 }
 
 static int routes_rules_neigh(struct ctx *c)
@@ -596,16 +705,20 @@ int nr_topo_apply(const struct nr_topo *t, struct nr_run *run, const struct nr_t
 	c.ns = calloc(n, sizeof(*c.ns));
 	c.kb = calloc(n, sizeof(*c.kb));
 	c.iface_done = calloc(t->nifaces ? t->nifaces : 1, sizeof(*c.iface_done));
+	c.lidx = calloc(t->nlinks ? t->nlinks : 1, sizeof(*c.lidx));
 	c.lab = calloc(1, sizeof(*c.lab));
-	if (!c.nsname || !c.ns || !c.kb || !c.iface_done || !c.lab) {
+	if (!c.nsname || !c.ns || !c.kb || !c.iface_done || !c.lidx || !c.lab) {
 		r = fail_at(&c, (struct nr_topo_pos){ 0, 0 }, -ENOMEM, "out of memory");
 		goto out;
 	}
 
+	for (size_t i = 0; i < t->nnodes; i++)
+		for (size_t k = 0; k < t->nodes[i].nsysctls; k++)
+			if (sysctl_per_iface(t->nodes[i].sysctls[k].key))
+				c.iface_sysctls = true;
+
 	/* Each phase, then a look at pending signals. */
 	r = create_nodes(&c);
-	if (r == 0 && !cancelled(o))
-		r = flush_all(&c);
 	if (r == 0 && !cancelled(o))
 		r = sysctls(&c, false);
 	if (r == 0 && !cancelled(o))
@@ -613,13 +726,15 @@ int nr_topo_apply(const struct nr_topo *t, struct nr_run *run, const struct nr_t
 	if (r == 0 && !cancelled(o))
 		r = links(&c, false);
 	if (r == 0 && !cancelled(o))
-		r = settings(&c);
-	if (r == 0 && !cancelled(o))
 		r = sysctls(&c, true);
-	if (r == 0 && !cancelled(o))
-		r = addresses(&c);
-	if (r == 0 && !cancelled(o))
-		r = routes_rules_neigh(&c);
+	/* Phase 6: one flush for state, addresses and routes. */
+	if (r == 0 && !cancelled(o)) {
+		r = settings(&c);
+		if (r == 0)
+			r = addresses(&c);
+		if (r == 0)
+			r = routes_rules_neigh(&c);
+	}
 	if (r == 0 && cancelled(o))
 		r = fail_at(&c, (struct nr_topo_pos){ 0, 0 }, -EINTR, "interrupted during setup");
 	if (r == -ENOMEM && err && !err->msg[0])
@@ -646,6 +761,7 @@ out:
 	}
 	free(c.nsname);
 	free(c.iface_done);
+	free(c.lidx);
 	free(c.tags);
 	free(c.ifc);
 	nr_lab_free(c.lab);

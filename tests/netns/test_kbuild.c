@@ -19,6 +19,8 @@
  *   | rules 100..190, neighbours                |  |                 |
  *   +------------------------------------------+  +-----------------+
  *   nrt-kbuild-PID-h + nrt-kbuild-PID-l0..99: the timed 100-pair build.
+ *   nrt-kbuild-PID-r0..r3: reserved names, sysctls written at creation,
+ *   indexes echoed by the kernel (veth r0:ea -- r1:eb, r0:ec -- r0:ed).
  */
 #include "netrig/kbuild.h"
 #include "netrig/netns.h"
@@ -37,6 +39,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -46,6 +49,7 @@
 
 static char ns_a[64], ns_b[64], ns_h[64];
 static char leaf[NLEAF][64];
+static char resv[4][64];
 static char root_links_before[16384];
 static struct nr_netns *na, *nb;
 
@@ -116,6 +120,10 @@ static void cleanup(void)
 	for (i = 0; i < NLEAF; i++)
 		if (leaf[i][0])
 			nr_knetns_delete(leaf[i], NULL);
+	for (i = 0; i < 4; i++)
+		if (resv[i][0])
+			nr_knetns_delete(resv[i], NULL);
+	memset(resv, 0, sizeof(resv));
 	ns_a[0] = ns_b[0] = ns_h[0] = '\0';
 	memset(leaf, 0, sizeof(leaf));
 }
@@ -967,6 +975,106 @@ static void test_sysctl(void **state)
 	assert_string_equal(root_before, root_after);
 }
 
+/* ---- reserved names, sysctls at creation, echoed indexes ---- */
+
+static void test_reserve_echo(void **state)
+{
+	const char *names[3], *clash[2];
+	struct nr_knetns_sysctl sys[] = {
+		{ "net/ipv6/conf/default/accept_dad", "0" },
+		{ "net/ipv6/conf/default/no_such_key", "1" }, /* skipped */
+	};
+	struct nr_knetns_sysctl bad[] = { { "net/ipv4/ip_forward", "notanumber" } };
+	struct nr_klink_opts up = opts_none();
+	struct nr_os_error err;
+	struct nr_netns *n0, *n1;
+	struct nr_kb *k0, *k1;
+	struct stat st0, st1;
+	char path[128], v[16];
+	int ea = 0, eb = 0, ec = 0, ed = 0, br = 0, again = -1;
+	long failed = -1;
+
+	(void)state;
+	up.up = 1;
+	for (int i = 0; i < 4; i++)
+		snprintf(resv[i], sizeof(resv[i]), "nrt-kbuild-%d-r%d", (int)getpid(), i);
+	names[0] = resv[0];
+	names[1] = resv[1];
+	names[2] = resv[2];
+	assert_int_equal(nr_knetns_reserve(names, 3, &err), 0);
+	/* One inode, three names; none is a namespace yet. */
+	snprintf(path, sizeof(path), "/run/netns/%s", resv[0]);
+	assert_int_equal(stat(path, &st0), 0);
+	snprintf(path, sizeof(path), "/run/netns/%s", resv[2]);
+	assert_int_equal(stat(path, &st1), 0);
+	assert_true(st0.st_ino == st1.st_ino);
+	assert_int_equal((int)st0.st_nlink, 3);
+	assert_false(nr_knetns_exists(resv[0]));
+	/* A taken name: -EEXIST, and the other one is not left behind. */
+	clash[0] = resv[3];
+	clash[1] = resv[1];
+	assert_int_equal(nr_knetns_reserve(clash, 2, &err), -EEXIST);
+	assert_non_null(strstr(err.msg, resv[1]));
+	snprintf(path, sizeof(path), "/run/netns/%s", resv[3]);
+	assert_int_equal(access(path, F_OK), -1);
+
+	assert_int_equal(nr_knetns_create_in(resv[0], true, sys, 2, &err), 0);
+	assert_int_equal(nr_knetns_create_in(resv[1], true, NULL, 0, &err), 0);
+	assert_true(nr_knetns_exists(resv[0]));
+	assert_true(nr_knetns_exists(resv[1]));
+	/* A refused value: no namespace, and its name is gone. */
+	assert_int_equal(nr_knetns_create_in(resv[2], true, bad, 1, &err), -EINVAL);
+	assert_non_null(strstr(err.msg, "ip_forward"));
+	assert_false(nr_knetns_exists(resv[2]));
+	snprintf(path, sizeof(path), "/run/netns/%s", resv[2]);
+	assert_int_equal(access(path, F_OK), -1);
+
+	n0 = open_ns(resv[0]);
+	n1 = open_ns(resv[1]);
+	assert_int_equal(nr_ksysctl_get(n0, "net.ipv6.conf.default.accept_dad", v, sizeof(v), &err), 0);
+	assert_string_equal(v, "0");
+	assert_int_equal(nr_ksysctl_get(n1, "net.ipv6.conf.default.accept_dad", v, sizeof(v), &err), 0);
+	assert_string_equal(v, "1"); /* the kernel's default where none was written */
+
+	k0 = kb_in(n0);
+	k1 = kb_in(n1);
+	assert_int_equal(nr_kb_want_index(k0, &ea, NULL), -EINVAL); /* nothing created yet */
+	/* Fresh namespaces: both ends may get the same index, when the echo
+	 * carries no IFLA_LINK. */
+	assert_int_equal(nr_kb_veth(k0, "ea", n1, "eb", &up, NULL), 0);
+	assert_int_equal(nr_kb_want_index(k0, &ea, &eb), 0);
+	assert_int_equal(nr_kb_veth(k0, "ec", NULL, "ed", &up, NULL), 0);
+	assert_int_equal(nr_kb_want_index(k0, &ec, &ed), 0);
+	assert_int_equal(nr_kb_bridge(k0, "bx", &up), 0);
+	assert_int_equal(nr_kb_want_index(k0, &br, &eb), -EINVAL); /* a bridge has no peer */
+	assert_int_equal(nr_kb_want_index(k0, &br, NULL), 0);
+	flush_ok(k0);
+	assert_true(ea > 0 && eb > 0 && ec > 0 && ed > 0 && br > 0);
+	assert_int_equal(ea, nr_kb_ifindex(k0, "ea"));
+	assert_int_equal(eb, nr_kb_ifindex(k1, "eb"));
+	assert_int_equal(ec, nr_kb_ifindex(k0, "ec"));
+	assert_int_equal(ed, nr_kb_ifindex(k0, "ed"));
+	assert_int_equal(br, nr_kb_ifindex(k0, "bx"));
+	assert_true(ec != ed);
+	/* A refused creation writes nothing. */
+	nr_kb_tag(k0, 7);
+	assert_int_equal(nr_kb_bridge(k0, "bx", &up), 0);
+	assert_int_equal(nr_kb_want_index(k0, &again, NULL), 0);
+	assert_int_equal(nr_kb_flush(k0, &failed, &err), -EEXIST);
+	assert_int_equal(failed, 7);
+	assert_int_equal(again, -1);
+	/* After a flush the queue is empty again. */
+	assert_int_equal(nr_kb_want_index(k0, &again, NULL), -EINVAL);
+	nr_kb_close(k0);
+	nr_kb_close(k1);
+	nr_netns_close(n0);
+	nr_netns_close(n1);
+	for (int i = 0; i < 4; i++) {
+		nr_knetns_delete(resv[i], NULL);
+		resv[i][0] = '\0';
+	}
+}
+
 /* ---- 100 pairs, timed ---- */
 
 static void leaf_addr(int i, char *hub, char *leafa, char *hub6, char *leaf6)
@@ -1122,6 +1230,7 @@ int main(void)
 		cmocka_unit_test(test_netns),	     cmocka_unit_test(test_links),
 		cmocka_unit_test(test_addrs_routes), cmocka_unit_test(test_rules_neigh),
 		cmocka_unit_test(test_errors),	     cmocka_unit_test(test_sysctl),
+		cmocka_unit_test(test_reserve_echo),
 	};
 	char after[sizeof(root_links_before)];
 	int r;

@@ -25,6 +25,28 @@
 
 /* -EEXIST if the name is taken; -EPERM without CAP_SYS_ADMIN. */
 int nr_knetns_create(const char *name, struct nr_os_error *err);
+
+/*
+ * The same in steps, for many namespaces: nr_knetns_prepare makes
+ * /run/netns a shared mount once (a recursive propagation change costs
+ * in proportion to the mounts under it, one per namespace);
+ * nr_knetns_reserve makes the names' files, all links of one inode
+ * (-EEXIST if a name is taken: then none is made); nr_knetns_create_in
+ * makes each namespace (on its reserved file when reserved, removed
+ * again on failure). sysctls[0..n) are written from inside the new
+ * namespace before it gets its name, so every interface made later
+ * inherits them; a key the kernel lacks (IPv6 disabled) is skipped. A
+ * reserved name not made yet is a plain file: nr_knetns_exists says no,
+ * and nr_knetns_delete removes it.
+ */
+struct nr_knetns_sysctl {
+	const char *path;  /* under /proc/sys: "net/ipv6/conf/default/accept_dad" */
+	const char *value;
+};
+int nr_knetns_prepare(struct nr_os_error *err);
+int nr_knetns_reserve(const char *const *names, size_t n, struct nr_os_error *err);
+int nr_knetns_create_in(const char *name, bool reserved, const struct nr_knetns_sysctl *sysctls,
+			size_t n, struct nr_os_error *err);
 /* umount2(MNT_DETACH) + unlink; -ENOENT if absent. Does not wait. */
 int nr_knetns_delete(const char *name, struct nr_os_error *err);
 bool nr_knetns_exists(const char *name);
@@ -84,6 +106,18 @@ struct nr_kvxlan {
 };
 int nr_kb_vxlan(struct nr_kb *kb, const char *name, const struct nr_kvxlan *v,
 		const struct nr_klink_opts *o);
+/*
+ * The index the kernel gives the link made by the last creating call
+ * (nr_kb_veth, _bridge, _macvlan, _vxlan), and for a veth its peer's index
+ * in the peer's namespace (ret_peer_ifindex may be NULL; non-NULL for
+ * another kind is -EINVAL): written by the next nr_kb_flush when that
+ * request succeeds, from the kernel's echo of it (NLM_F_ECHO), so later
+ * requests need no lookup. A kernel that does not echo (before 6.3)
+ * leaves them as they were: callers preset 0 and look up by name then.
+ * The pointers must stay valid until the flush. -EINVAL with no creating
+ * request queued since the last flush.
+ */
+int nr_kb_want_index(struct nr_kb *kb, int *ret_ifindex, int *ret_peer_ifindex);
 /* Change an existing link (RTM_NEWLINK without NLM_F_CREATE / RTM_SETLINK). */
 int nr_kb_link_set(struct nr_kb *kb, const char *name, const struct nr_klink_opts *o);
 /* Delete one link by name. */
