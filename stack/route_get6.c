@@ -309,8 +309,9 @@ static bool table_lookup6(struct ctx6 *c, const struct nr_rtable *t)
 	 * entry, found with one jump-table lookup instead of a walk from the
 	 * root collecting every shorter prefix.
 	 */
-	if (nr_rtable_longest(t, &c->fl->dst, &lists[0], &plens[0]) && plain_only(&lists[0]) &&
-	    select_in(c, &lists[0], plens[0], -1, strict))
+	if (!nr_rtable_longest(t, &c->fl->dst, &lists[0], &plens[0]))
+		return false; /* no prefix at all */
+	if (plain_only(&lists[0]) && select_in(c, &lists[0], plens[0], -1, strict))
 		return true;
 	n = nr_rtable_matches(t, &c->fl->dst, lists, plens, MAX_PLEN + 1);
 

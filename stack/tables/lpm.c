@@ -325,34 +325,55 @@ static LPM_ALWAYS_INLINE bool in_base(const struct nr_lpm *t, const uint32_t *k,
 }
 
 /*
+ * Fill the 2^r entries from v0 (aligned), whose keys share every bit above
+ * limit - r, reached node n with best the longest prefix met above it.
+ * While n's bit is a shared one, all of them take the same path, so the
+ * walk is done once for the whole range; a range splits only where n tests
+ * a bit that differs inside it. Linear in the entries plus the nodes seen,
+ * where walking each entry's path alone would cost entries times depth
+ * (seconds for a sorted 200k-prefix load).
+ */
+static void jump_fill_range(struct nr_lpm *t, const struct lpm_node *n,
+			    const struct lpm_node *best, uint32_t v0, unsigned r)
+{
+	const unsigned limit = t->jump_plen + t->jump_bits;
+	uint32_t probe[4];
+
+	jump_probe(t, v0, probe);
+	while (n && n->plen < limit) {
+		if (n->plen >= limit - r) {
+			/* r >= 1 here, since n->plen < limit. */
+			jump_fill_range(t, n, best, v0, r - 1);
+			jump_fill_range(t, n, best, v0 + ((uint32_t)1 << (r - 1)), r - 1);
+			return;
+		}
+		/* Above limit the path depends on nothing but the probe's bits. */
+		if (!node_contains(n, probe, t->nwords)) {
+			n = NULL;
+			break;
+		}
+		if (n->value)
+			best = n;
+		n = n->child[key_bit(probe, n->plen)];
+	}
+	for (uint32_t v = v0; v < v0 + ((uint32_t)1 << r); v++) {
+		t->jump[v].next = n;
+		t->jump[v].best = best;
+	}
+}
+
+/*
  * Recompute the entries whose keys start with the first bits bits of k,
  * which is inside the base; bits <= jump_plen: all of them.
  */
 static void jump_fill(struct nr_lpm *t, const uint32_t *k, unsigned bits)
 {
-	const unsigned jb = t->jump_bits, limit = t->jump_plen + jb;
+	const unsigned jb = t->jump_bits;
 	unsigned sub = bits > t->jump_plen ? bits - t->jump_plen : 0;
 	uint32_t span = (uint32_t)1 << (jb - sub);
 	uint32_t first = key_bits(k, t->jump_plen, jb, t->nwords) & ~(span - 1);
 
-	for (uint32_t v = first; v < first + span; v++) {
-		uint32_t probe[4];
-		const struct lpm_node *n = t->root, *best = NULL;
-
-		jump_probe(t, v, probe);
-		/* Above limit the path depends on nothing but the probe's bits. */
-		while (n && n->plen < limit) {
-			if (!node_contains(n, probe, t->nwords)) {
-				n = NULL;
-				break;
-			}
-			if (n->value)
-				best = n;
-			n = n->child[key_bit(probe, n->plen)];
-		}
-		t->jump[v].next = n;
-		t->jump[v].best = best;
-	}
+	jump_fill_range(t, t->root, NULL, first, jb - sub);
 }
 
 /*
