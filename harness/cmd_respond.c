@@ -44,7 +44,7 @@ static const char respond_usage[] =
 	"Emulated hosts answering on a TUN, a TAP or an existing interface, until\n"
 	"SIGINT/SIGTERM (or --count replies); the counters are printed at the end.\n"
 	"\n"
-	"  --netns NS        the namespace of the device (default: this one)\n"
+	"  --netns NS        the namespace of the device (required: see below)\n"
 	"  --tun NAME        a TUN device (raw IP), created if missing, removed on\n"
 	"                    exit unless it existed before\n"
 	"  --tap NAME        a TAP device (Ethernet), likewise\n"
@@ -69,6 +69,14 @@ static const char respond_usage[] =
 	"  --option N:K=V,.. responder options (echo:ttl=32, ndp:always_tllao=1)\n"
 	"  --router          the hosts are routers (NA R flag; ndp answers RS with RA)\n"
 	"  --verbose         one line per reply\n"
+	"  --allow-host-namespace\n"
+	"                    DANGEROUS: let --tun/--tap/--iface work in the root\n"
+	"                    namespace or this process's own (a device there, a\n"
+	"                    promiscuous socket on a real LAN answering ARP/NDP for\n"
+	"                    every --addr); --kernel-addr is refused there anyway\n"
+	"\n"
+	"--netns must name a namespace other than the root one and the caller's\n"
+	"own (pid:1, pid:$$ or /proc/1/ns/net are refused, exit 2).\n"
 	"\n"
 	"exit: 0 ended by a signal or --count, 1 failure, 2 usage, 3 privileges,\n"
 	"missing namespace or device\n";
@@ -94,6 +102,7 @@ struct respond_args {
 	uint64_t count;
 	const char *pcap;
 	bool verbose;
+	bool allow_host_ns;
 	const char *opts[MAX_OPTS];
 	size_t nopts;
 };
@@ -122,6 +131,7 @@ static int parse_args(int argc, char **argv, struct respond_args *a)
 	    {"option", required_argument, NULL, 'o'},
 	    {"router", no_argument, NULL, 'R'},
 	    {"verbose", no_argument, NULL, 'v'},
+	    {"allow-host-namespace", no_argument, NULL, 'H'},
 	    {"help", no_argument, NULL, 'h'},
 	    {0},
 	};
@@ -211,6 +221,9 @@ static int parse_args(int argc, char **argv, struct respond_args *a)
 		case 'v':
 			a->verbose = true;
 			break;
+		case 'H':
+			a->allow_host_ns = true;
+			break;
 		case 'h':
 			fputs(respond_usage, stdout);
 			return -1;
@@ -240,6 +253,42 @@ static int parse_args(int argc, char **argv, struct respond_args *a)
 	if (a->kpeer.family && a->nkaddrs != 1)
 		return usage_error(nr_cli_error(NR_EXIT_USAGE,
 						"--kernel-peer goes with exactly one --kernel-addr"));
+	return 0;
+}
+
+/*
+ * The "never the host's namespace" rule, checked on the namespace itself
+ * (not on the --netns text: pid:1, pid:$$ and /proc/1/ns/net name the
+ * root or our own). --kernel-addr is always refused there (it would
+ * configure the machine's routing); a TUN/TAP created there, or a
+ * promiscuous socket answering ARP/NDP on a real LAN, only with
+ * --allow-host-namespace. 0, or the exit code after a message.
+ */
+static int refuse_host_namespace(const struct respond_args *a, const struct nr_netns *ns)
+{
+	const char *which = a->netns && *a->netns ? a->netns : "this process's own";
+	bool host = false;
+	int r;
+
+	r = nr_netns_is_host(ns, &host);
+	if (r < 0)
+		return nr_cli_error(nr_cli_exit_for(r),
+				    "cannot tell whether namespace %s is the host's: %s", which,
+				    strerror(-r));
+	if (!host)
+		return 0;
+	if (a->nkaddrs || a->kpeer.family)
+		return usage_error(nr_cli_error(
+		    NR_EXIT_USAGE,
+		    "refusing --kernel-addr: namespace %s is the root namespace or this "
+		    "process's own; give --netns with a lab namespace",
+		    which));
+	if (!a->allow_host_ns)
+		return usage_error(nr_cli_error(
+		    NR_EXIT_USAGE,
+		    "refusing --%s %s: namespace %s is the root namespace or this process's "
+		    "own; give --netns with a lab namespace (--allow-host-namespace to insist)",
+		    a->iface ? "iface" : a->mode == NR_TUNTAP_TUN ? "tun" : "tap", a->dev, which));
 	return 0;
 }
 
@@ -464,6 +513,9 @@ int nr_cmd_respond(int argc, char **argv)
 		return nr_cli_error(nr_cli_exit_for(r), "--netns %s: %s", a.netns ? a.netns : "",
 				    e.msg[0] ? e.msg : strerror(-r));
 	}
+	r = refuse_host_namespace(&a, ns);
+	if (r)
+		goto out;
 	r = nr_kb_open(ns, &kb, &e);
 	if (r < 0) {
 		r = nr_cli_error(nr_cli_exit_for(r), "netlink: %s", e.msg[0] ? e.msg : strerror(-r));

@@ -176,6 +176,45 @@ static bool same_ns(int a, int b)
 	return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
 }
 
+/* include/linux/proc_ns.h: the initial network namespace's inode on recent kernels. */
+#define NR_PROC_NET_INIT_INO 0xeffffff9u
+
+int nr_netns_is_host(const struct nr_netns *ns, bool *ret)
+{
+	/* pid 1's is the root namespace; self and thread-self differ inside nr_netns_run. */
+	static const char *const paths[] = {"/proc/1/ns/net", "/proc/self/ns/net",
+					    "/proc/thread-self/ns/net"};
+	struct stat me, st;
+	bool host = false;
+
+	if (!ns || !ret)
+		return -EINVAL;
+	if (fstat(ns->fd, &me) < 0)
+		return -errno;
+	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+		/* stat, not open: no fd to leak, and an unreadable file is an error, not "no". */
+		if (stat(paths[i], &st) < 0) {
+			/*
+			 * pid 1 out of reach (ptrace rules: it runs under another
+			 * user namespace, as in a container sandbox): then pid:1 and
+			 * /proc/1/ns/net cannot be opened either. Recent kernels
+			 * give the initial namespace a fixed inode
+			 * (PROC_NET_INIT_INO): catch it under any other name too.
+			 */
+			if (i == 0 && (errno == EACCES || errno == EPERM)) {
+				if (me.st_ino == NR_PROC_NET_INIT_INO)
+					host = true;
+				continue;
+			}
+			return -errno;
+		}
+		if (st.st_dev == me.st_dev && st.st_ino == me.st_ino)
+			host = true;
+	}
+	*ret = host;
+	return 0;
+}
+
 int nr_netns_run(struct nr_netns *ns, int (*fn)(void *arg), void *arg, struct nr_os_error *err)
 {
 	int orig, r;

@@ -11,6 +11,7 @@
 #include "netrig/route.h"
 #include "netrig/stack.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -32,6 +33,13 @@ int nr_netns_open(const char *spec, struct nr_netns **ret, struct nr_os_error *e
 void nr_netns_close(struct nr_netns *ns);
 /* The name it was opened by ("" for the caller's own or a path/pid). */
 const char *nr_netns_name(const struct nr_netns *ns);
+/*
+ * Is ns the host's: the initial namespace (that of pid 1) or the one the
+ * calling thread or process is in? Compared by the namespace files'
+ * device and inode. 0 with *ret set, or a negative errno when one of them
+ * cannot be read (callers refusing host namespaces refuse then too).
+ */
+int nr_netns_is_host(const struct nr_netns *ns, bool *ret);
 
 /*
  * Run fn(arg) with the calling thread inside ns, then come back (setns).
