@@ -77,10 +77,13 @@ static int open_inside(void *arg)
 	if (c->o->group != (gid_t)-1 && c->o->group != 0 &&
 	    ioctl(c->fd, TUNSETGROUP, (unsigned long)c->o->group) < 0)
 		return -errno;
-	/* Always set, so that opening without persist also undoes an earlier
-	 * persist (what `ip tuntap del` does). */
+	/* Set either way, so that opening without persist also undoes an
+	 * earlier persist (what `ip tuntap del` does) -- unless asked to keep
+	 * it: clearing it on someone else's device and setting it back later
+	 * loses the device to a SIGKILL in between. */
 	c->step = "TUNSETPERSIST";
-	if (ioctl(c->fd, TUNSETPERSIST, (unsigned long)(c->o->persist ? 1 : 0)) < 0)
+	if (!c->o->keep_persist &&
+	    ioctl(c->fd, TUNSETPERSIST, (unsigned long)(c->o->persist ? 1 : 0)) < 0)
 		return -errno;
 	memset(&ifr, 0, sizeof(ifr));
 	c->step = "TUNGETIFF";

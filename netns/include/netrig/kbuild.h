@@ -159,6 +159,10 @@ struct nr_tuntap_opts {
 	bool multi_queue;
 	bool persist;             /* set or cleared on open: attaching without it to a
 				   * persistent device makes it go away on close */
+	bool keep_persist;        /* leave the persistent flag as the device has it
+				   * (persist ignored): attaching to a user's persistent
+				   * device never puts it at risk, even if we are killed;
+				   * a device created now is not persistent */
 	uid_t owner;              /* 0 or (uid_t)-1: none (root may always attach) */
 	gid_t group;              /* 0 or (gid_t)-1: none */
 	size_t read_size;         /* 0: the device's MTU + headers, measured at open */
