@@ -959,8 +959,42 @@ static int unlink_ns(const char *path)
 	return 0;
 }
 
-/* Steps after the namespaces' names are gone: nsids, close, wait. */
-static int wait_fds(int *fds, size_t k, uint64_t deadline, struct nr_os_error *err)
+/* What nr_run_delete_ns does while the kernel destroys the namespaces. */
+struct meanwhile {
+	const char *const *names;
+	size_t n;
+	const struct nsid_key *keys;
+	size_t nkeys;
+	size_t killed;
+	int err;
+	char msg[160];
+};
+
+/*
+ * The names' files (unmounted already) and the processes still inside:
+ * neither holds the namespaces the kernel is destroying, so this runs
+ * after they are released, on the CPU the kernel's cleanup work leaves.
+ * A namespace a process holds dies once it is killed, in a later batch
+ * the wait still sees.
+ */
+static void do_meanwhile(struct meanwhile *m)
+{
+	char path[PATH_MAX];
+
+	m->killed = kill_inside(m->keys, m->nkeys);
+	for (size_t i = 0; i < m->n; i++) {
+		snprintf(path, sizeof(path), NETNS_RUN_DIR "/%s", m->names[i]);
+		if (unlink(path) < 0 && errno != ENOENT && !m->err) {
+			m->err = -errno;
+			snprintf(m->msg, sizeof(m->msg), "deleting namespace %s: %s", m->names[i],
+				 strerror(errno));
+		}
+	}
+}
+
+/* Steps after the namespaces' mounts are gone: nsids, close, wait. */
+static int wait_fds(int *fds, size_t k, uint64_t deadline, struct meanwhile *m,
+		    struct nr_os_error *err)
 {
 	int32_t *ids = calloc(k + 1, sizeof(*ids));
 	int ev = -1, rq = -1, bfd = -1, r;
@@ -986,6 +1020,8 @@ static int wait_fds(int *fds, size_t k, uint64_t deadline, struct nr_os_error *e
 		close(fds[i]);
 		fds[i] = -1;
 	}
+	if (m)
+		do_meanwhile(m);
 	qsort(ids, k, sizeof(*ids), cmp_i32);
 	r = wait_delnsid(ev, ids, k, deadline, err);
 	if (r < 0)
@@ -1020,13 +1056,14 @@ out:
 
 int nr_run_wait_fds(int *fds, size_t n, unsigned timeout_ms, struct nr_os_error *err)
 {
-	return wait_fds(fds, n, now_ns() + (uint64_t)timeout_ms * 1000000u, err);
+	return wait_fds(fds, n, now_ns() + (uint64_t)timeout_ms * 1000000u, NULL, err);
 }
 
 int nr_run_delete_ns(const char *const *names, size_t n, unsigned timeout_ms,
 		     struct nr_run_teardown_stats *stats, struct nr_os_error *err)
 {
 	struct nr_run_teardown_stats st = { 0 };
+	struct meanwhile mw;
 	struct nsid_key *keys = calloc(n ? n : 1, sizeof(*keys));
 	int *fds = malloc((n ? n : 1) * sizeof(*fds));
 	uint64_t t0 = now_ns(), deadline = t0 + (uint64_t)timeout_ms * 1000000u;
@@ -1062,21 +1099,26 @@ int nr_run_delete_ns(const char *const *names, size_t n, unsigned timeout_ms,
 		r = 0;
 		goto out;
 	}
-	st.procs_killed = kill_inside(keys, k);
+	/* As `ip netns del`, detach the bind mounts; the files go while the
+	 * kernel works (do_meanwhile). */
 	for (size_t i = 0; i < n; i++) {
 		char path[PATH_MAX];
 
 		snprintf(path, sizeof(path), NETNS_RUN_DIR "/%s", names[i]);
-		r = unlink_ns(path);
-		if (r < 0) {
+		if (umount2(path, MNT_DETACH) < 0 && errno != EINVAL && errno != ENOENT) {
+			r = -errno;
 			nr_os_error_set(err, r, "deleting namespace %s: %s", names[i], strerror(-r));
 			goto out;
 		}
 	}
 	st.ns_deleted = k;
 	st.ns_delete_ns = now_ns() - t0;
-	r = wait_fds(fds, k, deadline, err);
+	mw = (struct meanwhile){ .names = names, .n = n, .keys = keys, .nkeys = k };
+	r = wait_fds(fds, k, deadline, &mw, err);
 	k = 0; /* closed by wait_fds */
+	st.procs_killed = mw.killed;
+	if (r == 0 && mw.err)
+		r = nr_os_error_set(err, mw.err, "%s", mw.msg);
 	if (r < 0)
 		goto out;
 	st.wait_ns = now_ns() - t0 - st.ns_delete_ns;
