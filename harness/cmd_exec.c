@@ -29,16 +29,23 @@
 #include <sys/wait.h>
 
 static const char exec_usage[] =
-	"usage: netrig exec [--timeout S] [--user U] RUN NODE -- CMD [ARGS...]\n"
+	"usage: netrig exec [--timeout S] [--user U] [--caps LIST] RUN NODE -- CMD [ARGS...]\n"
 	"\n"
 	"Run CMD inside node NODE of run RUN (a run id, or a topology name when\n"
-	"only one run has it). CMD keeps CAP_NET_ADMIN, CAP_NET_RAW and\n"
-	"CAP_NET_BIND_SERVICE only; the bounding set is kept, so setcap programs\n"
-	"such as ping work. CMD dies if netrig does.\n"
+	"only one run has it). CMD dies if netrig does.\n"
+	"\n"
+	"A node is a network namespace, not a sandbox. Without --user, CMD runs\n"
+	"as root with host-wide privileges: it keeps CAP_NET_ADMIN, CAP_NET_RAW\n"
+	"and CAP_NET_BIND_SERVICE, and CAP_NET_ADMIN reaches every namespace of\n"
+	"the machine (the root one included), not only the node's. With --user,\n"
+	"CMD keeps CAP_NET_RAW and CAP_NET_BIND_SERVICE only. Either way the\n"
+	"bounding set is kept, so setcap programs such as ping work.\n"
 	"\n"
 	"  --timeout S  send CMD SIGTERM after S seconds (SIGKILL 2 s later);\n"
 	"               exit 124\n"
 	"  --user U     run CMD as user U (name or uid) with U's primary group\n"
+	"  --caps LIST  the capabilities CMD keeps instead, comma-separated\n"
+	"               (net_raw,net_admin...), or none\n"
 	"\n"
 	"exit: CMD's status (128+N if killed by signal N), 124 timeout, 125 netrig\n"
 	"failed to start CMD, 126 CMD not executable, 127 CMD not found,\n"
@@ -113,6 +120,7 @@ int nr_cmd_exec(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "timeout", required_argument, NULL, 't' },
 		{ "user", required_argument, NULL, 'u' },
+		{ "caps", required_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -122,14 +130,14 @@ int nr_cmd_exec(int argc, char **argv)
 	char nsname[NR_RUN_NSNAME_MAX], path[128], msg[256], *end;
 	double timeout = 0;
 	const char *user = NULL;
-	bool found = false, timed_out = false;
+	bool caps_given = false, found = false, timed_out = false;
 	int c, r, nsfd = -1, errp[2] = { -1, -1 }, sfd = -1, pfd = -1, status = 0, e = 0;
 	uint64_t deadline = 0, kill_at = 0;
 	sigset_t set, old;
 	pid_t pid;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+t:u:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+t:u:c:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 't':
 			timeout = strtod(optarg, &end);
@@ -138,6 +146,13 @@ int nr_cmd_exec(int argc, char **argv)
 			break;
 		case 'u':
 			user = optarg;
+			break;
+		case 'c':
+			if (nr_priv_parse_caps(optarg, &drop.keep) < 0)
+				return nr_cli_error(NR_EXIT_USAGE,
+						    "exec: bad --caps '%s' (e.g. net_raw,net_admin, or none)",
+						    optarg);
+			caps_given = true;
 			break;
 		case 'h':
 			fputs(exec_usage, stdout);
@@ -166,6 +181,8 @@ int nr_cmd_exec(int argc, char **argv)
 				return nr_cli_error(NR_EXIT_USAGE, "exec: no user '%s'", user);
 			drop.set_ids = true;
 		}
+		if (!caps_given)
+			drop.keep = nr_priv_default_keep(user != NULL);
 		if (nr_priv_preflight(NR_PRIV_NETNS | (user ? NR_PRIV_EXEC : 0), msg, sizeof(msg)) <
 		    0)
 			return nr_cli_error(NR_EXIT_ENV, "%s", msg);

@@ -11,6 +11,7 @@
 #include <grp.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/prctl.h>
 #include <unistd.h>
 #include <linux/capability.h>
@@ -147,6 +148,44 @@ static int last_cap(void)
 		close(fd);
 	}
 	return v < 63 ? v : 63;
+}
+
+uint64_t nr_priv_default_keep(bool other_user)
+{
+	return other_user ? NR_PRIV_USER_KEEP : NR_PRIV_DEFAULT_KEEP;
+}
+
+int nr_priv_parse_caps(const char *list, uint64_t *ret)
+{
+	char name[64];
+	uint64_t keep = 0;
+	const char *p = list;
+
+	if (!list || !ret)
+		return -EINVAL;
+	if (!strcmp(list, "none")) {
+		*ret = 0;
+		return 0;
+	}
+	for (;;) {
+		size_t n = strcspn(p, ",");
+		int c;
+
+		if (n == 0 || n >= sizeof(name))
+			return -EINVAL;
+		memcpy(name, p, n);
+		name[n] = '\0';
+		/* libcap-ng knows the names without "cap_", case-insensitively. */
+		c = capng_name_to_capability(strncasecmp(name, "cap_", 4) ? name : name + 4);
+		if (c < 0 || c > 63)
+			return -EINVAL;
+		keep |= 1ull << c;
+		if (!p[n])
+			break;
+		p += n + 1;
+	}
+	*ret = keep;
+	return 0;
 }
 
 int nr_priv_drop_for_exec(const struct nr_priv_drop *how)

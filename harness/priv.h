@@ -35,6 +35,26 @@ int nr_priv_preflight(unsigned needs, char *msg, size_t cap);
 	((1ull << 13) /* CAP_NET_RAW */ | (1ull << 12) /* CAP_NET_ADMIN */ | \
 	 (1ull << 10) /* CAP_NET_BIND_SERVICE */)
 
+/*
+ * What a command run as another user (exec --user) keeps by default: no
+ * CAP_NET_ADMIN nor CAP_SYS_ADMIN. Either, in the ambient set of the
+ * initial user namespace, reaches every namespace of the machine (a link
+ * created with IFLA_NET_NS_PID lands anywhere): a node is a network
+ * namespace, not a sandbox.
+ */
+#define NR_PRIV_USER_KEEP \
+	((1ull << 13) /* CAP_NET_RAW */ | (1ull << 10) /* CAP_NET_BIND_SERVICE */)
+
+/* The default kept set: NR_PRIV_USER_KEEP for another user, else NR_PRIV_DEFAULT_KEEP. */
+uint64_t nr_priv_default_keep(bool other_user);
+
+/*
+ * A capability list as a command line gives it: names with or without
+ * "cap_", any case, comma-separated ("net_raw,CAP_NET_ADMIN"), or "none".
+ * 0 with *ret (bit n = capability n), -EINVAL for an unknown or empty name.
+ */
+int nr_priv_parse_caps(const char *list, uint64_t *ret);
+
 struct nr_priv_drop {
 	uint64_t keep;      /* bit n = capability n (CAP_*); NR_PRIV_DEFAULT_KEEP */
 	bool set_ids;       /* switch to uid/gid below */
