@@ -14,12 +14,15 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 /* Policy rules of one family, sorted by priority, stable for equal ones. */
 struct nr_ruleset {
 	int family;
 	size_t n, cap;
 	struct nr_rule *v;
+	/* nr_ruleset_is_default's answer, kept by every change (asked per lookup). */
+	bool is_default;
 };
 
 struct nr_stack {
@@ -130,6 +133,20 @@ int nr_stack_loopback_index(const struct nr_stack *s);
  */
 bool nr_nexthop_dead(const struct nr_stack *s, const struct nr_route *r,
 		     const struct nr_nexthop *nh);
+
+/*
+ * Start an answer: every field a reader looks at cleared, but not the
+ * arrays nh_prefsrc and alt (most of the struct's ~500 bytes), whose
+ * entries are only read below nh_count and alt_count and are written
+ * before those counts grow. Clearing them cost a tenth of an IPv4 lookup.
+ */
+static inline void nr_route_result_start(struct nr_route_result *ret, int family)
+{
+	memset(ret, 0, offsetof(struct nr_route_result, nh_prefsrc));
+	memset(&ret->why, 0, sizeof(ret->why));
+	ret->alt_count = 0;
+	ret->why.prefix.addr.family = (uint8_t)family;
+}
 
 int nr_route_get4(const struct nr_stack *s, const struct nr_route_query *q,
 		  struct nr_route_result *ret);

@@ -167,6 +167,18 @@ static int table_lookup(const struct nr_rtable *t, uint32_t table_id, void *arg,
 
 	if (!t)
 		return -EAGAIN;
+	/*
+	 * The usual case first: the longest prefix decides (one jump-table
+	 * lookup); only when none of its aliases fits (tos, dead or other-
+	 * device nexthops) is the path from the root collected to backtrack.
+	 */
+	if (!nr_rtable_longest(t, &c->fl->dst, &lists[0], &plens[0]))
+		return -EAGAIN;
+	err = scan_list(c, &lists[0], plens[0], table_id, &found);
+	if (found) {
+		fill_hit(c, hit);
+		return err;
+	}
 	n = nr_rtable_matches(t, &c->fl->dst, lists, plens, 33);
 	for (size_t i = 0; i < n; i++) {
 		err = scan_list(c, &lists[i], plens[i], table_id, &found);
@@ -204,12 +216,40 @@ static int merged_lookup(struct ctx4 *c, struct nr_route_explain *why)
 	struct nr_rt_list ll[33], ml[33];
 	unsigned lp[33], mp[33];
 	size_t ln, mn, li = 0, mi = 0;
-	bool found;
+	const struct nr_rtable *local = nr_rtset_get(set, NR_TABLE_LOCAL);
+	const struct nr_rtable *main_t = nr_rtset_get(set, NR_TABLE_MAIN);
+	bool found, have_l, have_m;
 	int err;
 
-	ln = nr_rtable_matches(nr_rtset_get(set, NR_TABLE_LOCAL), &c->fl->dst, ll, lp, 33);
-	mn = nr_rtable_matches(nr_rtset_get(set, NR_TABLE_MAIN), &c->fl->dst, ml, mp, 33);
+	/*
+	 * The longest prefix of the two tables first, as the loop below
+	 * would take it; the full paths are collected only when it yields
+	 * nothing (not even a throw).
+	 */
 	why->tables_tried = 1;
+	have_l = local && nr_rtable_longest(local, &c->fl->dst, &ll[0], &lp[0]);
+	have_m = main_t && nr_rtable_longest(main_t, &c->fl->dst, &ml[0], &mp[0]);
+	if (have_l || have_m) {
+		bool take_local = have_l && (!have_m || lp[0] >= mp[0]);
+
+		if (take_local) {
+			err = scan_list(c, &ll[0], lp[0], NR_TABLE_MAIN, &found);
+			why->rule_priority = PRIO_RULE_LOCAL;
+		} else {
+			err = scan_list(c, &ml[0], mp[0], NR_TABLE_MAIN, &found);
+			why->rule_priority = PRIO_RULE_MAIN;
+		}
+		if (found && err != -EAGAIN)
+			return err;
+		if (!found) {
+			ln = have_l ? nr_rtable_matches(local, &c->fl->dst, ll, lp, 33) : 0;
+			mn = have_m ? nr_rtable_matches(main_t, &c->fl->dst, ml, mp, 33) : 0;
+		} else {
+			ln = mn = 0; /* throw: on to the default table */
+		}
+	} else {
+		ln = mn = 0;
+	}
 	while (li < ln || mi < mn) {
 		bool take_local = mi >= mn || (li < ln && lp[li] >= mp[mi]);
 
@@ -656,8 +696,7 @@ int nr_route_get4(const struct nr_stack *s, const struct nr_route_query *q,
 {
 	int err;
 
-	memset(ret, 0, sizeof(*ret));
-	ret->why.prefix.addr.family = AF_INET;
+	nr_route_result_start(ret, AF_INET);
 	err = q->iif ? route_input4(s, q, ret) : route_output4(s, q, ret);
 	if (err) {
 		ret->error = err;

@@ -380,6 +380,32 @@ static int rule_reject6(const struct nr_rule *rule, void *arg)
 	}
 }
 
+/*
+ * No custom rules: fib6_rule_lookup skips the rule walk and looks in
+ * local, then main, each table reported as itself, a throw or nothing in
+ * main ending with the null entry. That is what the default rules (0
+ * local, 32766 main, no selectors, no suppression) give when walked, so
+ * the explanation is the same; only the matching of each rule is saved.
+ */
+static int default_lookup6(struct ctx6 *c, struct nr_route_explain *why)
+{
+	static const uint32_t prio[2] = {0, 32766};
+	static const uint32_t table[2] = {NR_TABLE_LOCAL, NR_TABLE_MAIN};
+	struct nr_rule_hit hit;
+	int err;
+
+	why->rule_priority = 0;
+	for (unsigned i = 0; i < 2; i++) {
+		why->tables_tried = i + 1;
+		err = rule_lookup6(nr_rtset_get(&c->s->routes6, table[i]), table[i], c, &hit);
+		if (err != -EAGAIN) {
+			why->rule_priority = prio[i];
+			return err;
+		}
+	}
+	return -ESRCH;
+}
+
 /* fib6_rule_lookup(): 0 with c->res, or the error the kernel answers. */
 static int fib6_lookup(struct ctx6 *c, struct nr_route_explain *why)
 {
@@ -387,13 +413,13 @@ static int fib6_lookup(struct ctx6 *c, struct nr_route_explain *why)
 	struct nr_rules_trace tr;
 	int err;
 
-	/*
-	 * Without custom rules the kernel looks in local, then main, each
-	 * table reported as itself: the default rules walked the same way.
-	 */
-	err = nr_rules_lookup(c->s, c->fl, &ops, c, &tr);
-	why->tables_tried = tr.tables_tried;
-	why->rule_priority = tr.rule ? tr.rule->priority : 0;
+	if (nr_ruleset_is_default(&c->s->rules6)) {
+		err = default_lookup6(c, why);
+	} else {
+		err = nr_rules_lookup(c->s, c->fl, &ops, c, &tr);
+		why->tables_tried = tr.tables_tried;
+		why->rule_priority = tr.rule ? tr.rule->priority : 0;
+	}
 	if (err == -ESRCH || err == -EAGAIN)
 		err = -ENETUNREACH;
 	if (err && !(c->res.r && type_error(c->res.r->type) == err))
@@ -595,8 +621,7 @@ int nr_route_get6(const struct nr_stack *s, const struct nr_route_query *q,
 
 	if (q->dst.family != AF_INET6)
 		return -EINVAL;
-	memset(ret, 0, sizeof(*ret));
-	ret->why.prefix.addr.family = AF_INET6;
+	nr_route_result_start(ret, AF_INET6);
 	err = route_get6(s, q, ret);
 	if (err) {
 		ret->error = err;

@@ -23,11 +23,13 @@ void nr_ruleset_init(struct nr_ruleset *rs, int family)
 {
 	memset(rs, 0, sizeof(*rs));
 	rs->family = family;
+	rs->is_default = true;
 }
 
 void nr_ruleset_clear(struct nr_ruleset *rs)
 {
 	rs->n = 0;
+	rs->is_default = true;
 }
 
 void nr_ruleset_done(struct nr_ruleset *rs)
@@ -35,7 +37,10 @@ void nr_ruleset_done(struct nr_ruleset *rs)
 	free(rs->v);
 	rs->v = NULL;
 	rs->n = rs->cap = 0;
+	rs->is_default = true;
 }
+
+static bool compute_is_default(const struct nr_ruleset *rs);
 
 static bool prefix_same(const struct nr_prefix *a, const struct nr_prefix *b)
 {
@@ -102,6 +107,7 @@ int nr_ruleset_add(struct nr_ruleset *rs, const struct nr_rule *r)
 	memmove(&rs->v[pos + 1], &rs->v[pos], (rs->n - pos) * sizeof(rs->v[0]));
 	rs->v[pos] = c;
 	rs->n++;
+	rs->is_default = compute_is_default(rs);
 	return 0;
 }
 
@@ -145,6 +151,7 @@ int nr_ruleset_del(struct nr_ruleset *rs, const struct nr_rule *r)
 		if (del_match(&rs->v[i], r)) {
 			memmove(&rs->v[i], &rs->v[i + 1], (rs->n - i - 1) * sizeof(rs->v[0]));
 			rs->n--;
+			rs->is_default = compute_is_default(rs);
 			return 0;
 		}
 	}
@@ -204,6 +211,11 @@ const struct nr_rule *nr_ruleset_effective(const struct nr_ruleset *rs, size_t *
 }
 
 bool nr_ruleset_is_default(const struct nr_ruleset *rs)
+{
+	return rs->is_default;
+}
+
+static bool compute_is_default(const struct nr_ruleset *rs)
 {
 	const struct nr_rule *d;
 	size_t n;

@@ -6,9 +6,13 @@
  *
  *   bench_stack [--netns NS] [--lookups N] [--seed N]
  *
+ *   --family 4|6: time only that family's lookups (for profiling one).
+ *
  * Prints key=value lines: load_s, routes4, routes6, heap_bytes,
  * bytes_per_route, lookups4_per_s, lookups6_per_s (per second of the
- * thread's CPU time).
+ * thread's CPU time) and lookups4_wall_per_s, lookups6_wall_per_s (per
+ * second of wall time, which on a loaded machine includes waiting for
+ * the core).
  */
 #include "netrig/netns.h"
 #include "netrig/stack.h"
@@ -76,14 +80,16 @@ static int collect(const struct nr_route *r, void *arg)
 
 /* Destinations: inside the table's prefixes (random host bits), so every
  * lookup walks a real path of the trie. */
-static double lookups(const struct nr_stack *s, int family, size_t n, uint64_t seed)
+static double lookups(const struct nr_stack *s, int family, size_t n, uint64_t seed,
+		      double *wall_rate)
 {
 	struct pick k = {0};
 	struct nr_route_query *q;
 	struct nr_route_result res;
 	volatile int sink = 0;
-	double t0, dt;
+	double t0, w0, dt;
 
+	*wall_rate = 0;
 	nr_stack_route_walk(s, family, collect, &k);
 	if (!k.n)
 		return 0;
@@ -100,12 +106,14 @@ static double lookups(const struct nr_stack *s, int family, size_t n, uint64_t s
 				a.bytes[b / 8] ^= (uint8_t)(0x80u >> (b % 8));
 		q[i].dst = a;
 	}
+	w0 = now_s();
 	t0 = cpu_s();
 	for (size_t i = 0; i < n; i++) {
 		nr_stack_route_get(s, &q[i], &res);
 		sink += res.ifindex;
 	}
 	dt = cpu_s() - t0;
+	*wall_rate = (double)n / (now_s() - w0);
 	(void)sink;
 	free(q);
 	free(k.p);
@@ -118,6 +126,7 @@ int main(int argc, char **argv)
 		{"netns", required_argument, NULL, 'n'},
 		{"lookups", required_argument, NULL, 'l'},
 		{"seed", required_argument, NULL, 's'},
+		{"family", required_argument, NULL, 'f'},
 		{0},
 	};
 	const char *netns = NULL;
@@ -128,16 +137,18 @@ int main(int argc, char **argv)
 	struct nr_stack *s;
 	struct mallinfo2 before, after;
 	size_t r4, r6;
-	double t0, load;
-	int c;
+	double t0, load, rate, wall;
+	int c, only = 0;
 
-	while ((c = getopt_long(argc, argv, "n:l:s:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "n:l:s:f:", longopts, NULL)) != -1) {
 		if (c == 'n')
 			netns = optarg;
 		else if (c == 'l')
 			n = strtoul(optarg, NULL, 10);
 		else if (c == 's')
 			seed = strtoull(optarg, NULL, 10);
+		else if (c == 'f')
+			only = atoi(optarg);
 		else
 			return 2;
 	}
@@ -159,8 +170,14 @@ int main(int argc, char **argv)
 	printf("load_s=%.4f\nroutes4=%zu\nroutes6=%zu\n", load, r4, r6);
 	printf("heap_bytes=%zu\nbytes_per_route=%.1f\n", after.uordblks - before.uordblks,
 	       (double)(after.uordblks - before.uordblks) / (double)(r4 + r6 ? r4 + r6 : 1));
-	printf("lookups4_per_s=%.0f\n", lookups(s, AF_INET, n, seed));
-	printf("lookups6_per_s=%.0f\n", lookups(s, AF_INET6, n, seed + 1));
+	if (only != 6) {
+		rate = lookups(s, AF_INET, n, seed, &wall);
+		printf("lookups4_per_s=%.0f\nlookups4_wall_per_s=%.0f\n", rate, wall);
+	}
+	if (only != 4) {
+		rate = lookups(s, AF_INET6, n, seed + 1, &wall);
+		printf("lookups6_per_s=%.0f\nlookups6_wall_per_s=%.0f\n", rate, wall);
+	}
 	nr_stack_free(s);
 	nr_netns_close(ns);
 	return 0;

@@ -130,7 +130,8 @@ struct nr_route_result {
 	 * ECMP: the source that goes with nh[i] (for i < NR_ROUTE_MAX_ECMP_SRC)
 	 * if the kernel hashes to it: the given source or the route's prefsrc
 	 * for every hop, else the one selected for that hop's device and
-	 * gateway. Unset when nh_count < 2.
+	 * gateway. Unset when nh_count < 2; entries past nh_count are left
+	 * as they were (not cleared), so read only the first nh_count.
 	 */
 	struct nr_addr nh_prefsrc[NR_ROUTE_MAX_ECMP_SRC];
 	struct nr_route_explain why;
@@ -138,7 +139,8 @@ struct nr_route_result {
 	 * IPv4 default-route choice (fib_select_default): when several
 	 * default routes of equal metric qualify, the kernel picks among them
 	 * by their gateways' neighbour state. Every candidate is listed here,
-	 * route first; alt_count is 0 when there was no such choice.
+	 * route first; alt_count is 0 when there was no such choice. Entries
+	 * past alt_count are left as they were.
 	 */
 	uint16_t alt_count;
 	const struct nr_route *alt[NR_ROUTE_MAX_ALT];
