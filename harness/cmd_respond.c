@@ -5,9 +5,9 @@
  * or a packet socket on an existing interface, in a namespace, until
  * SIGINT/SIGTERM or --count replies; then the counters.
  *
- * The device is created when it does not exist and goes away with us
- * (nr_tuntap clears persistence on attach, so a device that existed
- * before is made persistent again right after: it stays). Nothing is
+ * The device is created when it does not exist and goes away with us;
+ * a device that existed before (persistent) is attached without touching
+ * its persistence, so it stays even if we are killed. Nothing is
  * configured on the kernel side unless --kernel-addr asks, and never in
  * the caller's own namespace: bringing a TUN/TAP up there could route
  * the host's traffic into it.
@@ -27,7 +27,6 @@
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
-#include <linux/if_tun.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -540,13 +539,6 @@ int nr_cmd_respond(int argc, char **argv)
 				 r == -EBUSY || r == -EINVAL
 				     ? " (in use, or an existing device of the other kind)"
 				     : "");
-		goto out;
-	}
-	if (!a.iface && existed &&
-	    ioctl(nr_tuntap_fd(nr_link_tuntap(link)), TUNSETPERSIST, 1L) < 0) {
-		/* Attaching cleared persistence: without it the device would go with us. */
-		r = nr_cli_error(NR_EXIT_FAIL, "keeping '%s' persistent: %s", a.dev,
-				 strerror(errno));
 		goto out;
 	}
 	if (a.nkaddrs) {

@@ -196,6 +196,9 @@ int nr_link_tuntap_open(struct nr_netns *ns, const char *name, enum nr_tuntap_mo
 		.mode = mode,
 		.owner = (uid_t)-1,
 		.group = (gid_t)-1,
+		/* A link never changes a device's lifetime: attaching to a
+		 * persistent device must not make it vanish if we are killed. */
+		.keep_persist = true,
 	};
 	struct tt_link *t;
 	int fl, r;

@@ -64,6 +64,13 @@ nr_netns_del() {
 # nr_gen_tables HOST_NS PEER_NS SEED: four veth pairs + random tables.
 nr_gen_tables() {
 	local host=$1 peer=$2 seed=$3 script
+	# No duplicate address detection: link-local addresses come up usable at
+	# once, instead of tentative for a second or two, during which the
+	# kernel's source choice (and so verify's reference) is still moving.
+	for ns in "$host" "$peer"; do
+		ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.accept_dad=0 \
+			net.ipv6.conf.default.accept_dad=0
+	done
 	for i in 0 1 2 3; do
 		ip -n "$host" link add "v$i" type veth peer name "pv$i" netns "$peer"
 		ip -n "$host" link set "v$i" up
