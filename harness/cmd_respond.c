@@ -31,7 +31,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 
 static const char respond_usage[] =
 	"usage: netrig respond [--netns NS] (--tun NAME | --tap NAME | --iface DEV)\n"
