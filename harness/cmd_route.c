@@ -20,11 +20,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 static const char route_usage[] =
     "usage: netrig route get [--netns NS] [--json] [--from SRC] [--iif DEV] [--oif DEV]\n"
-    "                        [--mark N] [--scapy] DST... | -\n"
+    "                        [--mark N] [--scapy] [--stats] DST... | -\n"
     "\n"
     "The route the kernel would take to each DST (an IPv4 or IPv6 address), decided by\n"
     "netrig's stack from the tables of the namespace (default: netrig's own):\n"
@@ -42,6 +43,10 @@ static const char route_usage[] =
     "  --mark N     firewall mark (decimal or 0x hex), for fwmark rules\n"
     "  --scapy      answer as Scapy 2.5.0's conf.route/conf.route6 would:\n"
     "               ('eth0', '198.51.100.1', '198.51.100.254')\n"
+    "  --stats      print to stderr the time spent loading the tables and the time\n"
+    "               and rate of the lookups alone (wall and CPU seconds):\n"
+    "               stats: load_s=.. load_cpu_s=.. lookups=N lookup_s=.. lookup_cpu_s=..\n"
+    "               lookups_per_s=.. lookups_cpu_per_s=..\n"
     "  -            read destinations from stdin, one per line (blank lines and\n"
     "               '#' comments skipped) and answer each with one JSON line\n"
     "\n"
@@ -52,7 +57,7 @@ static const char route_usage[] =
 struct route_opts {
 	const char *netns, *from, *iif, *oif;
 	uint32_t mark;
-	bool json, scapy;
+	bool json, scapy, stats;
 };
 
 /* After a usage error's message (nr_cli_error), the usage. */
@@ -90,6 +95,7 @@ static int parse_opts(int argc, char **argv, struct route_opts *o)
 	    {"oif", required_argument, NULL, 'o'},
 	    {"mark", required_argument, NULL, 'm'},
 	    {"scapy", no_argument, NULL, 's'},
+	    {"stats", no_argument, NULL, 'S'},
 	    {"help", no_argument, NULL, 'h'},
 	    {0},
 	};
@@ -121,6 +127,9 @@ static int parse_opts(int argc, char **argv, struct route_opts *o)
 			break;
 		case 's':
 			o->scapy = true;
+			break;
+		case 'S':
+			o->stats = true;
 			break;
 		case 'h':
 			fputs(route_usage, stdout);
@@ -223,6 +232,7 @@ static char *trim_line(char *s, size_t len)
 
 struct batch {
 	unsigned long line;
+	unsigned long asked; /* destinations looked up (for --stats) */
 	bool bad;    /* a line was not an address: exit 2 */
 	bool failed; /* the stack could not answer one: exit 1 */
 };
@@ -244,6 +254,7 @@ static void batch_line(struct route_ctx *c, struct batch *b, char *text, size_t 
 		b->bad = true;
 		return;
 	}
+	b->asked++;
 	r = answer(c, &dst, s, false);
 	if (r == -EINVAL) {
 		fprintf(stderr, "stdin:%lu: bad address '%s'\n", b->line, s);
@@ -264,7 +275,7 @@ static void batch_line(struct route_ctx *c, struct batch *b, char *text, size_t 
  * chunk before reading again, so a producer that writes one line and
  * waits gets its answer, and a file of a million lines goes at full speed.
  */
-static int run_batch(struct route_ctx *c)
+static int run_batch(struct route_ctx *c, unsigned long *asked)
 {
 	struct batch b = {0};
 	char *buf = malloc(BATCH_READ + 1);
@@ -320,6 +331,7 @@ static int run_batch(struct route_ctx *c)
 		}
 	}
 	free(buf);
+	*asked = b.asked;
 	if (ret == NR_EXIT_OK && b.bad)
 		ret = NR_EXIT_USAGE;
 	else if (ret == NR_EXIT_OK && b.failed)
@@ -349,6 +361,38 @@ static int run_single(struct route_ctx *c, const struct nr_addr *dsts, int n, ch
 	return refused ? NR_EXIT_FAIL : NR_EXIT_OK;
 }
 
+/* Wall and process CPU seconds at one moment, for --stats. */
+struct stamp {
+	double wall, cpu;
+};
+
+static struct stamp stamp_now(void)
+{
+	struct timespec ts;
+	struct stamp st;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	st.wall = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	st.cpu = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	return st;
+}
+
+/*
+ * --stats: loading (namespace read, tables built) apart from the lookup
+ * phase (read, decide, write JSON), so a benchmark can tell them apart.
+ */
+static void print_stats(struct stamp load, struct stamp look, struct stamp end, unsigned long n)
+{
+	double w = end.wall - look.wall, c = end.cpu - look.cpu;
+
+	fprintf(stderr,
+		"stats: load_s=%.3f load_cpu_s=%.3f lookups=%lu lookup_s=%.3f lookup_cpu_s=%.3f "
+		"lookups_per_s=%.0f lookups_cpu_per_s=%.0f\n",
+		look.wall - load.wall, look.cpu - load.cpu, n, w, c, w > 0 ? (double)n / w : 0,
+		c > 0 ? (double)n / c : 0);
+}
+
 /* --iif/--oif name -> index in the loaded tables. */
 static int ifindex_of(const struct nr_stack *s, const char *opt, const char *name, int *ret)
 {
@@ -368,6 +412,8 @@ int nr_cmd_route(int argc, char **argv)
 	struct route_ctx c = {0};
 	struct nr_stack *s = NULL;
 	struct nr_addr *dsts = NULL;
+	struct stamp t_load, t_look;
+	unsigned long asked;
 	bool batch;
 	int r, ndst;
 
@@ -416,6 +462,7 @@ int nr_cmd_route(int argc, char **argv)
 			}
 		}
 	}
+	t_load = stamp_now();
 	r = nr_cli_load(o.netns, NR_OS_LINKS | NR_OS_ADDRS | NR_OS_ROUTES | NR_OS_RULES, &s);
 	if (r)
 		goto out;
@@ -433,7 +480,11 @@ int nr_cmd_route(int argc, char **argv)
 		r = nr_cli_error(nr_cli_exit_for(r), "building the Scapy model: %s", strerror(-r));
 		goto out;
 	}
-	r = batch ? run_batch(&c) : run_single(&c, dsts, ndst, argv);
+	t_look = stamp_now();
+	asked = (unsigned long)ndst;
+	r = batch ? run_batch(&c, &asked) : run_single(&c, dsts, ndst, argv);
+	if (o.stats)
+		print_stats(t_load, t_look, stamp_now(), asked);
 out:
 	if (c.w.buf)
 		nr_jsonl_done(&c.w);

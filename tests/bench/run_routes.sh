@@ -103,8 +103,13 @@ ip_show=$(elapsed "$t0" "$(secs)")
 echo "== lookups through the command line ($LOOKUPS per family)"
 for fam in 4 6; do
 	t0=$(secs)
-	"$NETRIG" route get --netns "$B" - < "$tmp/dst$fam" > "$tmp/out$fam" 2> "$tmp/err$fam" || true
+	"$NETRIG" route get --netns "$B" --stats - < "$tmp/dst$fam" > "$tmp/out$fam" 2> "$tmp/err$fam" || true
 	t_netrig=$(elapsed "$t0" "$(secs)")
+	# --stats: the lookup phase alone (after the tables are loaded), wall and CPU time.
+	st=$(grep '^stats: ' "$tmp/err$fam" | tail -n 1)
+	phase=$(printf '%s\n' "$st" | sed -n 's/.* lookups_per_s=\([0-9.]*\).*/\1/p')
+	phase_cpu=$(printf '%s\n' "$st" | sed -n 's/.* lookups_cpu_per_s=\([0-9.]*\).*/\1/p')
+	cli_load=$(printf '%s\n' "$st" | sed -n 's/.*stats: load_s=\([0-9.]*\).*/\1/p')
 	lines=$(wc -l < "$tmp/out$fam")
 	sed 's/^/route get /' "$tmp/dst$fam" > "$tmp/ipget$fam"
 	t0=$(secs)
@@ -112,6 +117,7 @@ for fam in 4 6; do
 	ip -n "$B" -force -batch "$tmp/ipget$fam" > "$tmp/ipout$fam" 2>&1 || true
 	t_ip=$(elapsed "$t0" "$(secs)")
 	eval "cli$fam=\$t_netrig ip$fam=\$t_ip lines$fam=\$lines"
+	eval "phase$fam=\${phase:-0} phasecpu$fam=\${phase_cpu:-0} cliload$fam=\${cli_load:-0}"
 done
 
 echo "== Scapy 2.5.0 on a table it can load (namespace S: 1533 IPv4 routes in main, $SCAPY_ROUTES6 IPv6)"
@@ -185,6 +191,9 @@ for fam in ("4", "6"):
     print(f"    IPv{fam}: netrig in-process {rate(float(kv['lookups' + fam + '_per_s']))} | "
           f"netrig route get - {rate(L/cli)} | ip -batch route get {rate(L/ip)}"
           f"   -> netrig CLI / ip -batch = {ip/cli:.1f}x")
+    ph = {"4": ("$phase4", "$phasecpu4", "$cliload4"), "6": ("$phase6", "$phasecpu6", "$cliload6")}[fam]
+    print(f"          netrig route get - lookup phase alone (--stats, after {f(ph[2]) or 0:.3f} s of loading): "
+          f"{rate(f(ph[0]) or None)} wall, {rate(f(ph[1]) or None)} CPU time")
 s4, s6 = f("$(val scapy_resync4_s)"), f("$(val scapy_resync6_s)")
 n4, n6 = int(ks["routes4"]), int(ks["routes6"])
 print(f"2. Scapy's size (namespace S): {n4} IPv4 + {n6} IPv6 routes")
