@@ -136,10 +136,54 @@ struct nr_topo_neigh {
 	struct nr_topo_pos pos;
 };
 
+/*
+ * Emulated hosts (netrig/host.h) that netrig runs on a TUN/TAP link of the
+ * topology for as long as the lab is up. One entry is one nr_host: a set
+ * of addresses (single ones, or whole prefixes every address of which
+ * answers) sharing a MAC scheme and a list of responders. Several entries
+ * may share a link: every frame read from it is offered to each of them,
+ * so their addresses must not overlap.
+ */
+#define NR_TOPO_HOST_RESPONDERS 8 /* NR_HOST_RESPONDER_MAX */
+
+struct nr_topo_host_addr {
+	struct nr_prefix p; /* single: address + on-link length; range: the prefix */
+	bool range;         /* host bits zero and more than a pair: every address */
+	struct nr_topo_pos pos;
+};
+
+struct nr_topo_responder {
+	char name[16];        /* "arp", "ndp", "echo", "echo6" */
+	char options[256];    /* "key=value,...", checked against the responder at load */
+	struct nr_topo_pos pos;
+};
+
+struct nr_topo_host {
+	struct nr_topo_ifref on; /* the kernel side: a TUN/TAP link's interface */
+	size_t link;             /* index into links */
+	size_t naddrs;
+	struct nr_topo_host_addr *addrs;
+	/*
+	 * Addresses the kernel has on the same interface (the file's
+	 * `addresses`) that fall inside one of the ranges: left out of them,
+	 * or the kernel's own requests would look like conflicts.
+	 */
+	size_t nexclude;
+	struct nr_addr *exclude;
+	bool fixed_mac;          /* false: derived per address (02:00:a:b:c:d) */
+	uint8_t mac[6];
+	bool router;             /* NA R flag; ndp answers RS with RA */
+	bool any;                /* echo/echo6 answer every destination (Scapy's icmpechod) */
+	size_t nresp;
+	struct nr_topo_responder resp[NR_TOPO_HOST_RESPONDERS];
+	struct nr_topo_pos pos;
+};
+
 struct nr_topo {
 	char name[NR_TOPO_NAME_MAX];
 	char *path; /* the file it came from */
-	size_t nnodes, nlinks, nifaces, nroutes, nrules, nneigh;
+	size_t nnodes, nlinks, nifaces, nroutes, nrules, nneigh, nhosts;
+	struct nr_topo_host *hosts;
 	struct nr_topo_node *nodes;
 	struct nr_topo_link *links;
 	struct nr_topo_iface *ifaces;

@@ -11,6 +11,9 @@
 #include "topo/schema.h"
 #include "topo/yaml_doc.h"
 
+#include "netrig/host.h"
+#include "netrig/responder.h"
+
 #include <errno.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -958,6 +961,522 @@ static int top_ipp(struct nr_schema *s, const struct nr_schema_key *k, const str
 	return 0;
 }
 
+/* --- emulated hosts on TUN/TAP links --- */
+
+/*
+ * Each entry is checked by building it on a scratch nr_host, so the file
+ * is refused for exactly what would fail when the lab starts (overlapping
+ * addresses, a multicast or loopback address, too many entries) and the
+ * message can point at the line.
+ */
+struct host_item {
+	struct nr_topo_host *h;
+	struct nr_host *scratch;
+	const struct nr_ynode *answer, *options, *any; /* for later checks */
+};
+
+static int host_on(struct nr_schema *s, const struct nr_schema_key *k, const struct nr_ynode *v,
+		   void *obj)
+{
+	struct host_item *it = obj;
+	struct nr_topo_host *h = it->h;
+	struct loader *l = L(s);
+	struct nr_topo *t = l->t;
+	struct iface_ent *e = NULL;
+	int rc = parse_ifref(s, v, &h->on);
+
+	(void)k;
+	if (rc < 0)
+		return rc;
+	rc = existing_iface(s, v, ifname_off(v->str), &h->on, &e);
+	if (rc < 0)
+		return rc;
+	for (h->link = 0; h->link < t->nlinks; h->link++) {
+		const struct nr_topo_link *lk = &t->links[h->link];
+
+		if (lk->ends[0].node == h->on.node && strcmp(lk->ends[0].ifname, h->on.ifname) == 0 &&
+		    (lk->kind == NR_TOPO_TUN || lk->kind == NR_TOPO_TAP))
+			break;
+	}
+	if (h->link == t->nlinks)
+		return nr_schema_fail_at(s, v, 0,
+					 "emulated hosts run on a tun or tap link; %s is not one",
+					 v->str);
+	if (t->links[h->link].pi || t->links[h->link].vnet_hdr)
+		return nr_schema_fail_at(s, v, 0,
+					 "emulated hosts need %s without pi and vnet_hdr (line %u)",
+					 v->str, t->links[h->link].pos.line);
+	return 0;
+}
+
+/* A whole prefix: the host bits are zero and it holds more than a pair. */
+static bool prefix_is_range(const struct nr_prefix *p)
+{
+	unsigned bits = nr_addr_bits(p->addr.family);
+	struct nr_addr m = p->addr;
+
+	nr_addr_mask(&m, p->len);
+	return (unsigned)p->len + 1 < bits && nr_addr_eq(&m, &p->addr);
+}
+
+static int host_addresses(struct nr_schema *s, const struct nr_schema_key *k,
+			  const struct nr_ynode *v, void *obj)
+{
+	struct host_item *it = obj;
+	struct nr_topo_host *h = it->h;
+	struct nr_ipp_err e;
+	char buf[NR_PREFIX_STRLEN];
+	int rc;
+
+	(void)k;
+	if (v->n == 0)
+		return nr_schema_fail_at(s, v, 0, "addresses: an empty list (give ADDR/LEN entries)");
+	h->addrs = calloc(v->n, sizeof(*h->addrs));
+	if (!h->addrs)
+		return -ENOMEM;
+	for (size_t i = 0; i < v->n; i++) {
+		const struct nr_ynode *a = v->items[i];
+		struct nr_topo_host_addr *ha = &h->addrs[i];
+
+		if (a->kind != NR_YSCALAR)
+			return nr_schema_fail_at(s, a, 0, "an emulated address: expected ADDR/LEN, got %s",
+						 nr_ynode_kind_name(a));
+		if (nr_ipp_prefix(a->str, AF_UNSPEC, true, &ha->p, &e) < 0)
+			return nr_schema_fail_at(s, a, e.off, "%s", e.msg);
+		ha->range = prefix_is_range(&ha->p);
+		ha->pos.line = a->line;
+		ha->pos.col = a->col;
+		h->naddrs++;
+		rc = ha->range ? nr_host_add_range(it->scratch, &ha->p)
+			       : nr_host_add_addr(it->scratch, &ha->p);
+		if (rc == -ENOMEM)
+			return rc;
+		if (rc == -EEXIST)
+			return nr_schema_fail_at(s, a, 0, "%s overlaps an address listed before it",
+						 nr_prefix_format(&ha->p, buf, sizeof(buf)));
+		if (rc == -ENOSPC)
+			return nr_schema_fail_at(s, a, 0, "a host takes at most %d addresses and "
+						 "prefixes; use a wider prefix", NR_HOST_ADDR_MAX);
+		if (rc < 0)
+			return nr_schema_fail_at(s, a, 0,
+						 "%s is not an address a host can have (unspecified, "
+						 "multicast, loopback or broadcast)",
+						 a->str);
+	}
+	return 0;
+}
+
+static int host_mac(struct nr_schema *s, const struct nr_schema_key *k, const struct nr_ynode *v,
+		    void *obj)
+{
+	struct nr_topo_host *h = ((struct host_item *)obj)->h;
+	struct nr_lladdr ll;
+
+	(void)k;
+	if (strcmp(v->str, "derived") == 0)
+		return 0;
+	if (nr_lladdr_parse(v->str, &ll) < 0 || ll.len != 6)
+		return nr_schema_fail_at(s, v, 0,
+					 "mac: '%s' is neither 'derived' nor a MAC address "
+					 "(02:00:00:00:00:01)",
+					 v->str);
+	if (ll.bytes[0] & 1)
+		return nr_schema_fail_at(s, v, 0, "mac: %s is a multicast address", v->str);
+	h->fixed_mac = true;
+	memcpy(h->mac, ll.bytes, 6);
+	return 0;
+}
+
+static const char *const *responder_names(void)
+{
+	static const char *names[NR_TOPO_HOST_RESPONDERS + 1];
+
+	if (!names[0]) {
+		size_t n = nr_responder_builtin_count();
+
+		for (size_t i = 0; i < n && i < NR_TOPO_HOST_RESPONDERS; i++)
+			names[i] = nr_responder_builtin_at(i)->name;
+	}
+	return names;
+}
+
+static int host_answer(struct nr_schema *s, const struct nr_schema_key *k, const struct nr_ynode *v,
+		       void *obj)
+{
+	struct host_item *it = obj;
+	struct nr_topo_host *h = it->h;
+	bool tun = L(s)->t->links[h->link].kind == NR_TOPO_TUN;
+	char list[80];
+
+	(void)k;
+	it->answer = v;
+	if (v->n == 0)
+		return nr_schema_fail_at(s, v, 0, "answer: an empty list (%s)",
+					 nr_schema_join(responder_names(), list, sizeof(list)));
+	for (size_t i = 0; i < v->n; i++) {
+		const struct nr_ynode *n = v->items[i];
+		struct nr_topo_responder *r = &h->resp[h->nresp];
+		const char *hint;
+
+		if (n->kind != NR_YSCALAR)
+			return nr_schema_want(s, n, NR_YSCALAR, "a responder");
+		if (!nr_responder_lookup(n->str)) {
+			hint = nr_schema_suggest(n->str, responder_names());
+			if (hint)
+				return nr_schema_fail_at(s, n, 0,
+							 "unknown responder '%s' (did you mean '%s'?)",
+							 n->str, hint);
+			return nr_schema_fail_at(s, n, 0, "unknown responder '%s' (expected %s)",
+						 n->str,
+						 nr_schema_join(responder_names(), list, sizeof(list)));
+		}
+		for (size_t j = 0; j < h->nresp; j++)
+			if (strcmp(h->resp[j].name, n->str) == 0)
+				return nr_schema_fail_at(s, n, 0, "responder '%s' listed twice", n->str);
+		if (tun && (strcmp(n->str, "arp") == 0 || strcmp(n->str, "ndp") == 0))
+			return nr_schema_fail_at(s, n, 0,
+						 "'%s' needs Ethernet: a tun link carries bare IP "
+						 "(use a tap)",
+						 n->str);
+		if (h->nresp == NR_TOPO_HOST_RESPONDERS)
+			return nr_schema_fail_at(s, n, 0, "at most %d responders per host",
+						 NR_TOPO_HOST_RESPONDERS);
+		memcpy(r->name, n->str, n->len + 1);
+		r->pos.line = n->line;
+		r->pos.col = n->col;
+		h->nresp++;
+	}
+	return 0;
+}
+
+static int host_options(struct nr_schema *s, const struct nr_schema_key *k,
+			const struct nr_ynode *v, void *obj)
+{
+	(void)s;
+	(void)k;
+	((struct host_item *)obj)->options = v;
+	return 0; /* checked once answer is known (host_finish) */
+}
+
+/* router, any: the walk's object is the host_item, not the host. */
+static int host_flag(struct nr_schema *s, const struct nr_schema_key *k, const struct nr_ynode *v,
+		     void *obj)
+{
+	struct nr_topo_host *h = ((struct host_item *)obj)->h;
+
+	return nr_schema_bool(s, v, k->name, strcmp(k->name, "any") == 0 ? &h->any : &h->router);
+}
+
+static const struct nr_schema_key host_keys[] = {
+	{.name = "on", .type = NR_S_SCALAR, .required = true, .fn = host_on},
+	{.name = "addresses", .type = NR_S_SEQ, .fn = host_addresses},
+	{.name = "mac", .type = NR_S_SCALAR, .fn = host_mac},
+	{.name = "answer", .type = NR_S_SEQ, .fn = host_answer},
+	{.name = "options", .type = NR_S_MAP, .fn = host_options},
+	{.name = "router", .type = NR_S_ANY, .fn = host_flag},
+	{.name = "any", .type = NR_S_ANY, .fn = host_flag},
+	{0},
+};
+static const struct nr_schema_map host_map = {"a host", host_keys};
+
+/*
+ * One "key=value" of responder r at byte off of scalar at: set on a
+ * scratch instance, so a name or a value it does not take is refused
+ * here with the responder's own help.
+ */
+static int check_option(struct nr_schema *s, struct nr_responder *r, const char *key,
+			const char *value, const struct nr_ynode *at, size_t off)
+{
+	const struct nr_resp_option *o = r->ops->options;
+	const char *names[24], *hint;
+	char list[160];
+	size_t n = 0;
+	int rc = nr_responder_set_option(r, key, value);
+
+	if (rc == 0)
+		return 0;
+	if (rc == -EINVAL) {
+		for (; o && o->name && strcmp(o->name, key) != 0; o++)
+			;
+		return nr_schema_fail_at(s, at, off, "%s: bad value '%s' for '%s' (%s)", r->ops->name,
+					 value, key, o && o->name ? o->help : "see netrig respond");
+	}
+	for (o = r->ops->options; o && o->name && n + 1 < 24; o++)
+		names[n++] = o->name;
+	names[n] = NULL;
+	hint = nr_schema_suggest(key, names);
+	if (hint)
+		return nr_schema_fail_at(s, at, off, "%s has no option '%s' (did you mean '%s'?)",
+					 r->ops->name, key, hint);
+	return nr_schema_fail_at(s, at, off, "%s has no option '%s' (expected %s)", r->ops->name,
+				 key, nr_schema_join(names, list, sizeof(list)));
+}
+
+static int append_option(struct nr_schema *s, struct nr_topo_responder *tr, const char *key,
+			 const char *value, const struct nr_ynode *at)
+{
+	size_t used = strlen(tr->options);
+	int w = snprintf(tr->options + used, sizeof(tr->options) - used, "%s%s=%s",
+			 used ? "," : "", key, value);
+
+	if (w < 0 || (size_t)w >= sizeof(tr->options) - used)
+		return nr_schema_fail_at(s, at, 0, "%s: options longer than %zu characters", tr->name,
+					 sizeof(tr->options) - 1);
+	return 0;
+}
+
+/* options: { echo: "broadcast=1,ttl=32" } or { echo: { broadcast: 1, ttl: 32 } } */
+static int responder_options(struct nr_schema *s, struct nr_topo_responder *tr,
+			     const struct nr_ynode *v)
+{
+	struct nr_responder *r = NULL;
+	char key[64];
+	int rc = nr_responder_new_by_name(tr->name, &r);
+
+	if (rc < 0)
+		return rc;
+	if (v->kind == NR_YMAP) {
+		for (size_t i = 0; i < v->n && rc == 0; i++) {
+			const struct nr_ynode *kn = v->pairs[i].key, *vn = v->pairs[i].val;
+
+			if (vn->kind != NR_YSCALAR || nr_schema_is_null(vn))
+				rc = nr_schema_fail_at(s, vn, 0, "%s: option %s: expected a value",
+						       tr->name, kn->str);
+			if (rc == 0)
+				rc = check_option(s, r, kn->str, vn->str, kn, 0);
+			if (rc == 0)
+				rc = append_option(s, tr, kn->str, vn->str, kn);
+		}
+	} else if (v->kind == NR_YSCALAR && !nr_schema_is_null(v)) {
+		/* Walk "k=v,k=v" keeping offsets, for the caret. */
+		for (size_t off = 0; off <= v->len && rc == 0;) {
+			size_t len = strcspn(v->str + off, ","), kl;
+			const char *item = v->str + off, *eq = memchr(item, '=', len);
+			char value[128];
+
+			kl = eq ? (size_t)(eq - item) : len;
+			if (!eq || kl == 0 || kl >= sizeof(key) || len - kl - 1 >= sizeof(value)) {
+				rc = nr_schema_fail_at(s, v, off,
+						       "%s: expected KEY=VALUE[,KEY=VALUE...], got '%.*s'",
+						       tr->name, (int)len, item);
+				break;
+			}
+			memcpy(key, item, kl);
+			key[kl] = '\0';
+			memcpy(value, eq + 1, len - kl - 1);
+			value[len - kl - 1] = '\0';
+			rc = check_option(s, r, key, value, v, off);
+			if (rc == 0)
+				rc = append_option(s, tr, key, value, v);
+			off += len + 1;
+		}
+	} else {
+		rc = nr_schema_fail_at(s, v, 0,
+				       "%s: expected \"KEY=VALUE,...\" or a mapping of options, got %s",
+				       tr->name, nr_schema_is_null(v) ? "nothing" : nr_ynode_kind_name(v));
+	}
+	nr_responder_free(r);
+	return rc;
+}
+
+/* Do two entries share an address? A single one covers itself only. */
+static bool entries_overlap(const struct nr_topo_host_addr *a, const struct nr_topo_host_addr *b)
+{
+	struct nr_prefix wide;
+
+	if (a->p.addr.family != b->p.addr.family)
+		return false;
+	if (!a->range && !b->range)
+		return nr_addr_eq(&a->p.addr, &b->p.addr);
+	if (!a->range || (b->range && b->p.len < a->p.len)) {
+		const struct nr_topo_host_addr *x = a;
+
+		a = b;
+		b = x;
+	}
+	/* a is a range, no longer than b when b is one too. */
+	wide = a->p;
+	return nr_prefix_contains(&wide, &b->p.addr);
+}
+
+/* What depends on several keys: defaults, options, exclusions, overlaps. */
+static int host_finish(struct nr_schema *s, const struct nr_ynode *v, struct host_item *it)
+{
+	static const char *const eth_default[] = {"arp", "ndp", "echo", "echo6"};
+	struct loader *l = L(s);
+	struct nr_topo *t = l->t;
+	struct nr_topo_host *h = it->h;
+	const struct nr_topo_link *lk = &t->links[h->link];
+	struct iface_ent *e = find_iface(l, h->on.node, h->on.ifname);
+	const struct nr_topo_iface *ifc = &t->ifaces[e->idx];
+	char buf[NR_PREFIX_STRLEN];
+	int rc;
+
+	if (h->naddrs == 0 && !h->any)
+		return nr_schema_fail_at(s, v, 0, "a host needs 'addresses' (or 'any: true')");
+	if (!it->answer) {
+		bool tun = lk->kind == NR_TOPO_TUN;
+
+		for (size_t i = tun ? 2 : 0; i < 4; i++) {
+			snprintf(h->resp[h->nresp].name, sizeof(h->resp[0].name), "%s", eth_default[i]);
+			h->resp[h->nresp].pos = h->pos;
+			h->nresp++;
+		}
+	}
+	for (size_t i = 0; it->options && it->options->kind == NR_YMAP && i < it->options->n; i++) {
+		const struct nr_ynode *kn = it->options->pairs[i].key;
+		struct nr_topo_responder *tr = NULL;
+
+		for (size_t j = 0; j < h->nresp; j++)
+			if (strcmp(h->resp[j].name, kn->str) == 0)
+				tr = &h->resp[j];
+		if (!tr)
+			return nr_schema_fail_at(s, kn, 0,
+						 "options for '%s', which this host does not answer "
+						 "(add it to 'answer')",
+						 kn->str);
+		rc = responder_options(s, tr, it->options->pairs[i].val);
+		if (rc < 0)
+			return rc;
+	}
+	if (h->any) {
+		for (size_t j = 0; j < t->nhosts; j++)
+			if (t->hosts[j].link == h->link)
+				return nr_schema_fail_at(s, it->any, 0,
+							 "a host with 'any: true' answers for every "
+							 "address: it must be alone on %s (another host "
+							 "at line %u)",
+							 nr_ymap_get(v, "on")->str, t->hosts[j].pos.line);
+		for (size_t j = 0; j < h->nresp; j++) {
+			struct nr_topo_responder *tr = &h->resp[j];
+
+			if (strcmp(tr->name, "echo") == 0 || strcmp(tr->name, "echo6") == 0) {
+				rc = append_option(s, tr, "any", "1", it->any);
+				if (rc < 0)
+					return rc;
+			}
+		}
+	}
+	/* The kernel's own addresses on the link: an error for a single
+	 * address, a hole in a range. */
+	for (size_t i = 0; i < ifc->naddrs; i++) {
+		const struct nr_addr *ka = &ifc->addrs[i].local.addr;
+
+		for (size_t j = 0; j < h->naddrs; j++) {
+			const struct nr_topo_host_addr *ha = &h->addrs[j];
+			struct nr_addr *x;
+
+			if (!ha->range && nr_addr_eq(&ha->p.addr, ka))
+				return nr_schema_fail_at(s, nr_ymap_get(v, "addresses")->items[j], 0,
+							 "%s is the kernel's own address on %s (line "
+							 "%u): an emulated host cannot have it",
+							 nr_addr_format(ka, buf, sizeof(buf)),
+							 nr_ymap_get(v, "on")->str, ifc->addrs[i].pos.line);
+			if (!ha->range || !nr_prefix_contains(&ha->p, ka))
+				continue;
+			rc = nr_host_exclude(it->scratch, ka);
+			if (rc == -EEXIST)
+				continue;
+			if (rc < 0)
+				return rc == -ENOMEM ? rc
+						     : nr_schema_fail_at(s, v, 0,
+									 "too many kernel addresses "
+									 "inside this host's prefixes");
+			x = realloc(h->exclude, (h->nexclude + 1) * sizeof(*x));
+			if (!x)
+				return -ENOMEM;
+			h->exclude = x;
+			x[h->nexclude++] = *ka;
+		}
+	}
+	/* Hosts sharing a link see every frame: no address may be two hosts'. */
+	for (size_t j = 0; j < t->nhosts; j++) {
+		const struct nr_topo_host *o = &t->hosts[j];
+
+		if (o->link != h->link)
+			continue;
+		if (o->any)
+			return nr_schema_fail_at(s, v, 0,
+						 "the host at line %u has 'any: true': it must be alone "
+						 "on %s",
+						 o->pos.line, nr_ymap_get(v, "on")->str);
+		for (size_t a = 0; a < h->naddrs; a++)
+			for (size_t b = 0; b < o->naddrs; b++)
+				if (entries_overlap(&h->addrs[a], &o->addrs[b]))
+					return nr_schema_fail_at(
+					    s, nr_ymap_get(v, "addresses")->items[a], 0,
+					    "%s overlaps the host at line %u on the same link",
+					    nr_prefix_format(&h->addrs[a].p, buf, sizeof(buf)),
+					    o->addrs[b].pos.line);
+	}
+	return 0;
+}
+
+static int one_host(struct nr_schema *s, const struct nr_ynode *v, struct nr_topo_host *h)
+{
+	struct loader *l = L(s);
+	struct nr_host_config cfg;
+	struct host_item it = {.h = h};
+	const struct nr_ynode *on;
+	int rc;
+
+	if (v->kind != NR_YMAP)
+		return nr_schema_fail_at(s, v, 0, "a host: expected a mapping, got %s",
+					 nr_ynode_kind_name(v));
+	h->pos.line = v->line;
+	h->pos.col = v->col;
+	it.any = nr_ymap_get(v, "any");
+	/* The link's layer decides what the scratch host is: read 'on' first. */
+	on = nr_ymap_get(v, "on");
+	nr_host_config_default(&cfg);
+	if (on && on->kind == NR_YSCALAR) {
+		struct nr_topo_ifref ref;
+
+		if (parse_ifref(s, on, &ref) == 0) {
+			for (size_t i = 0; i < l->t->nlinks; i++)
+				if (l->t->links[i].kind == NR_TOPO_TUN &&
+				    l->t->links[i].ends[0].node == ref.node &&
+				    strcmp(l->t->links[i].ends[0].ifname, ref.ifname) == 0)
+					cfg.link = NR_HOST_LINK_IP;
+		}
+	}
+	rc = nr_host_new(&cfg, &it.scratch);
+	if (rc < 0)
+		return rc;
+	rc = nr_schema_walk(s, v, &host_map, &it);
+	if (rc == 0)
+		rc = host_finish(s, v, &it);
+	nr_host_free(it.scratch);
+	return rc;
+}
+
+static int top_hosts(struct nr_schema *s, const struct nr_schema_key *k, const struct nr_ynode *v,
+		     void *obj)
+{
+	struct nr_topo *t = obj;
+	struct nr_topo_host *h;
+	int rc;
+
+	(void)k;
+	if (v->n == 0)
+		return 0;
+	/* Allocated once: host_finish compares with the hosts before. */
+	t->hosts = calloc(v->n, sizeof(*t->hosts));
+	if (!t->hosts)
+		return -ENOMEM;
+	for (size_t i = 0; i < v->n; i++) {
+		h = &t->hosts[t->nhosts];
+		rc = one_host(s, v->items[i], h);
+		if (rc < 0) {
+			/* Counted, so nr_topo_free frees what it holds. */
+			t->nhosts++;
+			return rc;
+		}
+		t->nhosts++;
+	}
+	return 0;
+}
+
 /* --- top level --- */
 
 static int top_name(struct nr_schema *s, const struct nr_schema_key *k, const struct nr_ynode *v,
@@ -984,10 +1503,13 @@ static const struct nr_schema_key top_keys[] = {
 	{.name = "routes", .type = NR_S_MAP, .fn = top_ipp},
 	{.name = "rules", .type = NR_S_MAP, .fn = top_ipp},
 	{.name = "neighbours", .type = NR_S_MAP, .fn = top_ipp},
+	{.name = "hosts", .type = NR_S_SEQ, .fn = top_hosts},
 	RESERVED("steps"),
 	RESERVED("assert"),
-	RESERVED("responders"),
-	RESERVED("hosts"),
+	{.name = "responders",
+	 .type = NR_S_RESERVED,
+	 .help = "is not a top-level key: responders belong to an emulated host (hosts: - on: "
+		 "NODE:IF, answer: [...], options: {...})"},
 	{0},
 };
 static const struct nr_schema_map top_map = {"the top level", top_keys};
@@ -1004,6 +1526,11 @@ void nr_topo_free(struct nr_topo *t)
 		free(t->ifaces[i].addrs);
 	for (size_t i = 0; i < t->nroutes; i++)
 		free(t->routes[i].nh);
+	for (size_t i = 0; i < t->nhosts; i++) {
+		free(t->hosts[i].addrs);
+		free(t->hosts[i].exclude);
+	}
+	free(t->hosts);
 	free(t->nodes);
 	free(t->links);
 	free(t->ifaces);
