@@ -10,6 +10,7 @@
 #include "keeper.h"
 #include "priv.h"
 #include "topo/topo_apply.h"
+#include "topo/topo_hosts.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -115,7 +116,8 @@ static void print_lab(const struct nr_topo *t, const char *id, const struct nr_l
 }
 
 /* The daemonised keeper: new session, stdio on /dev/null, owner of the run. */
-static void keeper_main(struct nr_run *run, struct nr_lab *lab, int ready)
+static void keeper_main(struct nr_run *run, struct nr_lab *lab, struct nr_topo_hosts *hosts,
+			int ready)
 {
 	struct nr_os_error err = { 0 };
 	int fd, r;
@@ -134,6 +136,7 @@ static void keeper_main(struct nr_run *run, struct nr_lab *lab, int ready)
 	}
 	r = nr_run_set_owner(run, getpid(), &err);
 	if (r < 0) {
+		nr_topo_hosts_free(hosts);
 		nr_keeper_teardown(run, lab, 10000, NULL);
 		_exit(1);
 	}
@@ -141,7 +144,7 @@ static void keeper_main(struct nr_run *run, struct nr_lab *lab, int ready)
 		/* The parent died: it cannot print, the lab still stands. */
 	}
 	close(ready);
-	r = nr_keeper_serve(run, lab, 10000, NULL);
+	r = nr_keeper_serve_hosts(run, lab, hosts, 10000, NULL);
 	_exit(r < 0 ? 1 : 0);
 }
 
@@ -158,6 +161,7 @@ int nr_cmd_up(int argc, char **argv)
 	struct nr_topo *t = NULL;
 	struct nr_run *run = NULL;
 	struct nr_lab *lab = NULL;
+	struct nr_topo_hosts *hosts = NULL;
 	bool foreground = false, quiet = false;
 	char abspath[PATH_MAX], msg[256], id[NR_RUN_ID_LEN + 1];
 	sigset_t set, old;
@@ -222,6 +226,19 @@ int nr_cmd_up(int argc, char **argv)
 		r = NR_EXIT_FAIL;
 		goto out;
 	}
+	/* Built here, so a refusal still prints FILE:LINE:COL; run by the keeper. */
+	r = nr_topo_hosts_new(t, lab, &hosts, &terr);
+	if (r < 0) {
+		if (r == -EINVAL)
+			nr_topo_error_print(&terr, stderr);
+		else
+			nr_cli_error(NR_EXIT_FAIL, "emulated hosts: %s", strerror(-r));
+		nr_keeper_teardown(run, lab, 10000, stderr);
+		run = NULL;
+		lab = NULL;
+		r = NR_EXIT_FAIL;
+		goto out;
+	}
 
 	if (foreground) {
 		if (quiet)
@@ -229,7 +246,8 @@ int nr_cmd_up(int argc, char **argv)
 		else
 			print_lab(t, id, lab, 0);
 		fflush(stdout);
-		r = nr_keeper_serve(run, lab, 10000, quiet ? NULL : stderr);
+		r = nr_keeper_serve_hosts(run, lab, hosts, 10000, quiet ? NULL : stderr);
+		hosts = NULL;
 		run = NULL;
 		lab = NULL;
 		r = r < 0 ? NR_EXIT_FAIL : NR_EXIT_OK;
@@ -238,6 +256,8 @@ int nr_cmd_up(int argc, char **argv)
 
 	if (pipe2(ready, O_CLOEXEC) < 0) {
 		r = nr_cli_error(NR_EXIT_ENV, "pipe: %s", strerror(errno));
+		nr_topo_hosts_free(hosts);
+		hosts = NULL;
 		nr_keeper_teardown(run, lab, 10000, stderr);
 		run = NULL;
 		lab = NULL;
@@ -248,6 +268,8 @@ int nr_cmd_up(int argc, char **argv)
 	keeper = fork();
 	if (keeper < 0) {
 		r = nr_cli_error(NR_EXIT_ENV, "fork: %s", strerror(errno));
+		nr_topo_hosts_free(hosts);
+		hosts = NULL;
 		nr_keeper_teardown(run, lab, 10000, stderr);
 		run = NULL;
 		lab = NULL;
@@ -255,7 +277,7 @@ int nr_cmd_up(int argc, char **argv)
 	}
 	if (keeper == 0) {
 		close(ready[0]);
-		keeper_main(run, lab, ready[1]);
+		keeper_main(run, lab, hosts, ready[1]);
 	}
 	close(ready[1]);
 	ready[1] = -1;
@@ -287,6 +309,7 @@ int nr_cmd_up(int argc, char **argv)
 	r = NR_EXIT_OK;
 out:
 	/* The keeper has its own copies: closing ours changes nothing. */
+	nr_topo_hosts_free(hosts);
 	nr_lab_free(lab);
 	nr_run_close(run);
 	if (ready[0] >= 0)

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* The lab keeper (see keeper.h). */
 #include "keeper.h"
+#include "topo/topo_hosts.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -42,6 +43,27 @@ int nr_keeper_serve(struct nr_run *run, struct nr_lab *lab, unsigned timeout_ms,
 	do
 		sig = sigwaitinfo(&set, NULL);
 	while (sig < 0 && errno == EINTR);
+	r = nr_keeper_teardown(run, lab, timeout_ms, log);
+	return r < 0 ? r : sig;
+}
+
+int nr_keeper_serve_hosts(struct nr_run *run, struct nr_lab *lab, struct nr_topo_hosts *hosts,
+			  unsigned timeout_ms, FILE *log)
+{
+	sigset_t set;
+	int sig, r;
+
+	if (!hosts || nr_topo_hosts_count(hosts) == 0) {
+		nr_topo_hosts_free(hosts);
+		return nr_keeper_serve(run, lab, timeout_ms, log);
+	}
+	nr_keeper_sigset(&set);
+	sig = nr_topo_hosts_serve(hosts, &set);
+	if (sig < 0 && log)
+		fprintf(log, "netrig: emulated hosts: %s\n", strerror(-sig));
+	if (log)
+		nr_topo_hosts_print_counters(hosts, log);
+	nr_topo_hosts_free(hosts);
 	r = nr_keeper_teardown(run, lab, timeout_ms, log);
 	return r < 0 ? r : sig;
 }

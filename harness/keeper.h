@@ -23,6 +23,14 @@ void nr_keeper_sigset(sigset_t *set);
  * log when not NULL). Frees lab and closes run. */
 int nr_keeper_serve(struct nr_run *run, struct nr_lab *lab, unsigned timeout_ms, FILE *log);
 
+struct nr_topo_hosts;
+
+/* As nr_keeper_serve, with the lab's emulated hosts (topo/topo_hosts.h)
+ * answering on its devices until the signal; hosts (NULL: none) is freed
+ * before the lab, whose devices it borrows. Counters go to log. */
+int nr_keeper_serve_hosts(struct nr_run *run, struct nr_lab *lab, struct nr_topo_hosts *hosts,
+			  unsigned timeout_ms, FILE *log);
+
 /* Tear down now (no waiting for a signal); frees lab, closes run. */
 int nr_keeper_teardown(struct nr_run *run, struct nr_lab *lab, unsigned timeout_ms, FILE *log);
 
