@@ -190,18 +190,40 @@ static const struct label_entry label_table[] = {
 	{{0}, 0, 0, 1},
 };
 
+/* Leading bits two IPv6 addresses share, a word at a time. */
+static unsigned common_bits6(const struct nr_addr *a, const struct nr_addr *b)
+{
+	for (unsigned i = 0; i < 4; i++) {
+		uint32_t x = be32_at(a, i) ^ be32_at(b, i);
+
+		if (x)
+			return 32 * i + (unsigned)__builtin_clz(x);
+	}
+	return 128;
+}
+
+/* Do the first len bits of a equal prefix's? Bytes compared in place. */
+static bool bytes_prefix(const uint8_t *a, const uint8_t *prefix, unsigned len)
+{
+	unsigned whole = len / 8, rest = len % 8;
+
+	if (memcmp(a, prefix, whole) != 0)
+		return false;
+	return !rest || ((a[whole] ^ prefix[whole]) & (0xff00u >> rest) & 0xffu) == 0;
+}
+
+/* Asked for every candidate of every IPv6 selection: no copies, no nr_prefix. */
 static uint32_t label_of(const struct nr_addr *a, int type)
 {
 	type &= NR_IPV6_ADDR_MAPPED | NR_IPV6_ADDR_COMPATv4 | NR_IPV6_ADDR_LOOPBACK;
+	if (a->family != AF_INET6)
+		return NR_IPV6_ADDR_LABEL_DEFAULT;
 	for (size_t i = 0; i < sizeof(label_table) / sizeof(label_table[0]); i++) {
 		const struct label_entry *e = &label_table[i];
-		struct nr_prefix p;
 
 		if (e->addrtype && e->addrtype != type)
 			continue;
-		nr_addr_set_v6(&p.addr, e->prefix);
-		p.len = e->len;
-		if (nr_prefix_contains(&p, a))
+		if (bytes_prefix(a->bytes, e->prefix, e->len))
 			return e->label;
 	}
 	return NR_IPV6_ADDR_LABEL_DEFAULT;
@@ -288,7 +310,7 @@ static void score(const struct sel_dst *d, const struct nr_ifaddr *a, int ifinde
 	v[R_LABEL] = label_of(&a->local.addr, type) == d->label;
 	v[R_PRIVACY] = !(a->flags & NR_IFA_F_TEMPORARY) ^ (d->o->use_tempaddr >= 2);
 	v[R_ORCHID] = is_orchid(&a->local.addr) == d->orchid;
-	match = nr_addr_common_bits(&a->local.addr, d->addr);
+	match = common_bits6(&a->local.addr, d->addr);
 	v[R_PREFIX] = (int)(match < a->local.len ? match : a->local.len);
 	v[R_NOT_OPTIMISTIC] = d->o->rule_not_optimistic ? !(a->flags & NR_IFA_F_OPTIMISTIC) : 0;
 }
