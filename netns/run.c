@@ -39,6 +39,7 @@
 #include <sys/random.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <linux/if_link.h>
 #include <linux/net_namespace.h>
 #include <linux/netlink.h>
 #include <linux/nsfs.h>
@@ -1167,6 +1168,157 @@ out:
 
 /* --- clean --- */
 
+/* Enter ns_fd on this thread only, make a NETLINK_ROUTE socket, come back. */
+static int nl_socket_in(int ns_fd)
+{
+	int self = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC), fd, e;
+
+	if (self < 0)
+		return -errno;
+	if (setns(ns_fd, CLONE_NEWNET) < 0) {
+		e = -errno;
+		close(self);
+		return e;
+	}
+	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+	e = fd < 0 ? -errno : 0;
+	if (setns(self, CLONE_NEWNET) < 0) {
+		fprintf(stderr, "netrig: fatal: cannot return to the original network namespace: "
+				"%s\n", strerror(errno));
+		abort();
+	}
+	close(self);
+	return fd < 0 ? e : fd;
+}
+
+/*
+ * Whether lo of a namespace fd carries run id's tag (alias "netrig:<id>"
+ * and the run's group; topo_apply sets both when it creates a node). A
+ * namespace netrig did not make has no reason to carry both, so this is
+ * the proof `clean` needs before touching one no journal names: the
+ * "nr-<id>-" form alone is a name anyone may use ("nr-router-1").
+ * 1 tagged, 0 not, negative errno when lo could not be read.
+ */
+static int ns_fd_tagged(int ns_fd, const char *id)
+{
+	struct {
+		struct nlmsghdr h;
+		struct ifinfomsg i;
+	} q = {
+		.h = { .nlmsg_len = sizeof(q), .nlmsg_type = RTM_GETLINK,
+		       .nlmsg_flags = NLM_F_REQUEST, .nlmsg_seq = 1 },
+		.i = { .ifi_family = AF_UNSPEC, .ifi_index = 1 }, /* lo is always 1 */
+	};
+	char want[32], buf[32768];
+	uint32_t group = 0;
+	bool alias_ok = false, have_group = false;
+	struct pollfd p;
+	ssize_t len;
+	int sk, r, left;
+
+	snprintf(want, sizeof(want), "netrig:%s", id);
+	sk = nl_socket_in(ns_fd);
+	if (sk < 0)
+		return sk;
+	if (send(sk, &q, sizeof(q), 0) < 0) {
+		r = -errno;
+		goto out;
+	}
+	/* Bounded: the kernel answers at once; a lost answer is "unknown". */
+	p = (struct pollfd){ .fd = sk, .events = POLLIN };
+	r = poll(&p, 1, 2000);
+	if (r <= 0) {
+		r = r < 0 ? -errno : -ETIMEDOUT;
+		goto out;
+	}
+	len = recv(sk, buf, sizeof(buf), MSG_DONTWAIT);
+	if (len < 0) {
+		r = -errno;
+		goto out;
+	}
+	r = -EBADMSG;
+	left = (int)len;
+	for (struct nlmsghdr *h = (struct nlmsghdr *)buf; NLMSG_OK(h, left);
+	     h = NLMSG_NEXT(h, left)) {
+		size_t hl = NLMSG_LENGTH(NLMSG_ALIGN(sizeof(struct ifinfomsg)));
+		const char *a, *end;
+
+		if (h->nlmsg_seq != 1)
+			continue;
+		if (h->nlmsg_type == NLMSG_ERROR) {
+			const struct nlmsgerr *e = NLMSG_DATA(h);
+
+			r = e->error ? e->error : -EBADMSG;
+			break;
+		}
+		if (h->nlmsg_type != RTM_NEWLINK || h->nlmsg_len < hl)
+			break;
+		a = (const char *)h + hl;
+		end = (const char *)h + h->nlmsg_len;
+		while (end - a >= NLA_HDRLEN) {
+			const struct nlattr *at = (const struct nlattr *)a;
+			size_t room = (size_t)(end - a), pl;
+			const char *v = a + NLA_HDRLEN;
+
+			if (at->nla_len < NLA_HDRLEN || at->nla_len > room)
+				break;
+			pl = at->nla_len - NLA_HDRLEN;
+			if ((at->nla_type & NLA_TYPE_MASK) == IFLA_GROUP && pl >= sizeof(group)) {
+				memcpy(&group, v, sizeof(group));
+				have_group = true;
+			} else if ((at->nla_type & NLA_TYPE_MASK) == IFLA_IFALIAS) {
+				alias_ok = strnlen(v, pl) == strlen(want) &&
+					   !memcmp(v, want, strlen(want));
+			}
+			if ((size_t)NLA_ALIGN(at->nla_len) >= room)
+				break;
+			a += NLA_ALIGN(at->nla_len);
+		}
+		r = alias_ok && have_group && group == nr_run_group(id);
+		break;
+	}
+out:
+	close(sk);
+	return r;
+}
+
+/* ns_fd_tagged for a name under /run/netns; 0 for what is no namespace. */
+static int ns_tagged(const char *name, const char *id)
+{
+	char path[PATH_MAX];
+	int fd, r;
+
+	snprintf(path, sizeof(path), NETNS_RUN_DIR "/%s", name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? 0 : -errno;
+	r = ioctl(fd, NS_GET_NSTYPE) == CLONE_NEWNET ? ns_fd_tagged(fd, id) : 0;
+	close(fd);
+	return r;
+}
+
+/*
+ * A tagged namespace no journal names: its name goes, nothing else. Its
+ * processes are left alone even so (the tag is proof of who made the
+ * namespace, not of who runs in it now); the kernel destroys it once
+ * they are gone. 1 removed, 0 not ours, negative errno.
+ */
+static int clean_orphan(const char *name, const char *id, struct nr_os_error *err)
+{
+	char path[PATH_MAX];
+	int r = ns_tagged(name, id);
+
+	if (r < 0)
+		return nr_os_error_set(err, r, "reading the tag of %s: %s", name, strerror(-r));
+	if (r == 0)
+		return 0;
+	snprintf(path, sizeof(path), NETNS_RUN_DIR "/%s", name);
+	r = unlink_ns(path);
+	if (r < 0)
+		return nr_os_error_set(err, r, "deleting namespace %s: %s", name, strerror(-r));
+	return 1;
+}
+
 /* Temporary journals of runs that died before renaming them into place. */
 static void clean_tmp(const char *dir)
 {
@@ -1237,11 +1389,12 @@ int nr_run_clean(const char *dir, unsigned timeout_ms,
 
 	/* Orphans: "nr-<id>-*" with no journal. Journals are renamed into place
 	 * before their first namespace exists and removed only after their
-	 * last one is gone, so a missing journal means a finished run. */
+	 * last one is gone, so a missing journal means a finished run; but the
+	 * name alone proves nothing (anyone may call a namespace nr-router-1),
+	 * so only one carrying the run's tag goes (clean_orphan). */
 	d = opendir(NETNS_RUN_DIR);
 	while (d && (de = readdir(d))) {
 		char id[NR_RUN_ID_LEN + 1], path[PATH_MAX];
-		struct nr_run_teardown_stats st = { 0 };
 		struct nr_os_error e = { 0 };
 		const char *name = de->d_name;
 		struct stat sb;
@@ -1251,16 +1404,16 @@ int nr_run_clean(const char *dir, unsigned timeout_ms,
 		snprintf(path, sizeof(path), "%s/%s" JOURNAL_SUFFIX, dir, id);
 		if (stat(path, &sb) == 0)
 			continue;
-		r = nr_run_delete_ns(&name, 1, timeout_ms, &st, &e);
-		if (r == 0 && st.ns_deleted == 0)
-			continue; /* gone meanwhile */
+		r = clean_orphan(name, id, &e);
+		if (r == 0)
+			continue; /* not netrig's, or gone meanwhile */
 		if (r < 0 && !first) {
 			first = r;
 			nr_os_error_set(err, r, "%s", e.msg);
 		}
 		if (cb) {
 			struct nr_run_clean_event ev = { .id = id, .name = "", .nsname = name,
-							  .ns_deleted = st.ns_deleted, .err = r,
+							  .ns_deleted = (size_t)(r > 0), .err = r < 0 ? r : 0,
 							  .msg = r < 0 ? e.msg : "" };
 			cb(&ev, arg);
 		}

@@ -323,7 +323,9 @@ static int create_nodes(struct ctx *c)
 	if (r < 0)
 		return fail_at(c, (struct nr_topo_pos){ 0, 0 }, r, "%s", oe.msg);
 	for (size_t i = 0; i < t->nnodes; i++) {
-		struct nr_klink_opts lo = { .up = 1 };
+		/* lo carries the run's tag: `clean` removes a namespace no
+		 * journal names only with it (run.c, clean_orphan). */
+		struct nr_klink_opts lo = { .up = 1, .group = c->group, .alias = c->alias };
 		struct nr_knetns_sysctl def[1];
 		size_t ndef = node_defaults(c, i, def);
 

@@ -344,15 +344,58 @@ static void test_teardown_kills_and_times_out(void **state)
 	close(pin); /* now it goes; nothing waits for it, the next test checks */
 }
 
-/* clean: a dead run's namespaces go, a live run's stay, orphans go. */
+/* A child sleeping inside namespace name, once it is in (pipe EOF). */
+static pid_t spawn_in(const char *name)
+{
+	char path[4096], c;
+	int pfd[2];
+	pid_t pid;
+
+	assert_int_equal(pipe2(pfd, O_CLOEXEC), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		int fd;
+
+		close(pfd[0]);
+		snprintf(path, sizeof(path), "/run/netns/%s", name);
+		fd = open(path, O_RDONLY);
+		if (fd < 0 || setns(fd, CLONE_NEWNET) < 0)
+			_exit(1);
+		close(fd);
+		execlp("sleep", "sleep", "60", (char *)NULL); /* bounded */
+		_exit(127);
+	}
+	close(pfd[1]);
+	assert_int_equal(read(pfd[0], &c, 1), 0);
+	close(pfd[0]);
+	return pid;
+}
+
+static bool child_alive(pid_t pid)
+{
+	int st;
+
+	return waitpid(pid, &st, WNOHANG) == 0;
+}
+
+static void reap(pid_t pid)
+{
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+}
+
+/* clean: a dead run's namespaces go, a live run's stay, orphans go only
+ * with netrig's tag on their lo, and no process of an orphan is killed. */
 static void test_clean(void **state)
 {
 	struct nr_os_error err = { 0 };
 	struct nr_run *live, *dead;
 	struct nr_run_info info;
-	char live_id[8], dead_id[8], orphan_id[8], nsl[64], nsd[64], nso[64];
+	char live_id[8], dead_id[8], orphan_id[8], untagged_id[8], nsl[64], nsd[64], nso[64];
+	char nsu[3][64];
 	const char *p;
-	pid_t pid;
+	pid_t pid, p_orphan, p_user[3];
 	int st;
 
 	(void)state;
@@ -388,17 +431,46 @@ static void test_clean(void **state)
 	nr_run_info_done(&info);
 	assert_true(ns_exists(nsd));
 
-	/* An orphan: a namespace of a run without a journal. */
+	/* An orphan: a namespace of a run without a journal, tagged as
+	 * topo_apply tags a node's lo, with a process inside. */
 	do
 		assert_int_equal(nr_run_id_new(orphan_id), 0);
 	while (!strcmp(orphan_id, live_id) || !strcmp(orphan_id, dead_id));
 	nr_run_ns_name(orphan_id, "x", nso, sizeof(nso));
 	assert_int_equal(sh("ip netns add %s", nso), 0);
+	assert_int_equal(sh("ip -n %s link set lo group %u alias netrig:%s", nso,
+			    nr_run_group(orphan_id), orphan_id), 0);
+	p_orphan = spawn_in(nso);
+
+	/* Not netrig's: a user's "nr-router-N" ("router" reads as an id),
+	 * one with a real-looking id but no tag, one with only half the tag
+	 * (the alias, group left at 0); each with a process inside. */
+	snprintf(nsu[0], sizeof(nsu[0]), "nr-router-%d", (int)getpid());
+	do
+		assert_int_equal(nr_run_id_new(untagged_id), 0);
+	while (!strcmp(untagged_id, live_id) || !strcmp(untagged_id, dead_id) ||
+	       !strcmp(untagged_id, orphan_id));
+	nr_run_ns_name(untagged_id, "y", nsu[1], sizeof(nsu[1]));
+	nr_run_ns_name(untagged_id, "z", nsu[2], sizeof(nsu[2]));
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(sh("ip netns add %s", nsu[i]), 0);
+		p_user[i] = spawn_in(nsu[i]);
+	}
+	assert_int_equal(sh("ip -n %s link set lo alias netrig:%s", nsu[2], untagged_id), 0);
 
 	assert_int_equal(nr_run_clean(NULL, 10000, NULL, NULL, &err), 0);
 	assert_true(ns_exists(nsl));
 	assert_false(ns_exists(nsd));
 	assert_false(ns_exists(nso));
+	/* Only unlinked: its process lives on. */
+	assert_true(child_alive(p_orphan));
+	reap(p_orphan);
+	for (int i = 0; i < 3; i++) {
+		assert_true(ns_exists(nsu[i]));
+		assert_true(child_alive(p_user[i]));
+		reap(p_user[i]);
+		assert_int_equal(sh("ip netns del %s", nsu[i]), 0);
+	}
 	assert_int_equal(nr_run_find(NULL, dead_id, &info, &err), -ENOENT);
 	assert_int_equal(nr_run_find(NULL, live_id, &info, &err), 0);
 	assert_true(info.live);

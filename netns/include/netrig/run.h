@@ -158,7 +158,9 @@ struct nr_run_clean_event {
  * Remove exactly what dead runs left: for every journal whose lock can be
  * taken, its namespaces and the journal; then namespaces "nr-<id>-*" that
  * no journal names (a journal is always written before its namespaces, so
- * such a namespace's run is over). Live runs are never touched. Returns
+ * such a namespace's run is over) if their lo carries the run's tag
+ * (alias "netrig:<id>" and group nr_run_group(id)): only their names go,
+ * processes inside are never killed. Live runs are never touched. Returns
  * the number of failures as a negative errno of the first, or 0.
  */
 int nr_run_clean(const char *dir, unsigned timeout_ms,
