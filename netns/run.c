@@ -385,6 +385,11 @@ int nr_run_add_ns(struct nr_run *run, const char *const *names, size_t n, struct
 	for (size_t i = 0; i < n; i++) {
 		if (strchr(names[i], '\n') || strchr(names[i], '/'))
 			return nr_os_error_set(err, -EINVAL, "bad namespace name '%s'", names[i]);
+		/* Longer than nr_run_ns_name makes: a journal could not be read back. */
+		if (strlen(names[i]) >= NR_RUN_NSNAME_MAX)
+			return nr_os_error_set(err, -ENAMETOOLONG,
+					       "namespace name '%s' longer than %d characters",
+					       names[i], NR_RUN_NSNAME_MAX - 1);
 		r = journal_line(run, "ns %s", names[i]);
 		if (r < 0)
 			return nr_os_error_set(err, r, "writing journal %s: %s", run->path,
@@ -472,8 +477,13 @@ static int info_parse(char *text, struct nr_run_info *info)
 			size_t width = ns ? sizeof(*info->ns) : sizeof(*info->objs);
 			char *arr = ns ? (char *)info->ns : (char *)info->objs;
 
-			if (strlen(val) >= width)
+			/* An ns line longer than any name netrig makes is no journal
+			 * of netrig's; dropping it would hide a namespace. */
+			if (strlen(val) >= width) {
+				if (ns)
+					return -EBADMSG;
 				continue;
+			}
 			if (*n == *cap) {
 				size_t nc = *cap ? *cap * 2 : 16;
 				char *p = realloc(arr, nc * width);
@@ -1139,7 +1149,8 @@ int nr_run_teardown(struct nr_run *run, unsigned timeout_ms, struct nr_run_teard
 		    struct nr_os_error *err)
 {
 	struct nr_run_info info;
-	const char **names = NULL;
+	const char **names = NULL, *foreign = NULL;
+	size_t k = 0;
 	int r = info_read_fd(run->fd, &info);
 
 	if (r < 0)
@@ -1149,11 +1160,34 @@ int nr_run_teardown(struct nr_run *run, unsigned timeout_ms, struct nr_run_teard
 		r = nr_os_error_set(err, -ENOMEM, "out of memory");
 		goto out;
 	}
-	for (size_t i = 0; i < info.nns; i++)
-		names[i] = info.ns[i];
-	r = nr_run_delete_ns(names, info.nns, timeout_ms, stats, err);
+	/* Only names of this run: whatever else a journal says is left alone
+	 * (nothing kills or unlinks on a journal's word outside nr-<id>-*). */
+	for (size_t i = 0; i < info.nns; i++) {
+		char id[NR_RUN_ID_LEN + 1];
+
+		if (nr_run_ns_parse(info.ns[i], id) < 0 || strcmp(id, run->id)) {
+			if (!foreign)
+				foreign = info.ns[i];
+			continue;
+		}
+		names[k++] = info.ns[i];
+	}
+	if (strcmp(info.id, run->id)) {
+		r = nr_os_error_set(err, -EBADMSG, "journal %s: id %s, not %s; nothing removed",
+				    run->path, info.id, run->id);
+		goto out;
+	}
+	r = nr_run_delete_ns(names, k, timeout_ms, stats, err);
 	if (r < 0)
 		goto out;
+	/* The journal stays: it names what was not removed. */
+	if (foreign) {
+		r = nr_os_error_set(err, -EPERM,
+				    "journal %s names namespace '%s', not one of run %s: left alone, "
+				    "journal kept",
+				    run->path, foreign, run->id);
+		goto out;
+	}
 	/* Last: a crash before this leaves the journal for `clean`. */
 	if (unlink(run->path) < 0 && errno != ENOENT) {
 		r = nr_os_error_set(err, -errno, "removing %s: %s", run->path, strerror(errno));
@@ -1345,12 +1379,66 @@ static void clean_tmp(const char *dir)
 	closedir(d);
 }
 
+/*
+ * Journals nr_run_list skips because they cannot be read back (a torn or
+ * foreign file), whose lock is free: each is reported, and its id goes
+ * into bad (at most cap) so the orphan pass treats its namespaces as
+ * journal-less, removing only tagged ones. The journal itself stays.
+ */
+static size_t bad_journals(const char *dir, char (*bad)[NR_RUN_ID_LEN + 1], size_t cap,
+			   void (*cb)(const struct nr_run_clean_event *ev, void *arg), void *arg,
+			   int *first, struct nr_os_error *err)
+{
+	struct dirent *de;
+	size_t n = 0;
+	DIR *d = opendir(dir);
+
+	while (d && n < cap && (de = readdir(d))) {
+		struct nr_run_info info = { 0 };
+		char id[NR_RUN_ID_LEN + 1], path[PATH_MAX], msg[sizeof(err->msg)];
+		int fd, r;
+
+		if (!journal_file(de->d_name, id))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			continue; /* gone meanwhile */
+		r = info_read_fd(fd, &info);
+		nr_run_info_done(&info);
+		/* Readable, or its owner lives: not this pass's business. */
+		if (r == 0 || flock(fd, LOCK_SH | LOCK_NB) < 0) {
+			close(fd);
+			continue;
+		}
+		close(fd);
+		snprintf(bad[n++], sizeof(*bad), "%s", id);
+		snprintf(msg, sizeof(msg),
+			 "journal %s.run cannot be read (%s): left in place; only its namespaces "
+			 "carrying the run's tag are removed",
+			 id, strerror(-r));
+		if (!*first) {
+			*first = r;
+			nr_os_error_set(err, r, "%s", msg);
+		}
+		if (cb) {
+			struct nr_run_clean_event ev = { .id = id, .name = "", .err = r, .msg = msg };
+
+			cb(&ev, arg);
+		}
+	}
+	if (d)
+		closedir(d);
+	return n;
+}
+
 int nr_run_clean(const char *dir, unsigned timeout_ms,
 		 void (*cb)(const struct nr_run_clean_event *ev, void *arg), void *arg,
 		 struct nr_os_error *err)
 {
+	char bad[64][NR_RUN_ID_LEN + 1];
 	struct nr_run_info *runs = NULL;
-	size_t n = 0;
+	size_t n = 0, nbad;
 	int r, first = 0;
 	DIR *d = NULL;
 	struct dirent *de;
@@ -1386,6 +1474,7 @@ int nr_run_clean(const char *dir, unsigned timeout_ms,
 			cb(&ev, arg);
 	}
 	nr_run_list_free(runs, n);
+	nbad = bad_journals(dir, bad, sizeof(bad) / sizeof(bad[0]), cb, arg, &first, err);
 
 	/* Orphans: "nr-<id>-*" with no journal. Journals are renamed into place
 	 * before their first namespace exists and removed only after their
@@ -1402,8 +1491,14 @@ int nr_run_clean(const char *dir, unsigned timeout_ms,
 		if (nr_run_ns_parse(name, id) < 0)
 			continue;
 		snprintf(path, sizeof(path), "%s/%s" JOURNAL_SUFFIX, dir, id);
-		if (stat(path, &sb) == 0)
-			continue;
+		if (stat(path, &sb) == 0) {
+			bool unreadable = false;
+
+			for (size_t i = 0; i < nbad && !unreadable; i++)
+				unreadable = !strcmp(bad[i], id);
+			if (!unreadable)
+				continue;
+		}
 		r = clean_orphan(name, id, &e);
 		if (r == 0)
 			continue; /* not netrig's, or gone meanwhile */

@@ -180,8 +180,8 @@ static void test_journal(void **state)
 	struct nr_os_error err = { 0 };
 	struct nr_run_info info;
 	struct nr_run *run, *other;
-	const char *ns[] = { "nr-zzzzzz-a", "nr-zzzzzz-b" };
-	char id[NR_RUN_ID_LEN + 1];
+	char id[NR_RUN_ID_LEN + 1], nsa[NR_RUN_NSNAME_MAX], nsb[NR_RUN_NSNAME_MAX];
+	const char *ns[] = { nsa, nsb };
 	unsigned long long start;
 	pid_t pid;
 	int st, pfd[2];
@@ -191,6 +191,9 @@ static void test_journal(void **state)
 				       &err),
 			 0);
 	snprintf(id, sizeof(id), "%s", nr_run_id(run));
+	/* Names of this run (teardown touches no other), never created. */
+	assert_int_equal(nr_run_ns_name(id, "a", nsa, sizeof(nsa)), 0);
+	assert_int_equal(nr_run_ns_name(id, "b", nsb, sizeof(nsb)), 0);
 	assert_int_equal(nr_run_add_ns(run, ns, 2, &err), 0);
 	assert_int_equal(nr_run_note(run, "a", "veth", "eth0"), 0);
 	assert_int_equal(nr_run_note(run, "a b", "veth", "eth0"), -EINVAL);
@@ -206,7 +209,7 @@ static void test_journal(void **state)
 	assert_int_equal(nr_run_proc_start(getpid(), &start), 0);
 	assert_int_equal(info.owner_start, start);
 	assert_int_equal(info.nns, 2);
-	assert_string_equal(info.ns[1], "nr-zzzzzz-b");
+	assert_string_equal(info.ns[1], nsb);
 	assert_int_equal(info.nobjs, 1);
 	assert_string_equal(info.objs[0], "a veth eth0");
 	nr_run_info_done(&info);
@@ -482,6 +485,118 @@ static void test_clean(void **state)
 	assert_false(ns_exists(nsl));
 }
 
+/* A private run directory, so nothing here reads or cleans others' runs. */
+static void private_dir(char *buf, size_t cap)
+{
+	snprintf(buf, cap, "/tmp/nrt-lifecycle-XXXXXX");
+	assert_non_null(mkdtemp(buf));
+}
+
+/* Teardown removes only nr-<its id>-* names, whatever its journal says. */
+static void test_teardown_foreign_name(void **state)
+{
+	struct nr_os_error err = { 0 };
+	char dir[64], own[64], foreign[64], jpath[128];
+	const char *list[2] = { own, foreign };
+	struct nr_run *run;
+	pid_t pid;
+
+	(void)state;
+	private_dir(dir, sizeof(dir));
+	assert_int_equal(nr_run_create(dir, "", "foreign", false, &run, &err), 0);
+	nr_run_ns_name(nr_run_id(run), "a", own, sizeof(own));
+	snprintf(foreign, sizeof(foreign), "nrt-lifecycle-foreign-%d", (int)getpid());
+	assert_int_equal(nr_run_add_ns(run, list, 2, &err), 0);
+	assert_int_equal(sh("ip netns add %s && ip netns add %s", own, foreign), 0);
+	pid = spawn_in(foreign);
+
+	assert_int_equal(nr_run_teardown(run, 10000, NULL, &err), -EPERM);
+	assert_non_null(strstr(err.msg, foreign));
+	assert_false(ns_exists(own));
+	assert_true(ns_exists(foreign));
+	assert_true(child_alive(pid));
+	/* The journal stays, naming what was left. */
+	snprintf(jpath, sizeof(jpath), "%s/%s.run", dir, nr_run_id(run));
+	assert_int_equal(access(jpath, F_OK), 0);
+	nr_run_close(run);
+	reap(pid);
+	assert_int_equal(sh("ip netns del %s && rm -rf %s", foreign, dir), 0);
+}
+
+struct clean_seen {
+	char id[8];
+	int err;
+	size_t nevents;
+};
+
+static void clean_cb(const struct nr_run_clean_event *ev, void *arg)
+{
+	struct clean_seen *c = arg;
+
+	if (!ev->nsname && ev->err) {
+		snprintf(c->id, sizeof(c->id), "%s", ev->id);
+		c->err = ev->err;
+	}
+	c->nevents++;
+}
+
+/* A journal that cannot be read: reported, and its namespaces treated as
+ * orphans (tagged ones go, the rest stay with their processes). */
+static void test_clean_unreadable_journal(void **state)
+{
+	struct nr_os_error err = { 0 };
+	struct clean_seen seen = { 0 };
+	struct nr_run_info *runs;
+	char dir[64], id[8], nst[64], nsu[64], jpath[128], longname[64];
+	const char *ln = longname;
+	struct nr_run *run;
+	size_t n;
+	pid_t pid;
+	FILE *f;
+
+	(void)state;
+	private_dir(dir, sizeof(dir));
+	/* Never written: a name nr_run_ns_name could not have made. */
+	assert_int_equal(nr_run_create(dir, "", "long", false, &run, &err), 0);
+	memset(longname, 'a', NR_RUN_NSNAME_MAX);
+	longname[NR_RUN_NSNAME_MAX] = '\0';
+	assert_int_equal(nr_run_add_ns(run, &ln, 1, &err), -ENAMETOOLONG);
+	longname[NR_RUN_NSNAME_MAX - 1] = '\0'; /* the longest that fits */
+	assert_int_equal(nr_run_add_ns(run, &ln, 1, &err), 0);
+	assert_int_equal(nr_run_teardown(run, 10000, NULL, &err), -EPERM); /* not nr-<id>- */
+	nr_run_close(run);
+	assert_int_equal(sh("rm -f %s/*.run", dir), 0);
+
+	assert_int_equal(nr_run_id_new(id), 0);
+	nr_run_ns_name(id, "t", nst, sizeof(nst));
+	nr_run_ns_name(id, "u", nsu, sizeof(nsu));
+	snprintf(jpath, sizeof(jpath), "%s/%s.run", dir, id);
+	f = fopen(jpath, "w");
+	assert_non_null(f);
+	/* An ns line longer than any name netrig makes: refused, not dropped. */
+	fprintf(f, "netrig-run 1\nid %s\nname x\ntopo \npersistent 0\ncreated 1\n"
+		   "ns %s\nns %s-%048d\n", id, nst, nsu, 0);
+	assert_int_equal(fclose(f), 0);
+	assert_int_equal(nr_run_list(dir, &runs, &n, &err), 0);
+	assert_int_equal(n, 0);
+	nr_run_list_free(runs, n);
+
+	assert_int_equal(sh("ip netns add %s && ip netns add %s", nst, nsu), 0);
+	assert_int_equal(sh("ip -n %s link set lo group %u alias netrig:%s", nst, nr_run_group(id),
+			    id), 0);
+	pid = spawn_in(nsu);
+	assert_int_equal(nr_run_clean(dir, 10000, clean_cb, &seen, &err), -EBADMSG);
+	assert_string_equal(seen.id, id);
+	assert_int_equal(seen.err, -EBADMSG);
+	assert_non_null(strstr(err.msg, "cannot be read"));
+	assert_false(ns_exists(nst));
+	assert_true(ns_exists(nsu));
+	assert_true(child_alive(pid));
+	assert_int_equal(access(jpath, F_OK), 0);
+	reap(pid);
+	assert_int_equal(sh("ip netns del %s && rm -rf %s", nsu, dir), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -491,6 +606,8 @@ int main(void)
 		cmocka_unit_test(test_teardown_devices_gone),
 		cmocka_unit_test(test_teardown_kills_and_times_out),
 		cmocka_unit_test(test_clean),
+		cmocka_unit_test(test_teardown_foreign_name),
+		cmocka_unit_test(test_clean_unreadable_journal),
 	};
 	int r;
 
