@@ -14,6 +14,7 @@
 #include "netrig/iface.h"
 
 #include <errno.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,7 +34,21 @@ struct nr_iface_table {
 	struct addr_slot *addrs; /* hash on address */
 	size_t addrs_cap;        /* power of two */
 	size_t addrs_used;
+
+	uint64_t gen; /* see nr_iface_generation() */
 };
+
+/*
+ * One counter for every table of the process, so that a generation names
+ * one state of one table: a table freed and another allocated at the same
+ * address cannot repeat a generation a cache saw.
+ */
+static _Atomic uint64_t gen_counter;
+
+static void bump(struct nr_iface_table *t)
+{
+	t->gen = atomic_fetch_add_explicit(&gen_counter, 1, memory_order_relaxed) + 1;
+}
 
 /* Each interface remembers how much room its address array has. */
 struct iface_box {
@@ -226,7 +241,16 @@ static struct nr_iface *find_index(const struct nr_iface_table *t, int index)
 
 struct nr_iface_table *nr_iface_table_new(void)
 {
-	return calloc(1, sizeof(struct nr_iface_table));
+	struct nr_iface_table *t = calloc(1, sizeof(struct nr_iface_table));
+
+	if (t)
+		bump(t);
+	return t;
+}
+
+uint64_t nr_iface_generation(const struct nr_iface_table *t)
+{
+	return t ? t->gen : 0;
 }
 
 static void iface_free(struct nr_iface *ifc)
@@ -296,6 +320,7 @@ int nr_iface_add(struct nr_iface_table *t, const struct nr_iface *ifc)
 		cur->addrs = addrs;
 		cur->name[NR_IFNAMSIZ - 1] = '\0';
 		t->names[names_find_slot(t, cur->name)] = cur;
+		bump(t);
 		return 0;
 	}
 
@@ -320,6 +345,7 @@ int nr_iface_add(struct nr_iface_table *t, const struct nr_iface *ifc)
 	t->by_index[pos] = &box->ifc;
 	t->n++;
 	t->names[names_find_slot(t, box->ifc.name)] = &box->ifc;
+	bump(t);
 	return 0;
 }
 
@@ -341,6 +367,7 @@ int nr_iface_del(struct nr_iface_table *t, int index)
 	memmove(&t->by_index[pos], &t->by_index[pos + 1], (t->n - pos - 1) * sizeof(t->by_index[0]));
 	t->n--;
 	iface_free(ifc);
+	bump(t);
 	return 0;
 }
 
@@ -388,6 +415,7 @@ int nr_iface_addr_add(struct nr_iface_table *t, int index, const struct nr_ifadd
 	ifc->addrs[ifc->naddrs] = *a;
 	ifc->addrs[ifc->naddrs].label[NR_IFNAMSIZ - 1] = '\0';
 	ifc->naddrs++;
+	bump(t);
 	return 0;
 }
 
@@ -408,6 +436,7 @@ int nr_iface_addr_del(struct nr_iface_table *t, int index, const struct nr_prefi
 		memmove(&ifc->addrs[i], &ifc->addrs[i + 1],
 			(ifc->naddrs - i - 1) * sizeof(ifc->addrs[0]));
 		ifc->naddrs--;
+		bump(t);
 		return 0;
 	}
 	return -ENOENT;

@@ -6,7 +6,6 @@
 #include "netrig/srcsel.h"
 
 #include <errno.h>
-#include <stdio.h>
 #include <string.h>
 
 /* ---- IPv4 ------------------------------------------------------------- */
@@ -321,6 +320,9 @@ struct sel_state {
 	bool second_pass;
 	int closest; /* second pass: highest rule that separates a rival from best */
 	size_t rivals;
+	/* First pass: how many leading bits of the destination the scores
+	 * depended on (see sel_cache). */
+	unsigned bits;
 };
 
 /* The first rule on which two candidates differ; R_MAX when they never do. */
@@ -360,6 +362,21 @@ static void consider_dev(const struct sel_dst *d, const struct nr_iface *ifc, st
 			continue;
 
 		score(d, a, ifc->index, type, v);
+		if (!st->second_pass) {
+			/*
+			 * Rules 1 and 8 are the only ones that look at the
+			 * destination beyond its type, scope and label, and
+			 * both are fixed by the bits it shares with this
+			 * address plus the next one (which differs): a
+			 * destination agreeing on those has the same shared
+			 * length and equals the address only if this one does.
+			 */
+			unsigned m = common_bits6(&a->local.addr, d->addr);
+			unsigned need = m < 128 ? m + 1 : 128;
+
+			if (need > st->bits)
+				st->bits = need;
+		}
 		if (st->second_pass) {
 			if (a == st->best)
 				continue;
@@ -387,8 +404,92 @@ static void consider_dev(const struct sel_dst *d, const struct nr_iface *ifc, st
 
 static void set_reason(char *reason, size_t cap, const char *text)
 {
-	if (reason && cap)
-		snprintf(reason, cap, "%s", text);
+	size_t len;
+
+	if (!reason || !cap)
+		return;
+	/* Not snprintf: this runs on every cached route lookup. */
+	len = strlen(text);
+	if (len >= cap)
+		len = cap - 1;
+	memcpy(reason, text, len);
+	reason[len] = '\0';
+}
+
+/* R_* for the rule that decided, or one of these. */
+#define WHY_TIE R_MAX
+#define WHY_NONE (-1)
+
+static const char *why_text(int why)
+{
+	if (why == WHY_NONE)
+		return "no candidate";
+	if (why == WHY_TIE)
+		return "tie (first kept)";
+	return rule_names[why];
+}
+
+/*
+ * Answers with default options, per thread (lookups take a const table, and
+ * several threads may look up at once). Under one interface table generation
+ * and one output device, the answer depends on the destination only through
+ * its type, scope, label and orchid bit, all fixed by its first 32 bits
+ * outside ::/32, and through rules 1 and 8, fixed by the bits st.bits
+ * counts. So an entry holds for every destination sharing its first bits
+ * bits. A generation is unique across tables, so an entry can never be
+ * mistaken for another table's. A full cache replaces its most specific
+ * entry, which covers the fewest destinations.
+ */
+#define SEL_CACHE_WAYS 8
+#define SEL_CACHE_MIN_BITS 32u
+
+struct sel_cache_entry {
+	uint64_t gen; /* 0: empty */
+	int ifindex;
+	unsigned bits;
+	struct nr_addr dst;
+	struct nr_addr src;
+	int err;
+	int why;
+};
+
+static _Thread_local struct sel_cache_entry sel_cache[SEL_CACHE_WAYS];
+
+static const struct sel_cache_entry *cache_find(uint64_t gen, int ifindex,
+						const struct nr_addr *dst)
+{
+	for (unsigned i = 0; i < SEL_CACHE_WAYS; i++) {
+		const struct sel_cache_entry *e = &sel_cache[i];
+
+		if (e->gen == gen && e->ifindex == ifindex &&
+		    common_bits6(&e->dst, dst) >= e->bits)
+			return e;
+	}
+	return NULL;
+}
+
+static void cache_put(uint64_t gen, int ifindex, const struct nr_addr *dst, unsigned bits,
+		      const struct nr_addr *src, int err, int why)
+{
+	struct sel_cache_entry *victim = &sel_cache[0];
+
+	for (unsigned i = 0; i < SEL_CACHE_WAYS; i++) {
+		struct sel_cache_entry *e = &sel_cache[i];
+
+		if (!e->gen || e->gen != gen) {
+			victim = e;
+			break;
+		}
+		if (e->bits > victim->bits)
+			victim = e;
+	}
+	victim->gen = gen;
+	victim->ifindex = ifindex;
+	victim->bits = bits;
+	victim->dst = *dst;
+	victim->src = *src;
+	victim->err = err;
+	victim->why = why;
 }
 
 static void walk(const struct sel_dst *d, const struct nr_iface_table *t, const struct nr_iface *oif,
@@ -410,11 +511,28 @@ int nr_srcsel6_ex(const struct nr_iface_table *t, int ifindex, const struct nr_a
 	const struct nr_iface *oif = NULL;
 	struct sel_state st = {.best = NULL};
 	struct sel_dst d;
+	struct nr_addr src = {.family = AF_UNSPEC};
+	uint64_t gen = 0;
 	bool oif_only;
-	int dst_type;
+	int dst_type, why, err = 0;
 
 	if (!dst || dst->family != AF_INET6)
 		return -EINVAL;
+	/* Outside ::/32 the destination's type and label need no more bits
+	 * than a cache entry keeps; inside, they may need all 128. */
+	if (!opts && t && be32_at(dst, 0) != 0) {
+		const struct sel_cache_entry *e;
+
+		gen = nr_iface_generation(t);
+		e = cache_find(gen, ifindex, dst);
+		if (e) {
+			if (e->err)
+				return e->err;
+			*ret = e->src;
+			set_reason(reason, cap, why_text(e->why));
+			return 0;
+		}
+	}
 	if (ifindex) {
 		oif = nr_iface_by_index(t, ifindex);
 		if (!oif)
@@ -437,24 +555,33 @@ int nr_srcsel6_ex(const struct nr_iface_table *t, int ifindex, const struct nr_a
 	 * their source from the outgoing link only. */
 	oif_only = oif && ((dst_type & NR_IPV6_ADDR_MULTICAST) ||
 			   d.scope <= NR_IPV6_SCOPE_LINKLOCAL || opts->use_oif_addrs_only);
+	st.bits = SEL_CACHE_MIN_BITS;
 	walk(&d, t, oif, oif_only, &st);
 	if (!st.best) {
-		set_reason(reason, cap, "no candidate");
-		return -EADDRNOTAVAIL;
-	}
-	*ret = st.best->local.addr;
-
-	if (reason && cap) {
+		err = -EADDRNOTAVAIL;
+		why = WHY_NONE;
+	} else if ((reason && cap) || gen) {
+		/* The reason is worked out when asked, or once for the cache. */
 		st.second_pass = true;
 		st.closest = R_INIT;
 		walk(&d, t, oif, oif_only, &st);
 		if (!st.rivals)
-			set_reason(reason, cap, rule_names[R_INIT]);
+			why = R_INIT;
 		else if (st.closest == R_MAX)
-			set_reason(reason, cap, "tie (first kept)");
+			why = WHY_TIE;
 		else
-			set_reason(reason, cap, rule_names[st.closest]);
+			why = st.closest;
+	} else {
+		why = R_INIT; /* not reported */
 	}
+	if (st.best)
+		src = st.best->local.addr;
+	if (gen)
+		cache_put(gen, ifindex, dst, st.bits, &src, err, why);
+	set_reason(reason, cap, why_text(why));
+	if (err)
+		return err;
+	*ret = src;
 	return 0;
 }
 

@@ -322,6 +322,147 @@ static void test_rule5_oif_and_candidate_set(void **state)
 	RUN6(ifs, cs);
 }
 
+/*
+ * nr_srcsel6 (default options) keeps answers per destination class; the
+ * same call through nr_srcsel6_ex with explicit options is never cached,
+ * so it is the oracle. Destinations cluster around the addresses so that
+ * classes are hit again and rules 1 and 8 are decided beyond /64.
+ */
+static void test_cache_matches_uncached(void **state)
+{
+	static const struct fx_if ifs[] = {
+		{E1, "e1", {AD("2001:db8:1::1/128", G), AD("2001:db8:1::ff:0:0:1/128", G),
+			    AD("2001:db8:1::2/64", G), AD("fe80::1/64", L)}},
+		{E2, "e2", {AD("2001:db8:1::3/64", G), AD("2001:db8:2::1/48", G)}},
+	};
+	static const char *const near[] = {
+		"2001:db8:1::1", "2001:db8:1::ff:0:0:1", "2001:db8:1::2", "2001:db8:1::3",
+		"2001:db8:2::1", "2400::1", "fe80::1",
+	};
+	static const int oifs[] = {0, E1, E2};
+	struct nr_iface_table *t = fx_build(ifs, sizeof(ifs) / sizeof(ifs[0]));
+	struct nr_srcsel6_opts o;
+	uint64_t x = 88172645463325252ull;
+
+	(void)state;
+	nr_srcsel6_opts_default(&o);
+	for (unsigned i = 0; i < 20000; i++) {
+		struct nr_addr dst, got, want;
+		char r1[48], r2[48];
+		unsigned flip;
+		int e1, e2;
+
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		assert_int_equal(nr_addr_parse(near[x % 7], AF_INET6, &dst), 0);
+		/* Flip one bit from 40 on, or none: same /64 often, same address sometimes. */
+		flip = 40 + (unsigned)(x >> 8) % 100;
+		if (flip < 128)
+			dst.bytes[flip / 8] ^= (uint8_t)(0x80u >> (flip % 8));
+		memset(&got, 0, sizeof(got));
+		memset(&want, 0, sizeof(want));
+		e1 = nr_srcsel6(t, oifs[(x >> 20) % 3], &dst, &got, r1, sizeof(r1));
+		e2 = nr_srcsel6_ex(t, oifs[(x >> 20) % 3], &dst, &o, &want, r2, sizeof(r2));
+		assert_int_equal(e1, e2);
+		assert_true(nr_addr_eq(&got, &want));
+		assert_string_equal(r1, r2);
+	}
+	nr_iface_table_free(t);
+}
+
+/* Rules 1 and 8 beyond /64: a class is narrower than the destination's /64. */
+static void test_cache_classes(void **state)
+{
+	static const struct fx_if ifs[] = {
+		{E1, "e1", {AD("2001:db8:1::1/64", G)}},
+		{E2, "e2", {AD("2001:db8:1::2/64", G), AD("2001:db8:1::8000:0:0:1/128", G)}},
+	};
+	struct nr_iface_table *t = fx_build(ifs, sizeof(ifs) / sizeof(ifs[0]));
+	struct nr_addr dst, got;
+	char reason[48], buf[NR_ADDR_STRLEN];
+
+	(void)state;
+	assert_int_equal(nr_addr_parse("2001:db8:1::5", AF_INET6, &dst), 0);
+	assert_int_equal(nr_srcsel6(t, E1, &dst, &got, reason, sizeof(reason)), 0);
+	assert_string_equal(nr_addr_format(&got, buf, sizeof(buf)), "2001:db8:1::1");
+	assert_string_equal(reason, "rule 5 (outgoing interface)");
+	/* Same /64, but it is e2's address. */
+	assert_int_equal(nr_addr_parse("2001:db8:1::2", AF_INET6, &dst), 0);
+	assert_int_equal(nr_srcsel6(t, E1, &dst, &got, reason, sizeof(reason)), 0);
+	assert_string_equal(nr_addr_format(&got, buf, sizeof(buf)), "2001:db8:1::2");
+	assert_string_equal(reason, "rule 1 (same address)");
+	/* No output device: rule 8 decides past bit 64. */
+	assert_int_equal(nr_addr_parse("2001:db8:1::4", AF_INET6, &dst), 0);
+	assert_int_equal(nr_srcsel6(t, 0, &dst, &got, reason, sizeof(reason)), 0);
+	assert_string_equal(nr_addr_format(&got, buf, sizeof(buf)), "2001:db8:1::1");
+	assert_int_equal(nr_addr_parse("2001:db8:1::8000:0:0:4", AF_INET6, &dst), 0);
+	assert_int_equal(nr_srcsel6(t, 0, &dst, &got, reason, sizeof(reason)), 0);
+	assert_string_equal(nr_addr_format(&got, buf, sizeof(buf)), "2001:db8:1:0:8000::1");
+	assert_string_equal(reason, "rule 8 (longest match)");
+	nr_iface_table_free(t);
+}
+
+/* A change to the table is seen at once, whatever was cached before. */
+static void test_cache_follows_changes(void **state)
+{
+	static const struct fx_if ifs[] = {
+		{E1, "e1", {AD("2001:db8:1::1/64", G)}},
+	};
+	static const struct fx_addr better = AD("2001:db8:9::1/64", G);
+	struct nr_iface_table *t = fx_build(ifs, 1), *t2;
+	struct nr_addr dst, got;
+	struct nr_prefix p;
+	struct nr_iface ifc;
+	char buf[NR_ADDR_STRLEN];
+	uint64_t g0, g1;
+
+	(void)state;
+	assert_int_equal(nr_addr_parse("2001:db8:9::5", AF_INET6, &dst), 0);
+	assert_int_equal(nr_srcsel6(t, E1, &dst, &got, NULL, 0), 0);
+	assert_string_equal(nr_addr_format(&got, buf, sizeof(buf)), "2001:db8:1::1");
+
+	g0 = nr_iface_generation(t);
+	assert_true(g0 != 0);
+	fx_add_addr(t, E1, &better);
+	g1 = nr_iface_generation(t);
+	assert_true(g1 != g0);
+	assert_int_equal(nr_srcsel6(t, E1, &dst, &got, NULL, 0), 0);
+	assert_string_equal(nr_addr_format(&got, buf, sizeof(buf)), "2001:db8:9::1");
+
+	/* Failed changes keep the generation; successful ones move it. */
+	assert_int_equal(nr_prefix_parse("2001:db8:7::1/64", AF_INET6, NR_PREFIX_PARSE_HOST_BITS, &p),
+			 0);
+	assert_int_equal(nr_iface_addr_del(t, E1, &p), -ENOENT);
+	assert_int_equal(nr_iface_del(t, 99), -ENODEV);
+	assert_true(nr_iface_generation(t) == g1);
+	assert_int_equal(nr_prefix_parse("2001:db8:9::1/64", AF_INET6, NR_PREFIX_PARSE_HOST_BITS, &p),
+			 0);
+	assert_int_equal(nr_iface_addr_del(t, E1, &p), 0);
+	assert_true(nr_iface_generation(t) != g1);
+	assert_int_equal(nr_srcsel6(t, E1, &dst, &got, NULL, 0), 0);
+	assert_string_equal(nr_addr_format(&got, buf, sizeof(buf)), "2001:db8:1::1");
+
+	g1 = nr_iface_generation(t);
+	memset(&ifc, 0, sizeof(ifc));
+	ifc.index = E2;
+	strcpy(ifc.name, "e2");
+	assert_int_equal(nr_iface_add(t, &ifc), 0);
+	assert_true(nr_iface_generation(t) != g1);
+	g1 = nr_iface_generation(t);
+	assert_int_equal(nr_iface_del(t, E2), 0);
+	assert_true(nr_iface_generation(t) != g1);
+	assert_int_equal(nr_srcsel6(t, E2, &dst, &got, NULL, 0), -ENODEV);
+
+	/* Another table never shares a generation, so never a cached answer. */
+	t2 = fx_build(NULL, 0);
+	assert_true(nr_iface_generation(t2) != nr_iface_generation(t));
+	assert_true(nr_iface_generation(NULL) == 0);
+	assert_int_equal(nr_srcsel6(t2, E1, &dst, &got, NULL, 0), -ENODEV);
+	nr_iface_table_free(t2);
+	nr_iface_table_free(t);
+}
+
 static void test_rule6_label(void **state)
 {
 	static const struct fx_if ifs[] = {
@@ -600,6 +741,9 @@ int main(void)
 		cmocka_unit_test(test_optimistic),
 		cmocka_unit_test(test_rule4_home),
 		cmocka_unit_test(test_rule5_oif_and_candidate_set),
+		cmocka_unit_test(test_cache_matches_uncached),
+		cmocka_unit_test(test_cache_classes),
+		cmocka_unit_test(test_cache_follows_changes),
 		cmocka_unit_test(test_rule6_label),
 		cmocka_unit_test(test_rule7_privacy),
 		cmocka_unit_test(test_rule8_orchid_and_longest_match),

@@ -99,6 +99,12 @@ int nr_iface_addr_add(struct nr_iface_table *t, int index, const struct nr_ifadd
 int nr_iface_addr_del(struct nr_iface_table *t, int index, const struct nr_prefix *local);
 
 size_t nr_iface_count(const struct nr_iface_table *t);
+/*
+ * Changes with every successful add, replace or delete of an interface or
+ * address, never 0 for a table, and unique across all tables of the
+ * process: what a cache derived from a table keys on.
+ */
+uint64_t nr_iface_generation(const struct nr_iface_table *t);
 /* i-th interface in ascending index order; NULL past the end. */
 const struct nr_iface *nr_iface_at(const struct nr_iface_table *t, size_t i);
 const struct nr_iface *nr_iface_by_index(const struct nr_iface_table *t, int index);
