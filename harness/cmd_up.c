@@ -38,8 +38,9 @@ static const char up_usage[] =
 	"                tear it down\n"
 	"  --quiet       print only the run id\n"
 	"\n"
-	"exit: 0 up, 1 the kernel refused an element (FILE:LINE:COL; nothing is\n"
-	"left), 2 bad file or usage (nothing created), 3 privileges or /run\n";
+	"exit: 0 up, 1 the kernel refused an element (FILE:LINE:COL) or SIGINT,\n"
+	"SIGTERM or SIGHUP came during setup (either way nothing is left), 2 bad\n"
+	"file or usage (nothing created), 3 privileges or /run\n";
 
 /*
  * Test hook (tests/netns/test_lifecycle_cli.sh): NETRIG_TEST_PAUSE=K:FIFO
@@ -115,6 +116,35 @@ static void print_lab(const struct nr_topo *t, const char *id, const struct nr_l
 	fflush(stdout);
 }
 
+/*
+ * Test hook (test_lifecycle_cli.sh): NETRIG_TEST_KEEPER_PAUSE=FIFO makes
+ * the keeper, before it tells `up` it is ready, write its run id to FIFO
+ * and wait (at most 10 s) for `up` to be gone (no reader on the ready
+ * pipe), so a test can kill `up` exactly there. The FIFO stays open and
+ * gets "written" once the keeper is past its write of ready: EOF without
+ * it means the keeper died there. Returns that fd, or -1.
+ */
+static int test_keeper_pause(const struct nr_run *run, int ready)
+{
+	const char *fifo = getenv("NETRIG_TEST_KEEPER_PAUSE");
+	struct pollfd p = { .fd = ready, .events = 0 };
+	char line[16];
+	int fd, n;
+
+	if (!fifo || !*fifo)
+		return -1;
+	fd = open(fifo, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	n = snprintf(line, sizeof(line), "%s\n", nr_run_id(run));
+	if (write(fd, line, (size_t)n) != n) {
+		/* The test reads it; nothing to do if it does not. */
+	}
+	/* POLLERR on a pipe's write end: its last reader closed it. */
+	(void)poll(&p, 1, 10000);
+	return fd;
+}
+
 /* The daemonised keeper: new session, stdio on /dev/null, owner of the run. */
 static void keeper_main(struct nr_run *run, struct nr_lab *lab, struct nr_topo_hosts *hosts,
 			int ready)
@@ -123,6 +153,9 @@ static void keeper_main(struct nr_run *run, struct nr_lab *lab, struct nr_topo_h
 	int fd, r;
 
 	setsid();
+	/* `up` may be gone before the write of ready below (killed): EPIPE,
+	 * not a SIGPIPE that would kill the keeper and strand the lab. */
+	signal(SIGPIPE, SIG_IGN);
 	fd = open("/dev/null", O_RDWR | O_CLOEXEC);
 	if (fd >= 0) {
 		dup2(fd, STDIN_FILENO);
@@ -140,10 +173,18 @@ static void keeper_main(struct nr_run *run, struct nr_lab *lab, struct nr_topo_h
 		nr_keeper_teardown(run, lab, 10000, NULL);
 		_exit(1);
 	}
+	fd = test_keeper_pause(run, ready);
 	if (write(ready, "k", 1) != 1) {
-		/* The parent died: it cannot print, the lab still stands. */
+		/* EPIPE: `up` died and cannot print the lab; it stands all the
+		 * same, owned by this keeper (`netrig list`, `netrig down`). */
 	}
 	close(ready);
+	if (fd >= 0) {
+		if (write(fd, "written\n", 8) != 8) {
+			/* The test sees EOF instead and fails, as it should. */
+		}
+		close(fd);
+	}
 	r = nr_keeper_serve_hosts(run, lab, hosts, 10000, NULL);
 	_exit(r < 0 ? 1 : 0);
 }
@@ -218,7 +259,7 @@ int nr_cmd_up(int argc, char **argv)
 			  &lab, &terr);
 	if (r == -EINTR) {
 		nr_cli_error(NR_EXIT_FAIL, "interrupted during setup of run %s; torn down", id);
-		r = 130;
+		r = NR_EXIT_FAIL; /* torn down: the contract's "nothing is left" */
 		goto out;
 	}
 	if (r < 0) {
@@ -299,7 +340,7 @@ int nr_cmd_up(int argc, char **argv)
 		kill(keeper, SIGTERM);
 		waitpid(keeper, NULL, 0);
 		nr_cli_error(NR_EXIT_FAIL, "interrupted; run %s torn down", id);
-		r = 130;
+		r = NR_EXIT_FAIL; /* torn down: the contract's "nothing is left" */
 		goto out;
 	}
 	if (quiet)

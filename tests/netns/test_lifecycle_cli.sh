@@ -200,7 +200,7 @@ set +e
 wait "$upid"
 rc=$?
 set -e
-[ "$rc" -ne 0 ] || fail "interrupted up exited 0"
+[ "$rc" -eq 1 ] || fail "interrupted up: exit $rc, expected 1 (torn down)"
 [ -z "$(leftovers "$INTR")" ] || fail "SIGINT during setup left $(leftovers "$INTR")"
 grep -q "interrupted during setup" "$TMP/int.err" || fail "SIGINT: $(cat "$TMP/int.err")"
 
@@ -214,6 +214,30 @@ kill -TERM "$fpid"
 wait "$fpid" || fail "foreground up: exit $? after SIGTERM"
 [ -z "$(leftovers "$FG")" ] || fail "SIGTERM to a foreground lab left $(leftovers "$FG")"
 echo "ok: SIGINT during setup and SIGTERM to a foreground lab tear down"
+
+# `up` SIGKILLed after the fork, before the keeper says it is ready: the
+# keeper must live on (no SIGPIPE) and own the run, which `down` ends.
+mkfifo "$TMP/kfifo"
+NETRIG_TEST_KEEPER_PAUSE="$TMP/kfifo" "$NETRIG" up -q "$NETRIG_SOURCE_DIR/scenarios/two-hosts.yaml" \
+	>/dev/null 2>&1 &
+upid=$!
+echo "$upid" >>"$TMP/pids"
+exec 7<"$TMP/kfifo"
+read -r KP <&7
+RUNS="$RUNS $KP"
+kill -9 "$upid"
+wait "$upid" 2>/dev/null || true
+# The keeper now writes to a pipe without a reader, then "written" on the
+# FIFO; EOF instead means it died there (SIGPIPE).
+read -r after <&7 || fail "keeper of $KP died writing to the killed up"
+exec 7<&-
+[ "$after" = written ] || fail "keeper hook: '$after'"
+"$NETRIG" list --json | $PY -c '
+import json, sys
+s = {r["id"]: r["state"] for r in json.load(sys.stdin)}
+assert s.get(sys.argv[1]) == "live", s' "$KP" || fail "keeper died when up was killed before ready"
+down "$KP"
+echo "ok: up killed before its keeper was ready: the keeper lives, down ends the run"
 
 # --- 6. four ups at once ---
 for k in 1 2 3 4; do
