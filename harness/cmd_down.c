@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * netrig down NAME: end a lab. A live run's keeper gets SIGTERM (after
- * checking, by its start time, that the pid is still the keeper) and tears
- * down itself; we wait for it to exit by its pidfd. If the journal is
+ * netrig down NAME: end a lab. A live run's keeper gets SIGTERM through a
+ * pidfd opened before checking, by its start time, that the pid is still
+ * the keeper (so a reused pid cannot be signalled), and tears down itself;
+ * we wait for it to exit on the same pidfd. If the journal is
  * still there afterwards (the keeper was killed, or failed), or the run
  * was dead already, we take the journal over and tear down ourselves.
  */
@@ -42,20 +43,36 @@ static double ms_since(const struct timespec *t0)
 	return (double)(t1.tv_sec - t0->tv_sec) * 1e3 + (double)(t1.tv_nsec - t0->tv_nsec) / 1e6;
 }
 
-/* Wait for pid to exit, at most ms. 0, or -ETIMEDOUT. */
-static int wait_exit(pid_t pid, int ms)
+/*
+ * SIGTERM to the owner pid that started at start, and wait for its exit,
+ * at most ms. The pidfd is taken first: once it is open, the start-time
+ * check is about the process the signal and the wait reach, whatever
+ * happens to the number. 0 (exited, or already gone), -ESRCH (that pid
+ * is another process now), -ETIMEDOUT, or a negative errno.
+ */
+static int term_and_wait(pid_t pid, unsigned long long start, int ms)
 {
 	int fd = (int)syscall(SYS_pidfd_open, pid, 0), r;
 	struct pollfd p;
 
 	if (fd < 0)
-		return errno == ESRCH ? 0 : -errno;
+		return errno == ESRCH ? -ESRCH : -errno;
+	if (!nr_run_owner_alive(pid, start)) {
+		r = -ESRCH;
+		goto out;
+	}
+	if (syscall(SYS_pidfd_send_signal, fd, SIGTERM, NULL, 0) < 0 && errno != ESRCH) {
+		r = -errno;
+		goto out;
+	}
 	p = (struct pollfd){ .fd = fd, .events = POLLIN };
 	do
 		r = poll(&p, 1, ms);
 	while (r < 0 && errno == EINTR);
+	r = r > 0 ? 0 : -ETIMEDOUT;
+out:
 	close(fd);
-	return r > 0 ? 0 : -ETIMEDOUT;
+	return r;
 }
 
 int nr_cmd_down(int argc, char **argv)
@@ -102,23 +119,27 @@ int nr_cmd_down(int argc, char **argv)
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (info.live) {
-		if (!nr_run_owner_alive(info.owner, info.owner_start)) {
-			/* The lock is held but not by the recorded owner: an `up`
-			 * still setting up (it records its keeper only when done). */
+		r = term_and_wait(info.owner, info.owner_start, (int)(timeout * 1000));
+		if (r == -ESRCH) {
+			/* The lock is held but the recorded owner is gone. `up`
+			 * records itself at once (nr_run_create) and its keeper
+			 * right after the fork, so this is a keeper whose `up`
+			 * died before it recorded itself: a moment later it is the
+			 * owner, or the lock is free. */
 			r = nr_cli_error(NR_EXIT_FAIL,
-					 "run %s is still being set up; try again when 'netrig up' "
-					 "has returned",
+					 "run %s is changing owner (its keeper is starting); try "
+					 "again",
 					 info.id);
 			goto out;
 		}
-		if (kill(info.owner, SIGTERM) < 0 && errno != ESRCH) {
-			r = nr_cli_error(NR_EXIT_ENV, "signalling keeper %d of run %s: %s",
-					 (int)info.owner, info.id, strerror(errno));
-			goto out;
-		}
-		if (wait_exit(info.owner, (int)(timeout * 1000)) < 0) {
+		if (r == -ETIMEDOUT) {
 			r = nr_cli_error(NR_EXIT_FAIL, "keeper %d of run %s did not finish in %g s",
 					 (int)info.owner, info.id, timeout);
+			goto out;
+		}
+		if (r < 0) {
+			r = nr_cli_error(NR_EXIT_ENV, "signalling keeper %d of run %s: %s",
+					 (int)info.owner, info.id, strerror(-r));
 			goto out;
 		}
 	}
