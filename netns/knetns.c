@@ -17,6 +17,7 @@
 #include <limits.h>
 #include <sched.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -219,13 +220,13 @@ out:
 	/* The thread goes back whatever happened; the new namespace lives on
 	 * through its bind mount, or dies here with its last reference. */
 	if (moved && setns(orig, CLONE_NEWNET) < 0) {
-		int e = -errno;
-
-		if (r == 0) {
-			umount2(path, MNT_DETACH);
-			r = nr_os_error_set(err, e, "namespace '%s': returning to the caller's: %s",
-					    name, strerror(-e));
-		}
+		/* The thread is stranded in the new namespace: whatever it did
+		 * next (sockets, links) would land there. Nothing sane follows. */
+		fprintf(stderr,
+			"netrig: fatal: cannot return from namespace '%s' to the original network "
+			"namespace: %s\n",
+			name, strerror(errno));
+		abort();
 	}
 	if (r < 0 && made_file)
 		unlink(path);
