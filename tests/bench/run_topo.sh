@@ -30,6 +30,8 @@ PREFIX="nrt-lifecycle-b$$-"
 RUN=""
 
 bench_cleanup() {
+	# run_netrig runs in a subshell: the run it has up is in $TMP/run.
+	[ -s "$TMP/run" ] && RUN=$(cat "$TMP/run")
 	[ -n "$RUN" ] && "$NETRIG" down "$RUN" >/dev/null 2>&1
 	ip netns list | awk '{print $1}' | grep "^$PREFIX" | while read -r ns; do
 		ip netns del "$ns" 2>/dev/null || true
@@ -59,10 +61,12 @@ run_netrig() {
 	out=$("$NETRIG" up "$TMP/chain.yaml") || { echo "netrig up failed" >&2; return 1; }
 	t1=$(ms)
 	RUN=$(echo "$out" | awk 'NR == 1 { print $2 }')
+	echo "$RUN" >"$TMP/run"
 	inner=$(echo "$out" | sed -n '1s/.* in \([0-9.]*\) ms.*/\1/p')
 	"$NETRIG" down "$RUN" >/dev/null || { echo "netrig down failed" >&2; return 1; }
 	t2=$(ms)
 	RUN=""
+	: >"$TMP/run"
 	echo "$(elapsed "$t0" "$t1") $(elapsed "$t1" "$t2") $inner"
 }
 
