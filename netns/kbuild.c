@@ -148,12 +148,12 @@ fail:
 
 void nr_kb_close(struct nr_kb *kb)
 {
-	long failed;
 	size_t i;
 
 	if (!kb)
 		return;
-	(void)nr_kb_flush(kb, &failed, NULL);
+	/* Discarded, not sent: closing on an error path must not apply half
+	 * of a configuration. Callers flush what they mean to send. */
 	for (i = 0; i < kb->n; i++)
 		req_done(&kb->q[i]);
 	free(kb->q);

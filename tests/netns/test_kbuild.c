@@ -431,6 +431,22 @@ static void test_links(void **state)
 	}
 	nr_os_snapshot_free(sa);
 	nr_os_snapshot_free(sb);
+	/* Close discards what is queued: an error path never sends half of
+	 * a configuration. A bridge queued, never flushed, does not exist;
+	 * the same request flushed does (the positive twin). */
+	{
+		struct nr_klink_opts o = opts_none();
+		char cmd[256];
+
+		assert_int_equal(nr_kb_bridge(ka, "brdiscard", &o), 0);
+		nr_kb_close(ka);
+		snprintf(cmd, sizeof(cmd), "ip -n %s link show dev brdiscard >/dev/null 2>&1", ns_a);
+		assert_int_not_equal(system(cmd), 0);
+		assert_int_equal(nr_kb_open(na, &ka, &err), 0);
+		assert_int_equal(nr_kb_bridge(ka, "brdiscard", &o), 0);
+		flush_ok(ka);
+		assert_int_equal(system(cmd), 0);
+	}
 	nr_kb_close(ka);
 }
 
@@ -1162,7 +1178,8 @@ static void test_100_pairs(void **state)
 		rt.nh = &nh;
 		rt.nh_count = 1;
 		assert_int_equal(nr_kb_route(kl, &rt), 0);
-		nr_kb_close(kl); /* flushes */
+		flush_ok(kl);
+		nr_kb_close(kl);
 	}
 	nr_kb_close(kh);
 	t2 = now_ms();

@@ -56,7 +56,7 @@ bool nr_knetns_exists(const char *name);
 struct nr_kb;
 
 int nr_kb_open(struct nr_netns *ns, struct nr_kb **ret, struct nr_os_error *err);
-/* Sends what is queued (nr_kb_flush) and closes. */
+/* Discards what is queued (never sent: flush first) and closes. */
 void nr_kb_close(struct nr_kb *kb);
 
 /*
