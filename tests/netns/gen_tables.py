@@ -89,14 +89,18 @@ def main():
     # A second, separate subnet on v0 sometimes (another primary).
     if rng.random() < 0.5:
         used = {str(s) for s, _ in v4_subnets.values()}
-        while True:
-            extra = rand_subnet(rng, V4_POOLS[rng.randrange(3)], 27, 29)
-            if all(not extra.overlaps(ipaddress.ip_network(u)) for u in used):
+        extra = None
+        # Bounded: when the three links took whole /24s there is no room.
+        for _ in range(64):
+            cand = rand_subnet(rng, V4_POOLS[rng.randrange(3)], 27, 29)
+            if all(not cand.overlaps(ipaddress.ip_network(u)) for u in used):
+                extra = cand
                 break
-        eh = list(extra.hosts())
-        host.append(f"addr add {eh[0]}/{extra.prefixlen} dev v0")
-        local4.append(("v0", eh[0], extra))
-        v4_subnets["v0x"] = (extra, eh)
+        if extra is not None:
+            eh = list(extra.hosts())
+            host.append(f"addr add {eh[0]}/{extra.prefixlen} dev v0")
+            local4.append(("v0", eh[0], extra))
+            v4_subnets["v0x"] = (extra, eh)
 
     # IPv6: a /64 per link, plus extra flavours.
     local6 = []
