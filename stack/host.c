@@ -1023,12 +1023,14 @@ int nr_host_send_ip(struct nr_host *h, const uint8_t *pkt, size_t len, uint64_t 
 	return -EINPROGRESS;
 }
 
-int nr_host_resolve(struct nr_host *h, const struct nr_addr *dst, uint64_t now_ns,
-		    struct nr_lladdr *ret_lladdr)
+/*
+ * What resolve and resolve_poll share: 0 with *ret_lladdr set when the
+ * answer needs no neighbour entry (multicast, broadcast, own address),
+ * 1 with *ret_nexthop set when it does, or a negative errno.
+ */
+static int resolve_direct(const struct nr_host *h, const struct nr_addr *dst,
+			  struct nr_lladdr *ret_lladdr, struct nr_addr *ret_nexthop)
 {
-	struct nr_neigh_action act;
-	struct nr_lladdr ll;
-	struct nr_addr nexthop;
 	uint8_t mac[6];
 	int r;
 
@@ -1036,7 +1038,7 @@ int nr_host_resolve(struct nr_host *h, const struct nr_addr *dst, uint64_t now_n
 		return -EINVAL;
 	if (h->cfg.link != NR_HOST_LINK_ETHERNET)
 		return -EAFNOSUPPORT;
-	r = l2_dest(h, dst, mac, &nexthop);
+	r = l2_dest(h, dst, mac, ret_nexthop);
 	if (r < 0)
 		return r;
 	if (r == 1) {
@@ -1044,6 +1046,20 @@ int nr_host_resolve(struct nr_host *h, const struct nr_addr *dst, uint64_t now_n
 		memcpy(ret_lladdr->bytes, mac, 6);
 		return 0;
 	}
+	return 1;
+}
+
+int nr_host_resolve(struct nr_host *h, const struct nr_addr *dst, uint64_t now_ns,
+		    struct nr_lladdr *ret_lladdr)
+{
+	struct nr_neigh_action act;
+	struct nr_lladdr ll;
+	struct nr_addr nexthop;
+	int r;
+
+	r = resolve_direct(h, dst, ret_lladdr, &nexthop);
+	if (r <= 0)
+		return r;
 	r = nr_neigh_resolve(nr_stack_neigh(h->stack), h->cfg.ifindex, &nexthop,
 			     HANDLE_MARKER | h->next_handle++, now_ns, &ll, &act);
 	if (r == 0) {
@@ -1062,21 +1078,11 @@ int nr_host_resolve_poll(const struct nr_host *h, const struct nr_addr *dst,
 {
 	const struct nr_neigh_entry *e;
 	struct nr_addr nexthop;
-	uint8_t mac[6];
 	int r;
 
-	if (!h || !dst || !ret_lladdr)
-		return -EINVAL;
-	if (h->cfg.link != NR_HOST_LINK_ETHERNET)
-		return -EAFNOSUPPORT;
-	r = l2_dest(h, dst, mac, &nexthop);
-	if (r < 0)
+	r = resolve_direct(h, dst, ret_lladdr, &nexthop);
+	if (r <= 0)
 		return r;
-	if (r == 1) {
-		ret_lladdr->len = 6;
-		memcpy(ret_lladdr->bytes, mac, 6);
-		return 0;
-	}
 	e = nr_neigh_lookup(nr_stack_neigh_const(h->stack), h->cfg.ifindex, &nexthop);
 	if (!e)
 		return -ENOENT;
