@@ -117,6 +117,11 @@ struct nr_rules_trace {
  * what the deciding rule's action returned (0 or an errno), or -ESRCH
  * when no rule decided. trace is always filled.
  */
+/* The errno a reject rule action answers with, in both families
+ * (fib4_rule_action / fib6_rule_action): unreachable -ENETUNREACH,
+ * prohibit -EACCES, blackhole (and anything else) -EINVAL. */
+int nr_rule_reject_errno(uint8_t action);
+
 int nr_rules_lookup(const struct nr_stack *s, const struct nr_flow *fl,
 		    const struct nr_rule_ops *ops, void *arg, struct nr_rules_trace *trace);
 

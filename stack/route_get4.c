@@ -194,14 +194,7 @@ static int table_lookup(const struct nr_rtable *t, uint32_t table_id, void *arg,
 static int rule_reject(const struct nr_rule *rule, void *arg)
 {
 	(void)arg;
-	switch (rule->action) {
-	case NR_FR_ACT_UNREACHABLE:
-		return -ENETUNREACH;
-	case NR_FR_ACT_PROHIBIT:
-		return -EACCES;
-	default:
-		return -EINVAL;
-	}
+	return nr_rule_reject_errno(rule->action);
 }
 
 /*

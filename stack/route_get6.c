@@ -370,14 +370,7 @@ static int rule_reject6(const struct nr_rule *rule, void *arg)
 	struct ctx6 *c = arg;
 
 	memset(&c->res, 0, sizeof(c->res));
-	switch (rule->action) {
-	case NR_FR_ACT_UNREACHABLE:
-		return -ENETUNREACH;
-	case NR_FR_ACT_PROHIBIT:
-		return -EACCES;
-	default:
-		return -EINVAL;
-	}
+	return nr_rule_reject_errno(rule->action);
 }
 
 /*

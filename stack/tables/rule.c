@@ -423,3 +423,15 @@ int nr_rules_lookup(const struct nr_stack *s, const struct nr_flow *fl,
 	}
 	return -ESRCH;
 }
+
+int nr_rule_reject_errno(uint8_t action)
+{
+	switch (action) {
+	case NR_FR_ACT_UNREACHABLE:
+		return -ENETUNREACH;
+	case NR_FR_ACT_PROHIBIT:
+		return -EACCES;
+	default:
+		return -EINVAL;
+	}
+}
