@@ -662,7 +662,7 @@ int nr_kb_link_del_group(struct nr_kb *kb, uint32_t group)
 
 static size_t addr_len(int family)
 {
-	return family == AF_INET ? 4 : family == AF_INET6 ? 16 : 0;
+	return nr_addr_bits(family) / 8; /* 4, 16, or 0 for anything else */
 }
 
 int nr_kb_addr(struct nr_kb *kb, int ifindex, const struct nr_prefix *local,
