@@ -155,7 +155,7 @@ const char *nr_ipp_ifname_problem(const char *name)
 
 static int dev_word(struct words *w, const char *kw, char out[NR_IFNAMSIZ])
 {
-	const char *t, *why;
+	const char *t = NULL, *why;
 	int rc = arg(w, kw, &t);
 
 	if (rc < 0)
@@ -752,7 +752,7 @@ int nr_ipp_rule(const char *s, const struct nr_ipp_ctx *ctx, struct nr_topo_rule
 			break;
 		case 5: {
 			char a[WORD_MAX], *slash;
-			const char *m;
+			const char *m = NULL;
 
 			if ((rc = arg(w, "fwmark", &m)) < 0)
 				goto out;
@@ -909,7 +909,7 @@ int nr_ipp_neigh(const char *s, const struct nr_ipp_ctx *ctx, struct nr_topo_nei
 		if ((rc = once(w, &seen[k], t)) < 0)
 			goto out;
 		if (k == 0) {
-			const char *m;
+			const char *m = NULL;
 
 			if ((rc = arg(w, "lladdr", &m)) < 0)
 				goto out;
@@ -923,7 +923,7 @@ int nr_ipp_neigh(const char *s, const struct nr_ipp_ctx *ctx, struct nr_topo_nei
 			if ((rc = dev_word(w, "dev", n.dev)) < 0)
 				goto out;
 		} else if (k == 2) {
-			const char *m;
+			const char *m = NULL;
 			size_t j;
 
 			if ((rc = arg(w, "nud", &m)) < 0)

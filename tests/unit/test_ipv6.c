@@ -218,11 +218,9 @@ static void test_bad(void **state)
 		uint8_t body[9 * 8];
 		size_t n;
 
-		for (unsigned i = 0; i < count; i++) {
-			static const uint8_t d[8] = {0x3c, 0x00, 0x01, 0x04, 0, 0, 0, 0};
-
-			memcpy(body + i * 8, d, 8);
-		}
+		/* each header: next = destination options, length 0, PadN of 4 */
+		for (unsigned i = 0; i < count * 8; i++)
+			body[i] = (uint8_t[8]){0x3c, 0x00, 0x01, 0x04, 0, 0, 0, 0}[i % 8];
 		body[(count - 1) * 8] = NR_IPPROTO_NONE;
 		n = build(p, NR_IPPROTO_DSTOPTS, body, count * 8);
 		if (count == 8) {
