@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * netrig exec RUN NODE -- CMD: fork; the child dies with us
- * (PR_SET_PDEATHSIG), enters the node's namespace, drops to a small
- * capability set (harness/priv.h), and execs. Its exit status is ours;
- * 124 on timeout, as timeout(1); signals we get are passed on to it.
+ * (PR_SET_PDEATHSIG), enters the node's network namespace and, as `ip
+ * netns exec` does, a mount namespace of its own with /sys remounted for
+ * that network namespace and the files of /etc/netns/NSNAME bound over
+ * /etc; then it drops to a small capability set (harness/priv.h), and
+ * execs. Its exit status is ours; 124 on timeout, as timeout(1);
+ * signals we get are passed on to it.
  */
 #include "cli.h"
 #include "priv.h"
@@ -14,6 +17,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <grp.h>
+#include <limits.h>
 #include <poll.h>
 #include <pwd.h>
 #include <sched.h>
@@ -21,9 +25,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/statvfs.h>
 #include <sys/signalfd.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -32,7 +39,14 @@ static const char exec_usage[] =
 	"usage: netrig exec [--timeout S] [--user U] [--caps LIST] RUN NODE -- CMD [ARGS...]\n"
 	"\n"
 	"Run CMD inside node NODE of run RUN (a run id, or a topology name when\n"
-	"only one run has it). CMD dies if netrig does.\n"
+	"only one run has it). CMD dies if netrig does. Options go before RUN;\n"
+	"'--' may be left out unless CMD starts with '-'.\n"
+	"\n"
+	"As with 'ip netns exec nr-RUN-NODE', CMD gets a mount namespace of its\n"
+	"own: /sys is sysfs of the node (/sys/class/net lists its links) and\n"
+	"each file in /etc/netns/nr-RUN-NODE/ is bound over the one of the same\n"
+	"name in /etc (resolv.conf, hosts...). The caller's mounts are not\n"
+	"touched.\n"
 	"\n"
 	"A node is a network namespace, not a sandbox. Without --user, CMD runs\n"
 	"as root with host-wide privileges: it keeps CAP_NET_ADMIN, CAP_NET_RAW\n"
@@ -83,36 +97,118 @@ static int lookup_user(const char *u, uid_t *uid, gid_t *gid)
 	return -ENOENT;
 }
 
+/* What the child was doing when it failed, for the parent's message. */
+enum stage { STAGE_EXEC, STAGE_SETNS, STAGE_MOUNTS, STAGE_PRIV };
+
+/*
+ * Each file of /etc/netns/NSNAME bound over /etc's (iproute2's
+ * convention, which the stack's nameserver loader follows too). A file
+ * that cannot be bound is reported and skipped, as `ip netns exec` does.
+ */
+static void bind_etc(const char *nsname)
+{
+	char dir[PATH_MAX], src[PATH_MAX], dst[PATH_MAX];
+	struct dirent *de;
+	DIR *d;
+
+	snprintf(dir, sizeof(dir), "/etc/netns/%s", nsname);
+	d = opendir(dir);
+	if (!d)
+		return; /* none for this node: the common case */
+	while ((de = readdir(d))) {
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		if (snprintf(src, sizeof(src), "%s/%s", dir, de->d_name) >= (int)sizeof(src) ||
+		    snprintf(dst, sizeof(dst), "/etc/%s", de->d_name) >= (int)sizeof(dst))
+			continue;
+		if (mount(src, dst, NULL, MS_BIND, NULL) < 0)
+			fprintf(stderr, "netrig: exec: binding %s over %s: %s\n", src, dst,
+				strerror(errno));
+	}
+	closedir(d);
+}
+
+/*
+ * A mount namespace for CMD: nothing done in it propagates back (/ made
+ * a slave, recursively), and /sys is a sysfs mounted from inside the
+ * node's network namespace, which is what sysfs shows. Read-only if the
+ * caller's /sys was.
+ */
+static int enter_mounts(const char *nsname)
+{
+	unsigned long flags = MS_NOSUID | MS_NODEV | MS_NOEXEC;
+	struct statvfs sv;
+
+	if (unshare(CLONE_NEWNS) < 0)
+		return -errno;
+	if (mount(NULL, "/", NULL, MS_SLAVE | MS_REC, NULL) < 0)
+		return -errno;
+	if (statvfs("/sys", &sv) == 0 && (sv.f_flag & ST_RDONLY))
+		flags |= MS_RDONLY;
+	/* EINVAL: /sys was no mount point; the new sysfs goes there all the same. */
+	if (umount2("/sys", MNT_DETACH) < 0 && errno != EINVAL)
+		return -errno;
+	if (mount(nsname, "/sys", "sysfs", flags, NULL) < 0)
+		return -errno;
+	bind_etc(nsname);
+	return 0;
+}
+
 /* The child: never returns. Reports a failure before exec on fd err. */
-static void child(int nsfd, pid_t parent, const struct nr_priv_drop *drop, char **cmd, int err)
+static void child(int nsfd, const char *nsname, pid_t parent, const struct nr_priv_drop *drop,
+		  char **cmd, int err)
 {
 	sigset_t none;
-	int e, code;
+	int e, code, why[2];
+	enum stage stage;
 
 	/* Dies with netrig; if netrig is already gone, do not start. */
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
 		_exit(EXIT_CANCELED);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
+	code = EXIT_CANCELED;
+	stage = STAGE_SETNS;
 	if (setns(nsfd, CLONE_NEWNET) < 0) {
 		e = errno;
-		code = EXIT_CANCELED;
 		goto fail;
 	}
 	close(nsfd);
-	e = -nr_priv_drop_for_exec(drop);
-	if (e) {
-		code = EXIT_CANCELED;
+	/* Before the drop: mounting needs CAP_SYS_ADMIN. */
+	stage = STAGE_MOUNTS;
+	e = -enter_mounts(nsname);
+	if (e)
 		goto fail;
-	}
+	stage = STAGE_PRIV;
+	e = -nr_priv_drop_for_exec(drop);
+	if (e)
+		goto fail;
+	stage = STAGE_EXEC;
 	execvp(cmd[0], cmd);
 	e = errno;
 	code = e == ENOENT ? 127 : 126;
 fail:
-	if (write(err, &e, sizeof(e)) != (ssize_t)sizeof(e)) {
+	why[0] = (int)stage;
+	why[1] = e;
+	if (write(err, why, sizeof(why)) != (ssize_t)sizeof(why)) {
 		/* Nothing more to say. */
 	}
 	_exit(code);
+}
+
+static void report_child_failure(const int why[2], const char *cmd, const char *nsname)
+{
+	static const char *const what[] = {
+		[STAGE_SETNS] = "entering namespace",
+		[STAGE_MOUNTS] = "setting up the mount namespace (/sys) of",
+		[STAGE_PRIV] = "dropping privileges in",
+	};
+
+	if (why[0] == STAGE_EXEC)
+		nr_cli_error(NR_EXIT_FAIL, "exec: %s: %s", cmd, strerror(why[1]));
+	else if (why[0] > STAGE_EXEC && why[0] <= STAGE_PRIV)
+		nr_cli_error(NR_EXIT_FAIL, "exec: %s %s: %s", what[why[0]], nsname,
+			     strerror(why[1]));
 }
 
 int nr_cmd_exec(int argc, char **argv)
@@ -131,7 +227,7 @@ int nr_cmd_exec(int argc, char **argv)
 	double timeout = 0;
 	const char *user = NULL;
 	bool caps_given = false, found = false, timed_out = false;
-	int c, r, nsfd = -1, errp[2] = { -1, -1 }, sfd = -1, pfd = -1, status = 0, e = 0;
+	int c, r, nsfd = -1, errp[2] = { -1, -1 }, sfd = -1, pfd = -1, status = 0, why[2];
 	uint64_t deadline = 0, kill_at = 0;
 	sigset_t set, old;
 	pid_t pid;
@@ -172,6 +268,12 @@ int nr_cmd_exec(int argc, char **argv)
 
 		if (!strcmp(argv[cmd], "--"))
 			cmd++;
+		else if (argv[cmd][0] == '-')
+			/* An option after RUN NODE would run as the command. */
+			return nr_cli_error(NR_EXIT_USAGE,
+					    "exec: '%s' after RUN NODE: options go before RUN; a "
+					    "command starting with '-' needs '--' before it",
+					    argv[cmd]);
 		if (cmd >= argc) {
 			fputs(exec_usage, stderr);
 			return NR_EXIT_USAGE;
@@ -194,8 +296,25 @@ int nr_cmd_exec(int argc, char **argv)
 				if (!strcmp(info.ns[i], nsname))
 					found = true;
 		if (!found) {
-			r = nr_cli_error(NR_EXIT_USAGE, "exec: run %s (%s) has no node '%s'", info.id,
-					 info.name, argv[optind + 1]);
+			char nodes[256] = "", id[NR_RUN_ID_LEN + 1];
+			size_t len = 0, pre = strlen(NR_RUN_NS_PREFIX) + strlen(info.id) + 1;
+
+			/* The node is what follows "nr-<id>-" in this run's own names. */
+			for (size_t i = 0; i < info.nns && len + 1 < sizeof(nodes); i++) {
+				int n;
+
+				if (nr_run_ns_parse(info.ns[i], id) < 0 || strcmp(id, info.id))
+					continue;
+				n = snprintf(nodes + len, sizeof(nodes) - len, "%s%s", len ? ", " : "",
+					     info.ns[i] + pre);
+				if (n < 0)
+					break;
+				len += (size_t)n;
+			}
+			if (len >= sizeof(nodes))
+				memcpy(nodes + sizeof(nodes) - 4, "...", 4);
+			r = nr_cli_error(NR_EXIT_USAGE, "exec: run %s (%s) has no node '%s' (nodes: %s)",
+					 info.id, info.name, argv[optind + 1], nodes);
 			goto out;
 		}
 		snprintf(path, sizeof(path), "/run/netns/%s", nsname);
@@ -222,7 +341,7 @@ int nr_cmd_exec(int argc, char **argv)
 
 			pid = fork();
 			if (pid == 0)
-				child(nsfd, parent, &drop, argv + cmd, errp[1]);
+				child(nsfd, nsname, parent, &drop, argv + cmd, errp[1]);
 		}
 	}
 	if (pid < 0) {
@@ -272,10 +391,8 @@ int nr_cmd_exec(int argc, char **argv)
 	}
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
-	if (read(errp[0], &e, sizeof(e)) == (ssize_t)sizeof(e)) {
-		nr_cli_error(NR_EXIT_FAIL, "exec: %s: %s", argv[optind + 2 + !strcmp(argv[optind + 2], "--")],
-			     strerror(e));
-	}
+	if (read(errp[0], why, sizeof(why)) == (ssize_t)sizeof(why))
+		report_child_failure(why, argv[optind + 2 + !strcmp(argv[optind + 2], "--")], nsname);
 	if (timed_out)
 		r = EXIT_TIMEOUT;
 	else if (WIFEXITED(status))
