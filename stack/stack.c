@@ -241,6 +241,57 @@ int nr_stack_route_get(const struct nr_stack *s, const struct nr_route_query *q,
 	}
 }
 
+/*
+ * Warm the cache for up to NR_RTABLE_PREFETCH_MAX queries: their walks in
+ * local and main (the tables the default rules look at, and where nearly
+ * every route lives) interleaved, their routes prefetched. The answers
+ * then come from nr_stack_route_get itself, so they are the single
+ * lookup's by construction.
+ */
+static void route_prefetch(const struct nr_stack *s, const struct nr_route_query *q, size_t n)
+{
+	const struct nr_addr *a4[NR_RTABLE_PREFETCH_MAX], *a6[NR_RTABLE_PREFETCH_MAX];
+	size_t n4 = 0, n6 = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (q[i].dst.family == AF_INET)
+			a4[n4++] = &q[i].dst;
+		else if (q[i].dst.family == AF_INET6)
+			a6[n6++] = &q[i].dst;
+	}
+	if (n4) {
+		nr_rtable_prefetch_many(nr_rtset_get(&s->routes4, NR_TABLE_MAIN), a4, n4);
+		nr_rtable_prefetch_many(nr_rtset_get(&s->routes4, NR_TABLE_LOCAL), a4, n4);
+	}
+	if (n6) {
+		nr_rtable_prefetch_many(nr_rtset_get(&s->routes6, NR_TABLE_MAIN), a6, n6);
+		nr_rtable_prefetch_many(nr_rtset_get(&s->routes6, NR_TABLE_LOCAL), a6, n6);
+	}
+}
+
+int nr_stack_route_get_many(const struct nr_stack *s, const struct nr_route_query *q, size_t n,
+			    struct nr_route_result *ret, int *errs)
+{
+	int first = 0;
+
+	if (!s || (n && (!q || !ret)))
+		return -EINVAL;
+	for (size_t at = 0; at < n; at += NR_RTABLE_PREFETCH_MAX) {
+		size_t m = n - at < NR_RTABLE_PREFETCH_MAX ? n - at : NR_RTABLE_PREFETCH_MAX;
+
+		route_prefetch(s, q + at, m);
+		for (size_t i = at; i < at + m; i++) {
+			int err = nr_stack_route_get(s, &q[i], &ret[i]);
+
+			if (errs)
+				errs[i] = err;
+			if (err < 0 && !first)
+				first = err;
+		}
+	}
+	return first;
+}
+
 /* ---- Scapy-style mutators, the kernel's way ---- */
 
 static void kernel_route(struct nr_route *r, int family, uint8_t type, uint32_t table,

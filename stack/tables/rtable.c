@@ -602,6 +602,29 @@ bool nr_rtable_longest(const struct nr_rtable *t, const struct nr_addr *a,
 	return true;
 }
 
+void nr_rtable_prefetch_many(const struct nr_rtable *t, const struct nr_addr *const *a,
+			      size_t n)
+{
+	const uint8_t *keys[NR_RTABLE_PREFETCH_MAX] = {0}; /* GCC 12 cannot see the loop fills them */
+	void *values[NR_RTABLE_PREFETCH_MAX];
+
+	if (!t || n > NR_RTABLE_PREFETCH_MAX)
+		return;
+	for (size_t i = 0; i < n; i++)
+		keys[i] = a[i]->bytes;
+	nr_lpm_lookup_many(t->lpm, keys, n, values, NULL);
+	for (size_t i = 0; i < n; i++) {
+		/* A route spans two cache lines; a vector's routes are not
+		 * worth a second round for the rare shared prefix. */
+		const char *p = (const char *)as_vec(values[i]);
+
+		if (p) {
+			__builtin_prefetch(p);
+			__builtin_prefetch(p + 64);
+		}
+	}
+}
+
 struct walk_ctx {
 	int (*cb)(const struct nr_route *r, void *arg);
 	void *arg;

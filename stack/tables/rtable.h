@@ -83,6 +83,17 @@ size_t nr_rtable_matches(const struct nr_rtable *t, const struct nr_addr *a,
 bool nr_rtable_longest(const struct nr_rtable *t, const struct nr_addr *a,
 		       struct nr_rt_list *ret_list, unsigned *ret_plen);
 
+/*
+ * Bring into cache what nr_rtable_longest would touch for each of the n
+ * (at most NR_RTABLE_PREFETCH_MAX) addresses, their trie walks
+ * interleaved: a batch of lookups then finds its paths and routes cached
+ * instead of waiting for each miss in turn. No answer, no effect on
+ * results.
+ */
+#define NR_RTABLE_PREFETCH_MAX 16
+void nr_rtable_prefetch_many(const struct nr_rtable *t, const struct nr_addr *const *a,
+			      size_t n);
+
 /* Every route: prefix order (address, then length), kernel order within. */
 int nr_rtable_walk(const struct nr_rtable *t, int (*cb)(const struct nr_route *r, void *arg),
 		   void *arg);

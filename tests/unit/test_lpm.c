@@ -259,6 +259,29 @@ static void test_errors(void **state)
 	assert_int_equal(nr_lpm_memory(NULL), 0);
 	assert_null(nr_lpm_lookup(NULL, k, NULL));
 	assert_int_equal(nr_lpm_walk(NULL, log_cb, NULL), 0);
+	{
+		const uint8_t *keys[2] = {k, k};
+		void *values[3] = {TAG(1), TAG(1), TAG(1)};
+		unsigned plens[3] = {999, 999, 999};
+
+		/* No trie, no keys: nothing found; n bounds what is written. */
+		nr_lpm_lookup_many(NULL, keys, 2, values, plens);
+		assert_null(values[0]);
+		assert_null(values[1]);
+		assert_ptr_equal(values[2], TAG(1));
+		values[0] = TAG(1);
+		nr_lpm_lookup_many(t4, NULL, 1, values, plens);
+		assert_null(values[0]);
+		nr_lpm_lookup_many(t4, keys, 0, values, plens);
+		assert_null(values[0]);
+		nr_lpm_lookup_many(t4, keys, 1, values, plens);
+		assert_ptr_equal(values[0], TAG(1));
+		assert_int_equal(plens[0], 32);
+		assert_int_equal(plens[1], 999);
+		nr_lpm_lookup_many(t6, keys, 2, values, plens);
+		assert_ptr_equal(values[1], TAG(2));
+		assert_int_equal(plens[1], 128);
+	}
 	nr_lpm_free(NULL, NULL);
 	nr_lpm_free(t4, NULL);
 	nr_lpm_free(t6, NULL);
@@ -627,6 +650,42 @@ static void gen_query(const struct oracle *o, uint8_t *key)
 	}
 }
 
+/*
+ * nr_lpm_lookup_many against the oracle: a batch of 1 + salt % 40 keys
+ * (batches end inside and across the 16-key groups), plens untouched
+ * where nothing matched.
+ */
+static void check_many(const struct oracle *o, const struct nr_lpm *t, size_t salt)
+{
+	uint8_t keys[40][16];
+	const uint8_t *kp[40];
+	const struct oentry *want[129];
+	void *values[40];
+	unsigned plens[40];
+	size_t n = 1 + salt % 40;
+
+	for (size_t i = 0; i < n; i++) {
+		gen_query(o, keys[i]);
+		kp[i] = keys[i];
+		plens[i] = 999;
+		values[i] = TAG(7);
+	}
+	nr_lpm_lookup_many(t, kp, n, values, plens);
+	for (size_t i = 0; i < n; i++) {
+		if (oracle_matches(o, keys[i], want)) {
+			assert_ptr_equal(values[i], want[0]->value);
+			assert_int_equal(plens[i], want[0]->plen);
+		} else {
+			assert_null(values[i]);
+			assert_int_equal(plens[i], 999);
+		}
+	}
+	/* plens may be NULL. */
+	nr_lpm_lookup_many(t, kp, n, values, NULL);
+	for (size_t i = 0; i < n; i++)
+		assert_ptr_equal(values[i], oracle_matches(o, keys[i], want) ? want[0]->value : NULL);
+}
+
 static void check_all(const struct oracle *o, const struct nr_lpm *t, size_t queries)
 {
 	const struct oentry **sorted = malloc(o->n * sizeof(*sorted) + 1);
@@ -661,6 +720,8 @@ static void check_all(const struct oracle *o, const struct nr_lpm *t, size_t que
 		size_t nw, ng;
 
 		gen_query(o, key);
+		if (q % 37 == 0)
+			check_many(o, t, q);
 		nw = oracle_matches(o, key, want);
 		ng = nr_lpm_matches(t, key, values, plens, 129);
 		assert_int_equal(ng, nw);

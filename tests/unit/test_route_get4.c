@@ -439,9 +439,53 @@ static bool one_of_prefix(const char *got, const char *alternatives)
 	return false;
 }
 
+/* The fields a caller reads, equal in both answers. */
+static void assert_same_answer(const struct nr_route_result *a, const struct nr_route_result *b)
+{
+	assert_int_equal(a->error, b->error);
+	assert_int_equal(a->type, b->type);
+	assert_int_equal(a->table, b->table);
+	assert_int_equal(a->ifindex, b->ifindex);
+	assert_true(nr_addr_eq(&a->gateway, &b->gateway));
+	assert_true(nr_addr_eq(&a->prefsrc, &b->prefsrc));
+	assert_int_equal(a->metric, b->metric);
+	assert_ptr_equal(a->route, b->route);
+	assert_int_equal(a->nh_count, b->nh_count);
+	assert_ptr_equal(a->nh, b->nh);
+	assert_int_equal(a->alt_count, b->alt_count);
+	assert_int_equal(a->why.rule_priority, b->why.rule_priority);
+	assert_int_equal(a->why.table, b->why.table);
+	assert_string_equal(a->why.src_reason, b->why.src_reason);
+}
+
+/* nr_stack_route_get_many over every case at once equals case by case. */
+static void run_cases_many(const struct nr_stack *s, const struct kcase *c, size_t n)
+{
+	struct nr_route_query *q = calloc(n, sizeof(*q));
+	struct nr_route_result *many = calloc(n, sizeof(*many)), one;
+	int *errs = calloc(n, sizeof(*errs));
+
+	assert_non_null(q);
+	assert_non_null(many);
+	assert_non_null(errs);
+	for (size_t i = 0; i < n; i++)
+		parse_query(s, c[i].args, &q[i]);
+	assert_int_equal(nr_stack_route_get_many(s, q, n, many, errs), 0);
+	for (size_t i = 0; i < n; i++) {
+		assert_int_equal(errs[i], 0);
+		assert_int_equal(nr_stack_route_get(s, &q[i], &one), 0);
+		assert_same_answer(&many[i], &one);
+	}
+	free(errs);
+	free(many);
+	free(q);
+}
+
 static void run_cases(const struct nr_stack *s, const struct kcase *c, size_t n)
 {
 	int failed = 0;
+
+	run_cases_many(s, c, n);
 
 	for (size_t i = 0; i < n; i++) {
 		struct nr_route_query q;
@@ -661,6 +705,30 @@ static void test_bad_queries(void **state)
 	assert_int_equal(nr_addr_parse("2001:db8::1", AF_INET6, &q.dst), 0);
 	assert_int_equal(nr_stack_route_get(s, &q, &r), 0);
 	assert_int_equal(r.error, -ENETUNREACH);
+
+	/* A batch: a malformed query gets its errno and no answer, the others theirs. */
+	{
+		struct nr_route_query qs[3];
+		struct nr_route_result rs[3];
+		int errs[3] = {1, 1, 1};
+
+		memset(qs, 0, sizeof(qs));
+		memset(rs, 0x5a, sizeof(rs));
+		parse_query(s, "192.0.2.40", &qs[0]);
+		qs[2] = q;
+		assert_int_equal(nr_stack_route_get_many(s, qs, 3, rs, errs), -EINVAL);
+		assert_int_equal(errs[0], 0);
+		assert_int_equal(rs[0].error, 0);
+		assert_int_equal(rs[0].ifindex, VA);
+		assert_int_equal(errs[1], -EINVAL);
+		assert_int_equal(rs[1].error, 0x5a5a5a5a);
+		assert_int_equal(errs[2], 0);
+		assert_int_equal(rs[2].error, -ENETUNREACH);
+		assert_int_equal(nr_stack_route_get_many(s, qs, 1, rs, NULL), 0);
+		assert_int_equal(nr_stack_route_get_many(s, NULL, 0, NULL, NULL), 0);
+		assert_int_equal(nr_stack_route_get_many(NULL, qs, 1, rs, errs), -EINVAL);
+		assert_int_equal(nr_stack_route_get_many(s, NULL, 1, rs, errs), -EINVAL);
+	}
 	nr_stack_free(s);
 }
 
@@ -753,6 +821,95 @@ static void test_ifadd_routes(void **state)
 }
 
 /* stack/ repeats the IFF_* bits it needs so it does not include net/if.h. */
+static uint64_t big_rng(uint64_t *x)
+{
+	*x ^= *x << 13;
+	*x ^= *x >> 7;
+	*x ^= *x << 17;
+	return *x;
+}
+
+/*
+ * Tables large enough for the trie's jump table (> 16384 prefixes), both
+ * families, queries of both mixed in one batch: the batch answers are the
+ * single ones, inside and outside the stored prefixes.
+ */
+static void test_many_large(void **state)
+{
+	enum { NROUTES = 20000, NQ = 3001 };
+	struct nr_stack *s = fixture();
+	struct nr_nexthop nh = {.ifindex = VA, .weight = 1};
+	struct nr_route r;
+	struct nr_route_query *q = calloc(NQ, sizeof(*q));
+	struct nr_route_result *many = calloc(NQ, sizeof(*many)), one;
+	int *errs = calloc(NQ, sizeof(*errs));
+	uint64_t x = 0x6d616e79; /* "many" */
+	size_t found = 0;
+
+	(void)state;
+	assert_non_null(q);
+	assert_non_null(many);
+	assert_non_null(errs);
+	assert_int_equal(nr_addr_parse("198.51.100.254", AF_INET, &nh.gw), 0);
+	for (int fam = 0; fam < 2; fam++) {
+		size_t added = 0;
+
+		memset(&r, 0, sizeof(r));
+		r.family = fam ? AF_INET6 : AF_INET;
+		r.type = NR_RTN_UNICAST;
+		r.table = NR_TABLE_MAIN;
+		r.nh_count = 1;
+		r.nh = &nh;
+		if (fam) {
+			struct nr_prefix p6;
+
+			assert_int_equal(nr_prefix_parse("2001:db8::1/64", AF_INET6,
+							 NR_PREFIX_PARSE_HOST_BITS, &p6), 0);
+			assert_int_equal(nr_stack_ifadd(s, VA, &p6), 0);
+			assert_int_equal(nr_addr_parse("2001:db8::fffe", AF_INET6, &nh.gw), 0);
+		}
+		while (added < NROUTES) {
+			unsigned len = fam ? 33 + (unsigned)(big_rng(&x) % 96)
+					   : 8 + (unsigned)(big_rng(&x) % 25);
+			uint64_t a = big_rng(&x), b = big_rng(&x);
+
+			r.dst.addr.family = r.family;
+			memcpy(r.dst.addr.bytes, &a, 8);
+			memcpy(r.dst.addr.bytes + 8, &b, 8);
+			if (fam)
+				memcpy(r.dst.addr.bytes, "\x20\x01\x0d\xb8", 4);
+			nr_addr_mask(&r.dst.addr, len);
+			r.dst.len = (uint8_t)len;
+			if (nr_stack_route_add(s, &r) == 0)
+				added++;
+		}
+	}
+	for (size_t i = 0; i < NQ; i++) {
+		uint64_t a = big_rng(&x), b = big_rng(&x);
+
+		q[i].dst.family = (big_rng(&x) & 1) ? AF_INET6 : AF_INET;
+		memcpy(q[i].dst.bytes, &a, 8);
+		if (q[i].dst.family == AF_INET6) {
+			memcpy(q[i].dst.bytes + 8, &b, 8);
+			memcpy(q[i].dst.bytes, "\x20\x01\x0d\xb8", 4);
+		}
+	}
+	assert_int_equal(nr_stack_route_get_many(s, q, NQ, many, errs), 0);
+	for (size_t i = 0; i < NQ; i++) {
+		assert_int_equal(errs[i], 0);
+		assert_int_equal(nr_stack_route_get(s, &q[i], &one), 0);
+		assert_same_answer(&many[i], &one);
+		/* Protocol 0: one of the routes added here, not the fixture's. */
+		found += one.error == 0 && one.route && one.route->protocol == 0;
+	}
+	/* Many destinations meet one of the 40000 routes: the batch did real walks. */
+	assert_true(found > NQ / 2);
+	free(errs);
+	free(many);
+	free(q);
+	nr_stack_free(s);
+}
+
 static void test_iff_values(void **state)
 {
 	(void)state;
@@ -772,6 +929,7 @@ int main(void)
 		cmocka_unit_test(test_bad_queries),
 		cmocka_unit_test(test_ifadd_routes),
 		cmocka_unit_test(test_iff_values),
+		cmocka_unit_test(test_many_large),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -469,10 +469,43 @@ static bool one_of_prefix(const char *got, const char *alternatives)
 	return false;
 }
 
+/* nr_stack_route_get_many over every case at once equals case by case. */
+static void run_cases_many(const struct nr_stack *s, const struct kcase *c, size_t n)
+{
+	struct nr_route_query *q = calloc(n, sizeof(*q));
+	struct nr_route_result *many = calloc(n, sizeof(*many)), one;
+	int *errs = calloc(n, sizeof(*errs));
+
+	assert_non_null(q);
+	assert_non_null(many);
+	assert_non_null(errs);
+	for (size_t i = 0; i < n; i++)
+		parse_query(s, c[i].args, &q[i]);
+	assert_int_equal(nr_stack_route_get_many(s, q, n, many, errs), 0);
+	for (size_t i = 0; i < n; i++) {
+		assert_int_equal(errs[i], 0);
+		assert_int_equal(nr_stack_route_get(s, &q[i], &one), 0);
+		assert_int_equal(many[i].error, one.error);
+		assert_int_equal(many[i].type, one.type);
+		assert_int_equal(many[i].table, one.table);
+		assert_int_equal(many[i].ifindex, one.ifindex);
+		assert_true(nr_addr_eq(&many[i].gateway, &one.gateway));
+		assert_true(nr_addr_eq(&many[i].prefsrc, &one.prefsrc));
+		assert_ptr_equal(many[i].route, one.route);
+		assert_int_equal(many[i].nh_count, one.nh_count);
+		assert_int_equal(many[i].why.rule_priority, one.why.rule_priority);
+		assert_string_equal(many[i].why.src_reason, one.why.src_reason);
+	}
+	free(errs);
+	free(many);
+	free(q);
+}
+
 static void run_cases(const struct nr_stack *s, const struct kcase *c, size_t n)
 {
 	int failed = 0;
 
+	run_cases_many(s, c, n);
 	for (size_t i = 0; i < n; i++) {
 		struct nr_route_query q;
 		struct nr_route_result r;

@@ -33,6 +33,16 @@ void *nr_lpm_exact(const struct nr_lpm *t, const uint8_t *key, unsigned plen);
 void *nr_lpm_lookup(const struct nr_lpm *t, const uint8_t *key, unsigned *ret_plen);
 
 /*
+ * nr_lpm_lookup of n keys (each maxbits long): values[i] is what
+ * nr_lpm_lookup(t, keys[i], &plens[i]) returns, and plens[i] (plens may be
+ * NULL) is written only where values[i] is not NULL. The walks of up to 16
+ * keys are interleaved, so their cache misses overlap. t or keys NULL:
+ * every values[i] NULL.
+ */
+void nr_lpm_lookup_many(const struct nr_lpm *t, const uint8_t *const *keys, size_t n,
+			void **values, unsigned *plens);
+
+/*
  * Every prefix containing key, longest first: up to cap values and their
  * lengths. Returns how many were found (which may exceed cap; only cap are
  * written). cap 129 always suffices.

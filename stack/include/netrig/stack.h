@@ -155,6 +155,16 @@ int nr_stack_route_get(const struct nr_stack *s, const struct nr_route_query *q,
 		       struct nr_route_result *ret);
 
 /*
+ * nr_stack_route_get for n queries: ret[i] and, when errs is not NULL,
+ * errs[i] are what nr_stack_route_get(s, &q[i], &ret[i]) gives (ret[i] is
+ * left as it was where errs[i] < 0). Returns 0, or the first negative
+ * errs[i]. Faster than n single calls on large tables: the lookups of up
+ * to 16 queries walk the tables together, so their cache misses overlap.
+ */
+int nr_stack_route_get_many(const struct nr_stack *s, const struct nr_route_query *q, size_t n,
+			    struct nr_route_result *ret, int *errs);
+
+/*
  * Scapy-style mutators, fixed:
  * ifadd: add an address to an interface and the routes the kernel would
  * add with it (local, connected prefix, IPv4 broadcast); ifdel: remove an
