@@ -4,16 +4,20 @@
  * pidfd opened before checking, by its start time, that the pid is still
  * the keeper (so a reused pid cannot be signalled), and tears down itself;
  * we wait for it to exit on the same pidfd. If the journal is
- * still there afterwards (the keeper was killed, or failed), or the run
- * was dead already, we take the journal over and tear down ourselves.
+ * still there afterwards because the keeper was killed, or the run was
+ * dead already, we take the journal over and tear down ourselves. A
+ * keeper whose own teardown failed says so in its log (keeper.h): that
+ * is reported, with the reason, and the journal is left for a retry.
  */
 #include "cli.h"
+#include "keeper.h"
 #include "priv.h"
 
 #include "netrig/run.h"
 
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -30,10 +34,14 @@ static const char down_usage[] =
 	"topology's name when only one run has it (see 'netrig list'). Returns\n"
 	"once the kernel has destroyed its namespaces and devices.\n"
 	"\n"
-	"  --timeout S  give up after S seconds (default 10)\n"
+	"  --timeout S  give up after S seconds (default 15: the keeper gives the\n"
+	"               kernel 10 s to destroy the namespaces)\n"
 	"\n"
-	"exit: 0 down, 1 teardown failed (try 'netrig clean'), 2 no such run,\n"
-	"3 privileges\n";
+	"exit: 0 down; 1 the teardown failed or did not finish in time: the\n"
+	"reason is printed, and the journal and the keeper's log\n"
+	"(/run/netrig/RUN.log) are kept, so 'netrig list' shows the run and why,\n"
+	"and 'netrig down RUN' or 'netrig clean' retries; 2 no such run (already\n"
+	"down, or a typo: see 'netrig list'); 3 privileges\n";
 
 static double ms_since(const struct timespec *t0)
 {
@@ -87,9 +95,9 @@ int nr_cmd_down(int argc, char **argv)
 	struct nr_run_info info = { 0 };
 	struct nr_run *run = NULL;
 	struct timespec t0;
-	double timeout = 10;
-	char msg[256], *end;
-	int c, r;
+	double timeout = 15;
+	char msg[256], *end, logpath[PATH_MAX], reason[512];
+	int c, r, before;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "+t:h", opts, NULL)) != -1) {
@@ -118,6 +126,14 @@ int nr_cmd_down(int argc, char **argv)
 		return nr_cli_error(NR_EXIT_USAGE, "down: %s", err.msg);
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if (nr_keeper_log_path(NULL, info.id, logpath, sizeof(logpath)) < 0)
+		logpath[0] = '\0';
+	before = logpath[0] ? nr_keeper_log_outcome(logpath, reason, sizeof(reason)) : -ENOENT;
+	if (!info.live && before == 1)
+		fprintf(stderr,
+			"netrig: down: run %s: its keeper's teardown had failed: %s (log %s); "
+			"trying again\n",
+			info.id, reason, logpath);
 	if (info.live) {
 		r = term_and_wait(info.owner, info.owner_start, (int)(timeout * 1000));
 		if (r == -ESRCH) {
@@ -133,13 +149,26 @@ int nr_cmd_down(int argc, char **argv)
 			goto out;
 		}
 		if (r == -ETIMEDOUT) {
-			r = nr_cli_error(NR_EXIT_FAIL, "keeper %d of run %s did not finish in %g s",
-					 (int)info.owner, info.id, timeout);
+			r = nr_cli_error(NR_EXIT_FAIL,
+					 "keeper %d of run %s did not finish in %g s; it goes on "
+					 "(its log: %s)",
+					 (int)info.owner, info.id, timeout, logpath);
 			goto out;
 		}
 		if (r < 0) {
 			r = nr_cli_error(NR_EXIT_ENV, "signalling keeper %d of run %s: %s",
 					 (int)info.owner, info.id, strerror(-r));
+			goto out;
+		}
+		/* Its own verdict first: a teardown that failed can leave
+		 * nothing for a retry to find (names unlinked, devices pinned
+		 * elsewhere), so a retry's success would hide it. */
+		if (nr_keeper_log_outcome(logpath, reason, sizeof(reason)) == 1) {
+			r = nr_cli_error(NR_EXIT_FAIL,
+					 "down: run %s: the keeper's teardown failed: %s\n"
+					 "netrig: its log: %s; the journal is kept: 'netrig down %s' or "
+					 "'netrig clean' retries",
+					 info.id, reason, logpath, info.id);
 			goto out;
 		}
 	}
@@ -160,6 +189,9 @@ int nr_cmd_down(int argc, char **argv)
 				 info.id, err.msg);
 		goto out;
 	}
+	/* Done now: the keeper's record of an earlier failure is moot. */
+	if (logpath[0])
+		unlink(logpath);
 	printf("run %s (%s) down in %.1f ms: %zu namespace%s removed\n", info.id, info.name,
 	       ms_since(&t0), st.ns_deleted, st.ns_deleted == 1 ? "" : "s");
 	r = NR_EXIT_OK;

@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* netrig list: the runs in /run/netrig, live or dead, and their objects. */
 #include "cli.h"
+#include "keeper.h"
 
 #include "netrig/run.h"
 
 #include <errno.h>
 #include <getopt.h>
 #include <jansson.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -15,10 +17,32 @@ static const char list_usage[] =
 	"\n"
 	"Show every run netrig knows of (journals in /run/netrig): its id,\n"
 	"topology, state (live: its keeper holds it; dead: 'netrig clean' will\n"
-	"remove it), keeper pid, namespaces and links.\n"
+	"remove it), keeper pid, namespaces and links, the keeper's log\n"
+	"(/run/netrig/RUN.log) and, when the keeper's teardown failed, why.\n"
 	"\n"
 	"  --json  an array of objects: id, name, topology, state, persistent,\n"
-	"          owner {pid, start}, created, namespaces [], objects [{node, kind, name}]\n";
+	"          owner {pid, start}, created, namespaces [], objects [{node, kind, name}],\n"
+	"          log (path, null without one), teardown_error (null unless it failed)\n";
+
+/* The keeper's log of a run, if any, and the reason its teardown failed. */
+struct log_state {
+	char path[PATH_MAX];
+	bool exists;
+	bool failed;
+	char reason[512];
+};
+
+static void log_state(const char *id, struct log_state *ls)
+{
+	int r;
+
+	*ls = (struct log_state){ 0 };
+	if (nr_keeper_log_path(NULL, id, ls->path, sizeof(ls->path)) < 0)
+		return;
+	r = nr_keeper_log_outcome(ls->path, ls->reason, sizeof(ls->reason));
+	ls->exists = r != -ENOENT;
+	ls->failed = r == 1;
+}
 
 static json_t *run_json(const struct nr_run_info *r)
 {
@@ -43,6 +67,14 @@ static json_t *run_json(const struct nr_run_info *r)
 	}
 	json_object_set_new(o, "namespaces", ns);
 	json_object_set_new(o, "objects", objs);
+	{
+		struct log_state ls;
+
+		log_state(r->id, &ls);
+		json_object_set_new(o, "log", ls.exists ? json_string(ls.path) : json_null());
+		json_object_set_new(o, "teardown_error",
+				    ls.failed ? json_string(ls.reason) : json_null());
+	}
 	return o;
 }
 
@@ -91,13 +123,19 @@ int nr_cmd_list(int argc, char **argv)
 	} else if (n == 0) {
 		printf("no runs\n");
 	} else {
-		printf("%-6s  %-20s  %-4s  %-7s  %5s  %s\n", "RUN", "NAME", "STATE", "KEEPER", "NODES",
-		       "TOPOLOGY");
+		printf("%-6s  %-20s  %-5s  %-7s  %5s  %s\n", "RUN", "NAME", "STATE", "KEEPER",
+		       "NODES", "TOPOLOGY");
 		for (size_t i = 0; i < n; i++) {
 			const struct nr_run_info *ri = &runs[i];
+			struct log_state ls;
 
-			printf("%-6s  %-20s  %-5s %-7d  %5zu  %s\n", ri->id, ri->name,
+			printf("%-6s  %-20s  %-5s  %-7d  %5zu  %s\n", ri->id, ri->name,
 			       ri->live ? "live" : "dead", (int)ri->owner, ri->nns, ri->topo);
+			log_state(ri->id, &ls);
+			if (ls.failed)
+				printf("    teardown failed: %s\n", ls.reason);
+			if (ls.exists)
+				printf("    log %s\n", ls.path);
 			for (size_t k = 0; k < ri->nns; k++)
 				printf("    ns %s\n", ri->ns[k]);
 			for (size_t k = 0; k < ri->nobjs; k++)

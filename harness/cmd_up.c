@@ -32,7 +32,9 @@ static const char up_usage[] =
 	"routes, rules, neighbours, sysctls, TUN/TAP) and leave it running.\n"
 	"Prints the run id and how to enter each node. A keeper process holds\n"
 	"the lab; 'netrig down RUN' ends it, 'netrig clean' removes what a killed\n"
-	"one left.\n"
+	"one left. The keeper logs to /run/netrig/RUN.log, which it removes once\n"
+	"the lab is torn down; a teardown that fails keeps it, and 'netrig down'\n"
+	"and 'netrig list' show why.\n"
 	"\n"
 	"  --foreground  keep the lab in this process; SIGINT, SIGTERM or SIGHUP\n"
 	"                tear it down\n"
@@ -93,7 +95,7 @@ static unsigned priv_needs(const struct nr_topo *t)
 }
 
 static void print_lab(const struct nr_topo *t, const char *id, const struct nr_lab *lab,
-		      pid_t keeper)
+		      pid_t keeper, const char *log)
 {
 	size_t w = 4;
 
@@ -110,7 +112,8 @@ static void print_lab(const struct nr_topo *t, const char *id, const struct nr_l
 		printf("  %-*s  netrig exec %s %s -- CMD...   or   ip netns exec nr-%s-%s CMD...\n",
 		       (int)w, t->nodes[i].name, id, t->nodes[i].name, id, t->nodes[i].name);
 	if (keeper > 0)
-		printf("\nend it: netrig down %s\n", id);
+		printf("\nend it: netrig down %s\nkeeper's log: %s (kept if its teardown fails)\n",
+		       id, log);
 	else
 		printf("\nend it: Ctrl-C (or SIGTERM to pid %d)\n", (int)getpid());
 	fflush(stdout);
@@ -145,11 +148,15 @@ static int test_keeper_pause(const struct nr_run *run, int ready)
 	return fd;
 }
 
-/* The daemonised keeper: new session, stdio on /dev/null, owner of the run. */
+/*
+ * The daemonised keeper: new session, stdin on /dev/null, stdout and
+ * stderr on its log (logfd, path), owner of the run.
+ */
 static void keeper_main(struct nr_run *run, struct nr_lab *lab, struct nr_topo_hosts *hosts,
-			int ready)
+			int ready, int logfd, const char *path)
 {
 	struct nr_os_error err = { 0 };
+	FILE *log;
 	int fd, r;
 
 	setsid();
@@ -159,20 +166,27 @@ static void keeper_main(struct nr_run *run, struct nr_lab *lab, struct nr_topo_h
 	fd = open("/dev/null", O_RDWR | O_CLOEXEC);
 	if (fd >= 0) {
 		dup2(fd, STDIN_FILENO);
-		dup2(fd, STDOUT_FILENO);
-		dup2(fd, STDERR_FILENO);
 		if (fd > STDERR_FILENO)
 			close(fd);
 	}
+	/* Whatever a library might print lands in the log too. */
+	dup2(logfd, STDOUT_FILENO);
+	dup2(logfd, STDERR_FILENO);
+	log = nr_keeper_log_fdopen(logfd, path, NR_KEEPER_LOG_MAX);
+	if (!log)
+		log = stderr; /* the same file, without the cap */
 	if (chdir("/") < 0) {
 		/* Not fatal: only keeps a mount point busy. */
 	}
 	r = nr_run_set_owner(run, getpid(), &err);
 	if (r < 0) {
+		nr_keeper_logf(log, "run %s: recording the keeper: %s", nr_run_id(run), err.msg);
 		nr_topo_hosts_free(hosts);
-		nr_keeper_teardown(run, lab, 10000, NULL);
+		nr_keeper_teardown(run, lab, 10000, log);
 		_exit(1);
 	}
+	nr_keeper_logf(log, "holds run %s (journal %s/%s.run)", nr_run_id(run), nr_run_dir(run),
+		       nr_run_id(run));
 	fd = test_keeper_pause(run, ready);
 	if (write(ready, "k", 1) != 1) {
 		/* EPIPE: `up` died and cannot print the lab; it stands all the
@@ -185,8 +199,29 @@ static void keeper_main(struct nr_run *run, struct nr_lab *lab, struct nr_topo_h
 		}
 		close(fd);
 	}
-	r = nr_keeper_serve_hosts(run, lab, hosts, 10000, NULL);
+	r = nr_keeper_serve_hosts(run, lab, hosts, 10000, log);
 	_exit(r < 0 ? 1 : 0);
+}
+
+/*
+ * The keeper ended the run before `up` could hand it over (it failed,
+ * or a signal came): say how its teardown went, from its log. Exit 1
+ * either way (not 130: nothing is left unless the message says so).
+ */
+static int keeper_failed(const char *id, const char *logpath, const char *what)
+{
+	char reason[512];
+	int r = nr_keeper_log_outcome(logpath, reason, sizeof(reason));
+
+	if (r == 1)
+		return nr_cli_error(NR_EXIT_FAIL,
+				    "%s; tearing down run %s failed: %s (log %s; 'netrig clean' "
+				    "retries)",
+				    what, id, reason, logpath);
+	if (r == -ENOENT)
+		return nr_cli_error(NR_EXIT_FAIL, "%s; run %s torn down", what, id);
+	return nr_cli_error(NR_EXIT_FAIL, "%s during setup of run %s; see %s and 'netrig list'",
+			    what, id, logpath);
 }
 
 int nr_cmd_up(int argc, char **argv)
@@ -204,9 +239,9 @@ int nr_cmd_up(int argc, char **argv)
 	struct nr_lab *lab = NULL;
 	struct nr_topo_hosts *hosts = NULL;
 	bool foreground = false, quiet = false;
-	char abspath[PATH_MAX], msg[256], id[NR_RUN_ID_LEN + 1];
+	char abspath[PATH_MAX], msg[256], id[NR_RUN_ID_LEN + 1], logpath[PATH_MAX];
 	sigset_t set, old;
-	int c, r, ready[2] = { -1, -1 };
+	int c, r, ready[2] = { -1, -1 }, logfd = -1;
 	pid_t keeper;
 
 	optind = 1;
@@ -285,7 +320,7 @@ int nr_cmd_up(int argc, char **argv)
 		if (quiet)
 			printf("%s\n", id);
 		else
-			print_lab(t, id, lab, 0);
+			print_lab(t, id, lab, 0, NULL);
 		fflush(stdout);
 		r = nr_keeper_serve_hosts(run, lab, hosts, 10000, quiet ? NULL : stderr);
 		hosts = NULL;
@@ -295,8 +330,17 @@ int nr_cmd_up(int argc, char **argv)
 		goto out;
 	}
 
-	if (pipe2(ready, O_CLOEXEC) < 0) {
-		r = nr_cli_error(NR_EXIT_ENV, "pipe: %s", strerror(errno));
+	/* The keeper's log, beside the journal: created here so its path is
+	 * printed and a keeper that fails at once still leaves its reason. */
+	if (nr_keeper_log_path(nr_run_dir(run), id, logpath, sizeof(logpath)) < 0)
+		errno = ENAMETOOLONG;
+	else
+		logfd = open(logpath, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0644);
+	if (logfd < 0 || pipe2(ready, O_CLOEXEC) < 0) {
+		r = nr_cli_error(NR_EXIT_ENV, "%s: %s", logfd < 0 ? logpath : "pipe",
+				 strerror(errno));
+		if (logfd >= 0)
+			unlink(logpath);
 		nr_topo_hosts_free(hosts);
 		hosts = NULL;
 		nr_keeper_teardown(run, lab, 10000, stderr);
@@ -309,6 +353,7 @@ int nr_cmd_up(int argc, char **argv)
 	keeper = fork();
 	if (keeper < 0) {
 		r = nr_cli_error(NR_EXIT_ENV, "fork: %s", strerror(errno));
+		unlink(logpath);
 		nr_topo_hosts_free(hosts);
 		hosts = NULL;
 		nr_keeper_teardown(run, lab, 10000, stderr);
@@ -318,10 +363,12 @@ int nr_cmd_up(int argc, char **argv)
 	}
 	if (keeper == 0) {
 		close(ready[0]);
-		keeper_main(run, lab, hosts, ready[1]);
+		keeper_main(run, lab, hosts, ready[1], logfd, logpath);
 	}
 	close(ready[1]);
 	ready[1] = -1;
+	close(logfd);
+	logfd = -1;
 	{
 		char k;
 		ssize_t n;
@@ -330,8 +377,8 @@ int nr_cmd_up(int argc, char **argv)
 			n = read(ready[0], &k, 1);
 		while (n < 0 && errno == EINTR);
 		if (n != 1) {
-			r = nr_cli_error(NR_EXIT_FAIL, "the keeper of run %s failed; torn down", id);
 			waitpid(keeper, NULL, 0);
+			r = keeper_failed(id, logpath, "the keeper failed");
 			goto out;
 		}
 	}
@@ -339,14 +386,13 @@ int nr_cmd_up(int argc, char **argv)
 	if (setup_cancelled(&set)) {
 		kill(keeper, SIGTERM);
 		waitpid(keeper, NULL, 0);
-		nr_cli_error(NR_EXIT_FAIL, "interrupted; run %s torn down", id);
-		r = NR_EXIT_FAIL; /* torn down: the contract's "nothing is left" */
+		r = keeper_failed(id, logpath, "interrupted");
 		goto out;
 	}
 	if (quiet)
 		printf("%s\n", id);
 	else
-		print_lab(t, id, lab, keeper);
+		print_lab(t, id, lab, keeper, logpath);
 	r = NR_EXIT_OK;
 out:
 	/* The keeper has its own copies: closing ours changes nothing. */
@@ -357,6 +403,8 @@ out:
 		close(ready[0]);
 	if (ready[1] >= 0)
 		close(ready[1]);
+	if (logfd >= 0)
+		close(logfd);
 	nr_topo_free(t);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	return r;
