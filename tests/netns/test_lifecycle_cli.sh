@@ -3,15 +3,21 @@
 # Labs through the CLI: check, up, exec, list, down, clean; never a leak.
 #
 #   1. every scenarios/*.yaml: check, up, list, exec, down; nothing left
-#   2. a bad file: exit 2 with FILE:LINE:COL, nothing created
+#   2. a bad file: exit 2 with FILE:LINE:COL, nothing created (proved with
+#      /run/netrig read-only in a private mount namespace: a run's journal
+#      comes before any of its objects, and a good file fails there, exit 3)
 #   3. a 100-namespace chain (n0..n99, veth, IPv4 /30s and IPv6 /64s, kernel
 #      forwarding) pinged end to end from n0 to n99, then brought down
 #          n0:eth1 --- eth0:n1:eth1 --- ... --- eth0:n99
 #   4. SIGKILL of `up` during setup, SIGKILL of a live lab's keeper, then
-#      `netrig clean`: nothing of theirs left (namespaces, journals, links),
-#      while a live run next to them is untouched
+#      `netrig clean` of those two runs: nothing of theirs left (namespaces,
+#      journals, logs), while a live run next to them is untouched and
+#      refused by name
 #   5. SIGINT during setup and SIGTERM to a foreground lab: torn down
 #   6. four `up`s at once: four distinct runs, no collision
+# Everything is counted by this test's run ids: other tests' labs may come
+# and go meanwhile (ctest -j, other build trees), and this test never runs
+# a global `netrig clean`, which would take part in their leftovers.
 # The root namespace's links, addresses, routes and rules are compared
 # before and after everything.
 source "$(dirname "$0")/lib.sh"
@@ -26,9 +32,8 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 lc_cleanup() {
 	local pid
 	for pid in $(cat "$TMP"/pids 2>/dev/null); do kill -9 "$pid" 2>/dev/null || true; done
+	# down takes dead runs over too: only this test's runs, by id.
 	for r in $RUNS; do "$NETRIG" down "$r" >/dev/null 2>&1 || true; done
-	# Our dead runs and leftovers (other users' live runs are never touched).
-	"$NETRIG" clean >/dev/null 2>&1 || true
 	rm -rf "$TMP"
 	nr_cleanup
 }
@@ -58,11 +63,11 @@ for line in sys.stdin:
         print(json.dumps(strip(json.loads(line)), sort_keys=True))'
 }
 
-# Namespaces and journals of one run id.
+# Namespaces, journal and keeper log of one run id.
 leftovers() {
 	local id=$1
 	ip netns list | awk '{print $1}' | grep "^nr-$id-" || true
-	ls /run/netrig 2>/dev/null | grep "^$id\.run$" || true
+	ls /run/netrig 2>/dev/null | grep -e "^$id\.run$" -e "^$id\.log$" || true
 }
 
 up() { # up FILE -> run id in $ID
@@ -105,20 +110,28 @@ nodes:
 links:
   - { kind: vethh, ends: [h1:eth0, h2:eth0] }
 EOF
-before=$(ip netns list | grep -c '^nr-' || true)
-jbefore=$(ls /run/netrig 2>/dev/null | wc -l)
+# `up FILE` with /run/netrig read-only, in a mount namespace of its own
+# (private: nothing propagates to the machine's mounts).
+up_ro_rundir() {
+	mkdir -p /run/netrig
+	unshare --mount --propagation private sh -c \
+		'mount --bind -o ro /run/netrig /run/netrig && exec "$1" up "$2"' sh "$NETRIG" "$1"
+}
 set +e
-msg=$("$NETRIG" up "$TMP/bad.yaml" 2>&1)
+msg=$(up_ro_rundir "$TMP/bad.yaml" 2>&1)
 rc=$?
 "$NETRIG" check "$TMP/bad.yaml" >/dev/null 2>&1
 crc=$?
+# The control: a good file gets as far as the journal, and fails there.
+gmsg=$(up_ro_rundir "$NETRIG_SOURCE_DIR/scenarios/two-hosts.yaml" 2>&1)
+grc=$?
 set -e
-[ "$rc" -eq 2 ] || fail "up of a bad file: exit $rc, expected 2"
+[ "$rc" -eq 2 ] || fail "up of a bad file: exit $rc, expected 2: $msg"
 [ "$crc" -eq 2 ] || fail "check of a bad file: exit $crc, expected 2"
 echo "$msg" | grep -q "bad.yaml:5:" || fail "no FILE:LINE:COL in: $msg"
-[ "$(ip netns list | grep -c '^nr-' || true)" -eq "$before" ] || fail "bad file created namespaces"
-[ "$(ls /run/netrig 2>/dev/null | wc -l)" -eq "$jbefore" ] || fail "bad file left a journal"
-echo "ok: bad file refused with $(echo "$msg" | head -1)"
+[ "$grc" -eq 3 ] || fail "control: up of a good file with /run/netrig read-only: exit $grc: $gmsg"
+echo "$gmsg" | grep -q "Read-only file system" || fail "control: $gmsg"
+echo "ok: bad file refused before any journal, with $(echo "$msg" | head -1)"
 
 # --- 3. a 100-namespace chain, pinged end to end ---
 $PY "$CHAIN" yaml 100 x --v4 >"$TMP/chain100.yaml"
@@ -152,6 +165,7 @@ KILLED=$(ls -t /run/netrig | grep '\.run$' | while read -r j; do
 	if grep -q "^owner $upid " "/run/netrig/$j"; then echo "${j%.run}"; fi; done)
 [ -n "$KILLED" ] || fail "no journal of the paused up (pid $upid)"
 [ "$(ip netns list | grep -c "^nr-$KILLED-")" -eq 100 ] || fail "paused up: not 100 namespaces"
+RUNS="$RUNS $KILLED"
 kill -9 "$upid"
 wait "$upid" 2>/dev/null || true
 
@@ -176,14 +190,25 @@ s = {r["id"]: r["state"] for r in json.load(sys.stdin)}
 assert s.get(sys.argv[1]) == "dead", s
 assert s.get(sys.argv[2]) == "dead", s
 assert s.get(sys.argv[3]) == "live", s' "$KILLED" "$KEPT" "$LIVE" || fail "list: wrong states"
-"$NETRIG" clean >"$TMP/clean" || fail "clean: exit $?"
+# By name: a live run is refused, an unknown one is a usage error.
+set +e
+"$NETRIG" clean "$LIVE" >/dev/null 2>"$TMP/clean.err"
+rc=$?
+"$NETRIG" clean zzzzzz >/dev/null 2>&1
+urc=$?
+set -e
+[ "$rc" -eq 1 ] || fail "clean of a live run: exit $rc, expected 1"
+grep -q "run $LIVE (two-hosts) is live" "$TMP/clean.err" || fail "clean: $(cat "$TMP/clean.err")"
+[ "$urc" -eq 2 ] || fail "clean of an unknown run: exit $urc, expected 2"
+"$NETRIG" clean "$KILLED" "$KEPT" >"$TMP/clean" || fail "clean: exit $?"
 grep -q "removed run $KILLED (chain100): 100 namespaces" "$TMP/clean" || fail "clean: $(cat "$TMP/clean")"
 grep -q "removed run $KEPT (tun-scapy): 1 namespace" "$TMP/clean" || fail "clean: $(cat "$TMP/clean")"
+[ "$(wc -l <"$TMP/clean")" -eq 2 ] || fail "clean RUN...: more than the two runs: $(cat "$TMP/clean")"
 [ -z "$(leftovers "$KILLED")" ] || fail "clean left $(leftovers "$KILLED")"
 [ -z "$(leftovers "$KEPT")" ] || fail "clean left $(leftovers "$KEPT")"
 [ "$(ip netns list | grep -c "^nr-$LIVE-")" -eq 2 ] || fail "clean touched the live run $LIVE"
 "$NETRIG" exec "$LIVE" h1 -- ping -c1 -W2 198.51.100.2 >/dev/null || fail "live run broken by clean"
-RUNS=$(printf '%s\n' $RUNS | grep -vx -e "$KEPT" | tr '\n' ' ')
+RUNS=$(printf '%s\n' $RUNS | grep -vx -e "$KEPT" -e "$KILLED" | tr '\n' ' ')
 down "$LIVE"
 echo "ok: SIGKILL during setup and of a keeper: clean removed exactly those"
 
