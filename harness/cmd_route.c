@@ -145,8 +145,36 @@ static int parse_opts(int argc, char **argv, struct route_opts *o)
 	return 0;
 }
 
+/* Wall and process CPU seconds at one moment, for --stats. */
+struct stamp {
+	double wall, cpu;
+};
+
+static struct stamp stamp_now(void)
+{
+	struct timespec ts;
+	struct stamp st;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	st.wall = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	st.cpu = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	return st;
+}
+
 struct route_ctx {
 	const struct nr_stack *s;
+	/*
+	 * Routes are loaded a family at a time, when the first destination
+	 * of that family comes (a batch of IPv4 never pays for the IPv6
+	 * tables), and only from the tables a lookup can reach
+	 * (nr_os_load_routes_reachable). ns is NULL once everything is in.
+	 */
+	struct nr_stack *ms;
+	struct nr_netns *ns;
+	const char *netns;
+	bool have4, have6;
+	struct stamp lazy; /* time spent in those loads, for --stats */
 	struct nr_view v;
 	struct nr_route_query base; /* from, iif, oif, mark */
 	struct nr_jsonl w;
@@ -174,6 +202,39 @@ static int answer_scapy(struct route_ctx *c, const struct nr_addr *dst, const ch
 		nr_jsonl_end(&c->w);
 	}
 	return a.no_route ? 1 : 0;
+}
+
+/*
+ * Load dst's family's routes when they are not in yet. 0, or an exit code
+ * after the message.
+ */
+static int need_family(struct route_ctx *c, int family)
+{
+	struct nr_os_error e = {0};
+	bool *have = family == AF_INET6 ? &c->have6 : &c->have4;
+	struct stamp t0, t1;
+	int r;
+
+	if (*have)
+		return 0;
+	t0 = stamp_now();
+	r = nr_os_load_routes_reachable(c->ns, c->ms, family, &e);
+	if (r < 0) {
+		const char *what = e.msg[0] ? e.msg : strerror(-r);
+
+		if (c->netns && *c->netns)
+			return nr_cli_error(nr_cli_exit_for(r), "reading the tables of namespace '%s': %s",
+					    c->netns, what);
+		return nr_cli_error(nr_cli_exit_for(r), "reading the tables of this namespace: %s",
+				    what);
+	}
+	if (e.msg[0])
+		fprintf(stderr, "netrig: warning: %s\n", e.msg);
+	*have = true;
+	t1 = stamp_now();
+	c->lazy.wall += t1.wall - t0.wall;
+	c->lazy.cpu += t1.cpu - t0.cpu;
+	return 0;
 }
 
 /* Answer one destination; returns 1 when refused, 0 when answered, <0 on a bad query. */
@@ -235,6 +296,7 @@ struct batch {
 	unsigned long asked; /* destinations looked up (for --stats) */
 	bool bad;    /* a line was not an address: exit 2 */
 	bool failed; /* the stack could not answer one: exit 1 */
+	int stop;    /* loading a family's routes failed: this exit code */
 };
 
 static void batch_line(struct route_ctx *c, struct batch *b, char *text, size_t len)
@@ -254,6 +316,8 @@ static void batch_line(struct route_ctx *c, struct batch *b, char *text, size_t 
 		b->bad = true;
 		return;
 	}
+	if (c->ns && (b->stop = need_family(c, dst.family)))
+		return;
 	b->asked++;
 	r = answer(c, &dst, s, false);
 	if (r == -EINVAL) {
@@ -308,14 +372,24 @@ static int run_batch(struct route_ctx *c, unsigned long *asked)
 			p = nl + 1;
 			skipping = false;
 		}
-		while ((nl = memchr(p, '\n', (size_t)(end - p)))) {
+		while (!b.stop && (nl = memchr(p, '\n', (size_t)(end - p)))) {
 			batch_line(c, &b, p, (size_t)(nl - p));
 			p = nl + 1;
+		}
+		if (b.stop) {
+			nr_jsonl_flush(&c->w);
+			ret = b.stop;
+			break;
 		}
 		have = (size_t)(end - p);
 		if (eof && have) {
 			batch_line(c, &b, p, have); /* last line without a newline */
 			have = 0;
+			if (b.stop) {
+				nr_jsonl_flush(&c->w);
+				ret = b.stop;
+				break;
+			}
 		} else if (have == BATCH_READ) {
 			fprintf(stderr, "stdin:%lu: bad address '%.40s...' (line too long)\n",
 				++b.line, p);
@@ -361,36 +435,21 @@ static int run_single(struct route_ctx *c, const struct nr_addr *dsts, int n, ch
 	return refused ? NR_EXIT_FAIL : NR_EXIT_OK;
 }
 
-/* Wall and process CPU seconds at one moment, for --stats. */
-struct stamp {
-	double wall, cpu;
-};
-
-static struct stamp stamp_now(void)
-{
-	struct timespec ts;
-	struct stamp st;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	st.wall = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-	st.cpu = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-	return st;
-}
-
 /*
  * --stats: loading (namespace read, tables built) apart from the lookup
  * phase (read, decide, write JSON), so a benchmark can tell them apart.
+ * A family's routes loaded on first use (lazy) count as loading.
  */
-static void print_stats(struct stamp load, struct stamp look, struct stamp end, unsigned long n)
+static void print_stats(struct stamp load, struct stamp look, struct stamp end, struct stamp lazy,
+			unsigned long n)
 {
-	double w = end.wall - look.wall, c = end.cpu - look.cpu;
+	double w = end.wall - look.wall - lazy.wall, c = end.cpu - look.cpu - lazy.cpu;
 
 	fprintf(stderr,
 		"stats: load_s=%.3f load_cpu_s=%.3f lookups=%lu lookup_s=%.3f lookup_cpu_s=%.3f "
 		"lookups_per_s=%.0f lookups_cpu_per_s=%.0f\n",
-		look.wall - load.wall, look.cpu - load.cpu, n, w, c, w > 0 ? (double)n / w : 0,
-		c > 0 ? (double)n / c : 0);
+		look.wall - load.wall + lazy.wall, look.cpu - load.cpu + lazy.cpu, n, w, c,
+		w > 0 ? (double)n / w : 0, c > 0 ? (double)n / c : 0);
 }
 
 /* --iif/--oif name -> index in the loaded tables. */
@@ -414,7 +473,7 @@ int nr_cmd_route(int argc, char **argv)
 	struct nr_addr *dsts = NULL;
 	struct stamp t_load, t_look;
 	unsigned long asked;
-	bool batch;
+	bool batch, lazy;
 	int r, ndst;
 
 	if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
@@ -463,10 +522,37 @@ int nr_cmd_route(int argc, char **argv)
 		}
 	}
 	t_load = stamp_now();
-	r = nr_cli_load(o.netns, NR_OS_LINKS | NR_OS_ADDRS | NR_OS_ROUTES | NR_OS_RULES, &s);
+	/* --scapy models Scapy's own reading of every table: a full load.
+	 * NETRIG_TEST_EAGER_LOAD: the same for tests that compare both ways. */
+	lazy = !o.scapy && !getenv("NETRIG_TEST_EAGER_LOAD");
+	r = nr_cli_load(o.netns, NR_OS_LINKS | NR_OS_ADDRS | NR_OS_RULES | (lazy ? 0 : NR_OS_ROUTES),
+			&s);
 	if (r)
 		goto out;
-	c.s = s;
+	c.s = c.ms = s;
+	if (lazy) {
+		struct nr_os_error e = {0};
+
+		/* Open again for the routes (nr_cli_load closed it): what
+		 * changes between the two is what could change between two
+		 * dumps of one load. */
+		r = nr_netns_open(o.netns, &c.ns, &e);
+		if (r < 0) {
+			const char *what = e.msg[0] ? e.msg : strerror(-r);
+
+			if (o.netns && *o.netns)
+				r = nr_cli_error(nr_cli_exit_for(r), "entering namespace '%s': %s",
+						 o.netns, what);
+			else
+				r = nr_cli_error(nr_cli_exit_for(r), "entering this namespace: %s",
+						 what);
+			goto out;
+		}
+		c.netns = o.netns;
+		for (int i = 0; i < ndst && !batch; i++)
+			if ((r = need_family(&c, dsts[i].family)))
+				goto out;
+	}
 	c.json = o.json || batch;
 	c.base.mark = o.mark;
 	if ((o.iif && (r = ifindex_of(s, "--iif", o.iif, &c.base.iif))) ||
@@ -481,15 +567,18 @@ int nr_cmd_route(int argc, char **argv)
 		goto out;
 	}
 	t_look = stamp_now();
+	/* Loads before the lookups are in t_look - t_load already. */
+	c.lazy = (struct stamp){0};
 	asked = (unsigned long)ndst;
 	r = batch ? run_batch(&c, &asked) : run_single(&c, dsts, ndst, argv);
 	if (o.stats)
-		print_stats(t_load, t_look, stamp_now(), asked);
+		print_stats(t_load, t_look, stamp_now(), c.lazy, asked);
 out:
 	if (c.w.buf)
 		nr_jsonl_done(&c.w);
 	nr_scapy_model_free(c.scapy);
 	nr_view_done(&c.v);
+	nr_netns_close(c.ns);
 	nr_stack_free(s);
 	free(dsts);
 	return r;

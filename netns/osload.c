@@ -239,3 +239,99 @@ int nr_os_load(struct nr_netns *ns, struct nr_stack *s, unsigned what, struct nr
 	nr_os_snapshot_free(snap);
 	return r;
 }
+
+/* Add the table to t[0..*n) unless there; false when full. */
+static bool add_table(uint32_t *t, size_t *n, uint32_t table)
+{
+	size_t i;
+
+	for (i = 0; i < *n; i++)
+		if (t[i] == table)
+			return true;
+	if (*n == NR_OS_REACH_TABLES_MAX)
+		return false;
+	t[(*n)++] = table;
+	return true;
+}
+
+/*
+ * The tables a lookup of family can consult: every TO_TBL rule's, and
+ * local, main, default (the rules the kernel starts with, and what a
+ * stack without rules looks in). 0 when it cannot be told: a rule whose
+ * table is chosen at lookup time (l3mdev), an action netrig does not
+ * know, or too many tables.
+ */
+static size_t reachable_tables(const struct nr_stack *s, int family, uint32_t *t)
+{
+	size_t n = 0, i, nrules = nr_stack_rule_count(s, family);
+
+	add_table(t, &n, NR_TABLE_LOCAL);
+	add_table(t, &n, NR_TABLE_MAIN);
+	add_table(t, &n, NR_TABLE_DEFAULT);
+	for (i = 0; i < nrules; i++) {
+		const struct nr_rule *ru = nr_stack_rule_at(s, family, i);
+
+		switch (ru->action) {
+		case NR_FR_ACT_TO_TBL:
+			if (ru->table == NR_TABLE_UNSPEC || !add_table(t, &n, ru->table))
+				return 0;
+			break;
+		case NR_FR_ACT_GOTO:
+		case NR_FR_ACT_NOP:
+		case NR_FR_ACT_BLACKHOLE:
+		case NR_FR_ACT_UNREACHABLE:
+		case NR_FR_ACT_PROHIBIT:
+			break;
+		default:
+			return 0;
+		}
+	}
+	return n;
+}
+
+int nr_os_load_routes_reachable(struct nr_netns *ns, struct nr_stack *s, int family,
+				struct nr_os_error *err)
+{
+	struct nr_os_snapshot *snap = NULL;
+	uint32_t *tables = NULL;
+	size_t ntables, i;
+	int r;
+
+	if (family != AF_INET && family != AF_INET6) {
+		r = nr_os_error_set(err, -EAFNOSUPPORT, "route load: family %d not supported",
+				    family);
+		goto out;
+	}
+	if (nr_stack_route_count(s, family) > 0) {
+		r = nr_os_error_set(err, -EEXIST, "route load: the stack has %s routes already",
+				    family == AF_INET ? "IPv4" : "IPv6");
+		goto out;
+	}
+	tables = calloc(NR_OS_REACH_TABLES_MAX, sizeof(*tables));
+	if (!tables) {
+		r = nr_os_error_set(err, -ENOMEM, "out of memory");
+		goto out;
+	}
+	ntables = reachable_tables(s, family, tables);
+	r = nr_os_snapshot_read_tables(ns, family, ntables ? tables : NULL, ntables, &snap, err);
+	if (r < 0)
+		goto out;
+	for (i = 0; i < snap->nroutes; i++) {
+		const struct nr_route *rt = &snap->routes[i];
+
+		r = nr_stack_route_add(s, rt);
+		if (r < 0) {
+			char p[NR_PREFIX_STRLEN], obj[96];
+
+			snprintf(obj, sizeof(obj), "%s table %u metric %u",
+				 nr_prefix_format(&rt->dst, p, sizeof(p)), rt->table, rt->metric);
+			fail_obj(err, r, "route", obj);
+			goto out;
+		}
+	}
+	r = 0;
+out:
+	nr_os_snapshot_free(snap);
+	free(tables);
+	return r;
+}

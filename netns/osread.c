@@ -7,6 +7,7 @@
 #include "netrig/nlsock.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -220,6 +221,39 @@ static int read_addrs(struct nr_nlsock *sock, struct reader *rd, struct nr_os_er
 	return r < 0 ? dump_error(r, "RTM_GETADDR", err) : 0;
 }
 
+/*
+ * One table of one family: the kernel filters the dump by RTA_TABLE
+ * (strict checking is on, see nlsock.c) and answers ENOENT for a table
+ * that does not exist, which holds no route.
+ */
+static int read_route_table(struct nr_nlsock *sock, struct reader *rd, int family,
+			    uint32_t table, struct nr_os_error *err)
+{
+	struct nr_os_error e = { 0 };
+	struct {
+		struct rtmsg rtm;
+		struct nlattr a;
+		uint32_t table;
+	} req = {
+		.rtm = { .rtm_family = (uint8_t)family,
+			 .rtm_table = table < 256 ? (uint8_t)table : RT_TABLE_COMPAT },
+		.a = { .nla_len = sizeof(struct nlattr) + sizeof(uint32_t), .nla_type = RTA_TABLE },
+		.table = table,
+	};
+	int r;
+
+	rd->mark = rd->snap->nroutes;
+	r = nr_nlsock_dump(sock, "RTM_GETROUTE", RTM_GETROUTE, &req, sizeof(req), take_route,
+			   reset_routes, rd, &e);
+	if (r == -ENOENT) {
+		reset_routes(rd);
+		return 0;
+	}
+	if (r < 0 && err)
+		*err = e;
+	return r < 0 ? dump_error(r, "RTM_GETROUTE", err) : 0;
+}
+
 static int read_routes(struct nr_nlsock *sock, struct reader *rd, int family,
 		       struct nr_os_error *err)
 {
@@ -364,11 +398,83 @@ static void reader_finish(struct reader *rd)
 	rd->nh = NULL;
 }
 
+/*
+ * One family's routes dumped on a thread of its own, through a second
+ * socket, while the caller's thread reads the rest: the kernel fills a
+ * dump in the recvmsg of the reading thread, so two dumps use two cores.
+ */
+struct side_dump {
+	struct nr_nlsock *sock;
+	struct nr_os_snapshot snap;
+	struct reader rd;
+	int family;
+	int r;
+	struct nr_os_error err;
+};
+
+static void *side_dump_run(void *arg)
+{
+	struct side_dump *d = arg;
+
+	d->r = read_routes(d->sock, &d->rd, d->family, &d->err);
+	return NULL;
+}
+
+static void side_dump_done(struct side_dump *d)
+{
+	free(d->snap.routes);
+	reader_done(&d->rd);
+	nr_nlsock_close(d->sock);
+}
+
+/* Append the side dump's routes and nexthops after rd's (dump order kept:
+ * the side family comes second). */
+static int merge_routes(struct reader *rd, const struct side_dump *d)
+{
+	struct nr_os_snapshot *s = rd->snap;
+	size_t n = d->snap.nroutes, i;
+
+	if (!n)
+		return 0;
+	if (grow((void **)&s->routes, &rd->cap_routes, s->nroutes + n, sizeof(*s->routes)) < 0 ||
+	    grow((void **)&rd->nh_off, &rd->cap_nh_off, s->nroutes + n, sizeof(size_t)) < 0 ||
+	    grow((void **)&rd->nh, &rd->cap_nh, rd->nnh + d->rd.nnh, sizeof(*rd->nh)) < 0)
+		return -ENOMEM;
+	memcpy(s->routes + s->nroutes, d->snap.routes, n * sizeof(*s->routes));
+	for (i = 0; i < n; i++)
+		rd->nh_off[s->nroutes + i] = rd->nnh + d->rd.nh_off[i];
+	if (d->rd.nnh)
+		memcpy(rd->nh + rd->nnh, d->rd.nh, d->rd.nnh * sizeof(*rd->nh));
+	rd->nnh += d->rd.nnh;
+	s->nroutes += n;
+	s->nroutes_truncated += d->snap.nroutes_truncated;
+	return 0;
+}
+
+static int finish_read(struct reader *rd, struct nr_os_snapshot **ret, struct nr_os_error *err)
+{
+	reader_finish(rd);
+	if (rd->snap->nroutes_truncated) {
+		/* A warning: the load goes on (netns.h, nr_os_load). */
+		nr_os_error_set(err, 0,
+				"%zu route(s) have more than %d nexthops; only the first %d of each "
+				"were read",
+				rd->snap->nroutes_truncated, NR_ROUTE_MAX_NH, NR_ROUTE_MAX_NH);
+	}
+	*ret = rd->snap;
+	rd->snap = NULL;
+	return 0;
+}
+
 int nr_os_snapshot_read(struct nr_netns *ns, unsigned what, struct nr_os_snapshot **ret,
 			struct nr_os_error *err)
 {
 	struct nr_nlsock *sock = NULL;
 	struct reader rd = { 0 };
+	struct side_dump side = { .family = AF_INET6 };
+	unsigned fams = (what & NR_OS_ROUTES) ? 3 : 0; /* 1 IPv4, 2 IPv6 */
+	pthread_t tid;
+	bool side_running = false;
 	int r;
 
 	rd.snap = calloc(1, sizeof(*rd.snap));
@@ -376,34 +482,91 @@ int nr_os_snapshot_read(struct nr_netns *ns, unsigned what, struct nr_os_snapsho
 		r = nr_os_error_set(err, -ENOMEM, "out of memory");
 		goto out;
 	}
-	if (what & (NR_OS_LINKS | NR_OS_ADDRS | NR_OS_ROUTES | NR_OS_RULES | NR_OS_NEIGH)) {
+	side.rd.snap = &side.snap;
+	if ((what & (NR_OS_LINKS | NR_OS_ADDRS | NR_OS_RULES | NR_OS_NEIGH)) || fams) {
 		r = nr_nlsock_open(ns, &sock, err);
 		if (r < 0)
 			goto out;
+	}
+	/* Both families: IPv6 on a second thread (its own socket, opened
+	 * here: entering the namespace is per thread). Without a thread it
+	 * is read in turn below, as it was. */
+	if (fams == 3) {
+		r = nr_nlsock_open(ns, &side.sock, err);
+		if (r < 0)
+			goto out;
+		side_running = pthread_create(&tid, NULL, side_dump_run, &side) == 0;
 	}
 	if ((what & NR_OS_LINKS) && (r = read_links(sock, &rd, err)) < 0)
 		goto out;
 	if ((what & NR_OS_ADDRS) && (r = read_addrs(sock, &rd, err)) < 0)
 		goto out;
-	if ((what & NR_OS_ROUTES) && (r = read_routes(sock, &rd, AF_UNSPEC, err)) < 0)
+	if (fams && (r = read_routes(sock, &rd, fams == 2 ? AF_INET6 : AF_INET, err)) < 0)
 		goto out;
+	if (fams == 3 && !side_running)
+		side_dump_run(&side);
 	if ((what & NR_OS_RULES) && (r = read_rules(sock, &rd, err)) < 0)
 		goto out;
 	if ((what & NR_OS_NEIGH) && (r = read_neigh(sock, &rd, err)) < 0)
 		goto out;
 	if ((what & NR_OS_RESOLV) && (r = read_resolv(ns, rd.snap, err)) < 0)
 		goto out;
-	reader_finish(&rd);
-	if (rd.snap->nroutes_truncated) {
-		/* A warning: the load goes on (netns.h, nr_os_load). */
-		nr_os_error_set(err, 0,
-				"%zu route(s) have more than %d nexthops; only the first %d of each "
-				"were read",
-				rd.snap->nroutes_truncated, NR_ROUTE_MAX_NH, NR_ROUTE_MAX_NH);
+	if (side_running) {
+		pthread_join(tid, NULL);
+		side_running = false;
 	}
-	*ret = rd.snap;
-	rd.snap = NULL;
-	r = 0;
+	if (fams == 3) {
+		if (side.r < 0) {
+			r = side.r;
+			if (err)
+				*err = side.err;
+			goto out;
+		}
+		if (merge_routes(&rd, &side) < 0) {
+			r = nr_os_error_set(err, -ENOMEM, "out of memory");
+			goto out;
+		}
+	}
+	r = finish_read(&rd, ret, err);
+out:
+	if (side_running)
+		pthread_join(tid, NULL);
+	side_dump_done(&side);
+	nr_os_snapshot_free(rd.snap);
+	reader_done(&rd);
+	nr_nlsock_close(sock);
+	return r;
+}
+
+int nr_os_snapshot_read_tables(struct nr_netns *ns, int family, const uint32_t *tables,
+			       size_t ntables, struct nr_os_snapshot **ret,
+			       struct nr_os_error *err)
+{
+	struct nr_nlsock *sock = NULL;
+	struct reader rd = { 0 };
+	size_t i;
+	int r;
+
+	if (family != AF_INET && family != AF_INET6) {
+		r = nr_os_error_set(err, -EAFNOSUPPORT, "route dump: family %d not supported",
+				    family);
+		goto out;
+	}
+	rd.snap = calloc(1, sizeof(*rd.snap));
+	if (!rd.snap) {
+		r = nr_os_error_set(err, -ENOMEM, "out of memory");
+		goto out;
+	}
+	r = nr_nlsock_open(ns, &sock, err);
+	if (r < 0)
+		goto out;
+	if (!tables)
+		r = read_routes(sock, &rd, family, err);
+	for (i = 0; tables && i < ntables && r == 0; i++)
+		r = read_route_table(sock, &rd, family, tables[i], err);
+	if (r < 0)
+		goto out;
+	r = finish_read(&rd, ret, err);
 out:
 	nr_os_snapshot_free(rd.snap);
 	reader_done(&rd);

@@ -67,6 +67,21 @@ int nr_netns_run(struct nr_netns *ns, int (*fn)(void *arg), void *arg, struct nr
  */
 int nr_os_load(struct nr_netns *ns, struct nr_stack *s, unsigned what, struct nr_os_error *err);
 
+/*
+ * For route decisions only (route get): add to s the routes of family
+ * (AF_INET, AF_INET6) from the tables a lookup can reach: those of s's
+ * rules of that family, loaded before (nr_os_load with NR_OS_RULES),
+ * and local, main and default. Every table when a rule's table is not
+ * fixed (table 0: l3mdev) or there are more than NR_OS_REACH_TABLES_MAX.
+ * nr_stack_route_get answers for that family are those of a full load;
+ * show and verify need the full one (nr_os_load). s must hold no route
+ * of family yet (-EEXIST: one family cannot be replaced alone). err as
+ * nr_os_load (a warning for truncated nexthops).
+ */
+#define NR_OS_REACH_TABLES_MAX 256
+int nr_os_load_routes_reachable(struct nr_netns *ns, struct nr_stack *s, int family,
+				struct nr_os_error *err);
+
 /* A route as the kernel dumps it, for comparing the stack with the dump. */
 int nr_os_dump_routes(struct nr_netns *ns, int family,
 		      int (*cb)(const struct nr_route *r, void *arg), void *arg,

@@ -45,6 +45,15 @@ int nr_nlsock_dump(struct nr_nlsock *s, const char *what, uint16_t type, const v
 		   void (*reset)(void *arg), void *arg, struct nr_os_error *err);
 
 /*
+ * The routes of one family from the listed tables only (tables NULL:
+ * every table), one filtered dump per table; a table the kernel does not
+ * have holds no route. Nothing but routes is read.
+ */
+int nr_os_snapshot_read_tables(struct nr_netns *ns, int family, const uint32_t *tables,
+			       size_t ntables, struct nr_os_snapshot **ret,
+			       struct nr_os_error *err);
+
+/*
  * The extended-ack message of an NLMSG_ERROR or NLMSG_DONE message, copied
  * to buf (empty when the kernel gave none). Bounded by h->nlmsg_len.
  */
