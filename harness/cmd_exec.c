@@ -393,9 +393,13 @@ int nr_cmd_exec(int argc, char **argv)
 		;
 	if (read(errp[0], why, sizeof(why)) == (ssize_t)sizeof(why))
 		report_child_failure(why, argv[optind + 2 + !strcmp(argv[optind + 2], "--")], nsname);
-	if (timed_out)
+	if (timed_out) {
+		/* Silent, 124 reads like CMD's own status. */
+		fprintf(stderr, "netrig: exec: %s timed out after %g s (%s); exit 124\n",
+			argv[optind + 2 + !strcmp(argv[optind + 2], "--")], timeout,
+			WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL ? "killed" : "terminated");
 		r = EXIT_TIMEOUT;
-	else if (WIFEXITED(status))
+	} else if (WIFEXITED(status))
 		r = WEXITSTATUS(status);
 	else if (WIFSIGNALED(status))
 		r = 128 + WTERMSIG(status);

@@ -22,7 +22,10 @@ static const char list_usage[] =
 	"\n"
 	"  --json  an array of objects: id, name, topology, state, persistent,\n"
 	"          owner {pid, start}, created, namespaces [], objects [{node, kind, name}],\n"
-	"          log (path, null without one), teardown_error (null unless it failed)\n";
+	"          log (path, null without one), teardown_error (null unless it failed)\n"
+	"\n"
+	"exit: 0 listed (\"no runs\" when there is none), 2 usage, 3 /run/netrig\n"
+	"cannot be read\n";
 
 /* The keeper's log of a run, if any, and the reason its teardown failed. */
 struct log_state {
