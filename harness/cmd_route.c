@@ -70,19 +70,7 @@ static int usage(int code)
 /* inet_pton, family chosen by the presence of a colon: the batch fast path. */
 static int parse_dst(const char *s, struct nr_addr *ret)
 {
-	struct nr_addr a = {0};
-
-	if (strchr(s, ':')) {
-		if (inet_pton(AF_INET6, s, a.bytes) != 1)
-			return -EINVAL;
-		a.family = AF_INET6;
-	} else {
-		if (inet_pton(AF_INET, s, a.bytes) != 1)
-			return -EINVAL;
-		a.family = AF_INET;
-	}
-	*ret = a;
-	return 0;
+	return nr_fast_pton(s, ret);
 }
 
 static int parse_opts(int argc, char **argv, struct route_opts *o)

@@ -61,5 +61,13 @@ char *nr_utf8_sanitize(const char *s);
 
 /* Dotted quad of a host-order IPv4 address into dst (>= 16 bytes); returns length. */
 size_t nr_fmt_ipv4(char *dst, uint32_t host_order);
+/* An IPv6 address as glibc's inet_ntop writes it, into dst (>= 46 bytes); returns length. */
+size_t nr_fmt_ipv6(char *dst, const uint8_t bytes[16]);
+/*
+ * A destination line of the batch: inet_pton of AF_INET6 when s has a
+ * colon, AF_INET otherwise, with the same answers (the plain forms are
+ * parsed here, anything else by inet_pton). -EINVAL when not an address.
+ */
+int nr_fast_pton(const char *s, struct nr_addr *ret);
 
 #endif
