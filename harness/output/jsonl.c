@@ -403,15 +403,19 @@ void nr_jsonl_str_array(struct nr_jsonl *w, const char *key, const char *const *
 	w->buf[w->len++] = ']';
 }
 
+/* One more than each hex digit's value, 0 for any other byte: a table,
+ * because digits and letters alternate at random in addresses and the
+ * branches of a range test mispredict. */
+static const uint8_t hex_val1[256] = {
+	['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5,
+	['5'] = 6, ['6'] = 7, ['7'] = 8, ['8'] = 9, ['9'] = 10,
+	['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16,
+	['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
+};
+
 static int hexval(char c)
 {
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
+	return hex_val1[(unsigned char)c] - 1;
 }
 
 /*
