@@ -10,18 +10,24 @@
 #   shell     one `ip` process per operation
 #   ip-batch  `ip -batch` for the namespaces, then `ip -n NS -batch` per one
 #   pyroute2  Debian's python3-pyroute2 (NetNS per namespace)
+#   raw       bench_topo_raw: the raw-netlink floor (one process, plain
+#             rtnetlink sockets, one datagram per namespace; no journal,
+#             no tags): netrig/raw is the figure issue 3 sets a goal on
 # Times are wall clock of the whole command, in ms. Teardown of the peers
 # is timed until their devices are gone with netrig's detector
 # (bench_topo_wait: RTM_DELNSID plus a barrier namespace), so every tool's
 # "down" means the same thing. Ratios are the tool's time over netrig's.
 # BENCH_SIZES="10 50" overrides the sizes; netrig runs BENCH_REPEAT times
 # (default 3) per size and its best run is shown, because the machine may
-# be shared (the peers take seconds and run once).
+# be shared (the peers take seconds and run once; raw, as fast as netrig,
+# is also the best of BENCH_REPEAT).
 source "$(dirname "$0")/../netns/lib.sh"
 nr_require_netns
 [ -x "$NETRIG" ] || nr_skip "no netrig binary at $NETRIG"
 WAIT="${NETRIG_BUILD_DIR:-build}/tests/bench_topo_wait"
 [ -x "$WAIT" ] || nr_skip "no bench_topo_wait at $WAIT"
+RAW="${NETRIG_BUILD_DIR:-build}/tests/bench_topo_raw"
+[ -x "$RAW" ] || nr_skip "no bench_topo_raw at $RAW"
 $PY -c 'import pyroute2' 2>/dev/null && HAVE_PYROUTE2=1 || HAVE_PYROUTE2=0
 
 CHAIN="$NETRIG_SOURCE_DIR/tests/bench/chain.py"
@@ -101,6 +107,18 @@ run_batch() {
 	echo "$(elapsed "$t0" "$t1") $down"
 }
 
+# Whole command, as netrig's; its down includes the wait (nr_run_wait_fds).
+run_raw() {
+	local n=$1 t0 t1 t2
+	t0=$(ms)
+	"$RAW" up "$PREFIX" "$n" >/dev/null || { echo "raw up failed" >&2; return 1; }
+	t1=$(ms)
+	check_chain raw "$n" || return 1
+	t2=$(ms)
+	"$RAW" down "$PREFIX" "$n" >/dev/null || { echo "raw down failed" >&2; return 1; }
+	echo "$(elapsed "$t0" "$t1") $(elapsed "$t2" "$(ms)")"
+}
+
 run_pyroute2() {
 	local n=$1 t0 t1 down
 	t0=$(ms)
@@ -120,15 +138,33 @@ best_netrig() { # N -> the run with the fastest up (and its down)
 		run_netrig "$1" || return 1
 	done | sort -n | head -1
 }
+# tool N -> fastest up and fastest down of BENCH_REPEAT runs (raw)
+best_of() {
+	local k
+	for ((k = 0; k < ${BENCH_REPEAT:-3}; k++)); do
+		"$1" "$2" || return 1
+		[ "$(left)" -eq 0 ] || { echo "$1 left $(left) namespaces" >&2; return 1; }
+	done | awk 'NR == 1 || $1 < u { u = $1 } NR == 1 || $2 < d { d = $2 } END { print u, d }'
+}
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", a / b }'; }
+ratio2() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 
 for n in ${BENCH_SIZES:-10 50 100 500}; do
 	read -r nup ndown inner < <(best_netrig "$n") || exit 1
 	[ -n "$nup" ] || exit 1
 	printf '%-6s %-9s %10s %10s %9s %9s   (in-process build %s ms)\n' "$n" netrig "$nup" "$ndown" 1.0 1.0 "$inner"
-	tools="shell ip-batch"
+	tools="raw shell ip-batch"
 	[ "$HAVE_PYROUTE2" = 1 ] && tools="$tools pyroute2"
 	for tool in $tools; do
 		case $tool in
+		raw)
+			out=$(best_of run_raw "$n") || { echo "raw failed at N=$n" >&2; exit 1; }
+			read -r up down <<<"$out"
+			printf '%-6s %-9s %10s %10s %9s %9s   (netrig/raw: up %s, down %s)\n' "$n" raw \
+				"$up" "$down" "$(ratio "$up" "$nup")" "$(ratio "$down" "$ndown")" \
+				"$(ratio2 "$nup" "$up")" "$(ratio2 "$ndown" "$down")"
+			continue
+			;;
 		shell) fn=run_shell ;;
 		ip-batch) fn=run_batch ;;
 		pyroute2) fn=run_pyroute2 ;;
