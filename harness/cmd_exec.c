@@ -56,7 +56,9 @@ static const char exec_usage[] =
 	"bounding set is kept, so setcap programs such as ping work.\n"
 	"\n"
 	"  --timeout S  send CMD SIGTERM after S seconds (SIGKILL 2 s later);\n"
-	"               exit 124\n"
+	"               exit 124. Unless stdin is a terminal, CMD runs in a\n"
+	"               process group of its own, which gets the signals, and\n"
+	"               what is left of it once CMD has ended is killed\n"
 	"  --user U     run CMD as user U (name or uid) with U's primary group\n"
 	"  --caps LIST  the capabilities CMD keeps instead, comma-separated\n"
 	"               (net_raw,net_admin...), or none\n"
@@ -155,8 +157,8 @@ static int enter_mounts(const char *nsname)
 }
 
 /* The child: never returns. Reports a failure before exec on fd err. */
-static void child(int nsfd, const char *nsname, pid_t parent, const struct nr_priv_drop *drop,
-		  char **cmd, int err)
+static void child(int nsfd, const char *nsname, pid_t parent, bool own_group,
+		  const struct nr_priv_drop *drop, char **cmd, int err)
 {
 	sigset_t none;
 	int e, code, why[2];
@@ -165,6 +167,9 @@ static void child(int nsfd, const char *nsname, pid_t parent, const struct nr_pr
 	/* Dies with netrig; if netrig is already gone, do not start. */
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
 		_exit(EXIT_CANCELED);
+	/* Here and in the parent, so neither signals the group too early. */
+	if (own_group)
+		setpgid(0, 0);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	code = EXIT_CANCELED;
@@ -226,11 +231,11 @@ int nr_cmd_exec(int argc, char **argv)
 	char nsname[NR_RUN_NSNAME_MAX], path[128], msg[256], *end;
 	double timeout = 0;
 	const char *user = NULL;
-	bool caps_given = false, found = false, timed_out = false;
+	bool caps_given = false, found = false, timed_out = false, own_group;
 	int c, r, nsfd = -1, errp[2] = { -1, -1 }, sfd = -1, pfd = -1, status = 0, why[2];
 	uint64_t deadline = 0, kill_at = 0;
 	sigset_t set, old;
-	pid_t pid;
+	pid_t pid, target;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "+t:u:c:h", opts, NULL)) != -1) {
@@ -334,6 +339,9 @@ int nr_cmd_exec(int argc, char **argv)
 		sigaddset(&set, SIGHUP);
 		sigaddset(&set, SIGQUIT);
 		sigprocmask(SIG_BLOCK, &set, &old);
+		/* As timeout(1): the deadline is for CMD and all it started. On a
+		 * terminal CMD stays in our group, so it may read the terminal. */
+		own_group = timeout > 0 && !isatty(STDIN_FILENO);
 		fflush(stdout);
 		fflush(stderr);
 		{
@@ -341,9 +349,12 @@ int nr_cmd_exec(int argc, char **argv)
 
 			pid = fork();
 			if (pid == 0)
-				child(nsfd, nsname, parent, &drop, argv + cmd, errp[1]);
+				child(nsfd, nsname, parent, own_group, &drop, argv + cmd, errp[1]);
 		}
 	}
+	if (pid > 0 && own_group)
+		setpgid(pid, pid); /* EACCES once it has exec'd: then it did it itself */
+	target = own_group ? -pid : pid;
 	if (pid < 0) {
 		r = nr_cli_error(NR_EXIT_ENV, "exec: fork: %s", strerror(errno));
 		goto restore;
@@ -376,19 +387,23 @@ int nr_cmd_exec(int argc, char **argv)
 			struct signalfd_siginfo si;
 
 			if (read(sfd, &si, sizeof(si)) == (ssize_t)sizeof(si))
-				kill(pid, (int)si.ssi_signo);
+				kill(target, (int)si.ssi_signo);
 		}
 		now = mono_ms();
 		if (kill_at && now >= kill_at) {
-			kill(pid, SIGKILL);
+			kill(target, SIGKILL);
 			kill_at = 0;
 			deadline = 0;
 		} else if (!kill_at && deadline && now >= deadline) {
 			timed_out = true;
-			kill(pid, SIGTERM);
+			kill(target, SIGTERM);
 			kill_at = now + 2000;
 		}
 	}
+	/* Past its time nothing of CMD lives on: its unreaped pid still
+	 * holds the group's id, so this reaches only what is left of it. */
+	if (timed_out && own_group)
+		kill(-pid, SIGKILL);
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
 	if (read(errp[0], why, sizeof(why)) == (ssize_t)sizeof(why))

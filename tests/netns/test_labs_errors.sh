@@ -13,8 +13,8 @@
 #    (exit 2) instead of being run; CMD's status passes through (7;
 #    128+15 when killed by SIGTERM); 127 not found, 126 not executable.
 # 4. --timeout: 124 when CMD outlives it (SIGTERM), also when CMD ignores
-#    SIGTERM (SIGKILL 2 s later), with a message; a CMD that ends in time
-#    keeps its own status.
+#    SIGTERM (SIGKILL 2 s later), with a message; nothing CMD started is
+#    left in the node; a CMD that ends in time keeps its own status.
 # 5. A run that is gone: down and exec exit 2.
 source "$(dirname "$0")/lib.sh"
 nr_require_netns
@@ -100,6 +100,15 @@ expect 124 "timed out after 0.3 s \(killed\); exit 124" \
 t2=$(date +%s%N)
 [ $(((t2 - t1) / 1000000)) -ge 2000 ] || fail "SIGKILL came before the 2 s grace"
 [ $(((t2 - t1) / 1000000)) -lt 12000 ] || fail "SIGKILL after $(((t2 - t1) / 1000000)) ms"
+# What CMD started goes too (its own process group, stdin not a terminal):
+# a child that outlives its shell, and one that ignores SIGTERM as well.
+expect 124 "timed out" exec --timeout 0.3 "$ID" h1 -- sh -c 'sleep 30; :' </dev/null
+left=$(ip netns pids "nr-$ID-h1")
+[ -z "$left" ] || fail "--timeout left processes in h1: $(ps -o pid,args -p "$(echo $left | tr ' ' ,)")"
+expect 124 "timed out" exec --timeout 0.3 "$ID" h1 -- \
+	sh -c '(trap "" TERM; exec sleep 30) & exec sleep 31' </dev/null
+left=$(ip netns pids "nr-$ID-h1")
+[ -z "$left" ] || fail "--timeout left processes in h1: $(ps -o pid,args -p "$(echo $left | tr ' ' ,)")"
 # Negative: a command that ends in time keeps its status, and no message.
 expect 3 - exec --timeout 20 "$ID" h1 -- sh -c 'exit 3'
 expect 2 "bad --timeout '0'" exec --timeout 0 "$ID" h1 -- true
