@@ -602,13 +602,16 @@ bool nr_rtable_longest(const struct nr_rtable *t, const struct nr_addr *a,
 	return true;
 }
 
+#define PREFETCH_MIN_ROUTES 4096
+
 void nr_rtable_prefetch_many(const struct nr_rtable *t, const struct nr_addr *const *a,
 			      size_t n)
 {
 	const uint8_t *keys[NR_RTABLE_PREFETCH_MAX] = {0}; /* GCC 12 cannot see the loop fills them */
 	void *values[NR_RTABLE_PREFETCH_MAX];
 
-	if (!t || n > NR_RTABLE_PREFETCH_MAX)
+	/* A small table stays cached anyway: walking it twice would only cost. */
+	if (!t || n > NR_RTABLE_PREFETCH_MAX || t->count < PREFETCH_MIN_ROUTES)
 		return;
 	for (size_t i = 0; i < n; i++)
 		keys[i] = a[i]->bytes;
@@ -665,11 +668,14 @@ void nr_rtset_init(struct nr_rtset *set, int family)
 	set->family = family;
 }
 
+static void set_known(struct nr_rtset *set);
+
 void nr_rtset_clear(struct nr_rtset *set)
 {
 	for (size_t i = 0; i < set->n; i++)
 		nr_rtable_free(set->v[i]);
 	set->n = 0;
+	set_known(set);
 }
 
 void nr_rtset_done(struct nr_rtset *set)
@@ -688,7 +694,7 @@ static size_t set_pos(const struct nr_rtset *set, uint32_t id)
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
-		if (nr_rtable_id(set->v[mid]) < id)
+		if (set->v[mid]->id < id)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -696,11 +702,25 @@ static size_t set_pos(const struct nr_rtset *set, uint32_t id)
 	return lo;
 }
 
-const struct nr_rtable *nr_rtset_get(const struct nr_rtset *set, uint32_t id)
+static struct nr_rtable *set_find(const struct nr_rtset *set, uint32_t id)
 {
 	size_t i = set_pos(set, id);
 
-	return i < set->n && nr_rtable_id(set->v[i]) == id ? set->v[i] : NULL;
+	return i < set->n && set->v[i]->id == id ? set->v[i] : NULL;
+}
+
+/* After the list of tables changed. */
+static void set_known(struct nr_rtset *set)
+{
+	for (uint32_t k = 0; k < 3; k++)
+		set->known[k] = set_find(set, NR_TABLE_DEFAULT + k);
+}
+
+const struct nr_rtable *nr_rtset_get(const struct nr_rtset *set, uint32_t id)
+{
+	if (id >= NR_TABLE_DEFAULT && id <= NR_TABLE_LOCAL)
+		return set->known[id - NR_TABLE_DEFAULT];
+	return set_find(set, id);
 }
 
 int nr_rtset_add(struct nr_rtset *set, const struct nr_route *r)
@@ -734,6 +754,7 @@ int nr_rtset_add(struct nr_rtset *set, const struct nr_route *r)
 	memmove(&set->v[i + 1], &set->v[i], (set->n - i) * sizeof(set->v[0]));
 	set->v[i] = t;
 	set->n++;
+	set_known(set);
 	return 0;
 }
 
@@ -745,6 +766,7 @@ static void drop_if_empty(struct nr_rtset *set, size_t i)
 	nr_rtable_free(set->v[i]);
 	memmove(&set->v[i], &set->v[i + 1], (set->n - i - 1) * sizeof(set->v[0]));
 	set->n--;
+	set_known(set);
 }
 
 int nr_rtset_del(struct nr_rtset *set, const struct nr_route *r)

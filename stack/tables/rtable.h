@@ -103,6 +103,11 @@ struct nr_rtset {
 	int family;
 	size_t n, cap;
 	struct nr_rtable **v; /* ascending id */
+	/*
+	 * Tables default, main and local (253, 254, 255) or NULL, kept by
+	 * every change: every lookup asks for them.
+	 */
+	struct nr_rtable *known[3];
 };
 
 void nr_rtset_init(struct nr_rtset *set, int family);

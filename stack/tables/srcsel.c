@@ -14,13 +14,23 @@
  * inet_ifa_match(): the subnet is taken from IFA_ADDRESS, which is the peer
  * on a point-to-point address, under the local prefix length.
  */
+static uint32_t v4_word(const struct nr_addr *a)
+{
+	const uint8_t *b = a->bytes;
+
+	return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
+}
+
+/* dst is AF_INET. One masked word compare: this runs on every IPv4 lookup. */
 static bool ifa4_match(const struct nr_ifaddr *a, const struct nr_addr *dst)
 {
-	struct nr_prefix p;
+	const struct nr_addr *net = a->peer.family == AF_INET ? &a->peer : &a->local.addr;
+	unsigned len = a->local.len > 32 ? 32 : a->local.len;
+	uint32_t mask = (uint32_t)(UINT64_MAX << (32 - len));
 
-	p.addr = a->peer.family == AF_INET ? a->peer : a->local.addr;
-	p.len = a->local.len;
-	return nr_prefix_contains(&p, dst);
+	if (net->family != AF_INET)
+		return false;
+	return ((v4_word(net) ^ v4_word(dst)) & mask) == 0;
 }
 
 int nr_srcsel4(const struct nr_iface_table *t, int ifindex, const struct nr_addr *dst, uint8_t scope,
@@ -33,7 +43,7 @@ int nr_srcsel4(const struct nr_iface_table *t, int ifindex, const struct nr_addr
 	if (dst && dst->family != AF_UNSPEC) {
 		if (dst->family != AF_INET)
 			return -EINVAL;
-		have_dst = !nr_addr_is_unspec(dst);
+		have_dst = v4_word(dst) != 0;
 	}
 	ifc = nr_iface_by_index(t, ifindex);
 	if (!ifc)
