@@ -12,7 +12,8 @@ static const char check_usage[] =
 	"\n"
 	"Load and validate each topology file (syntax, schema, references,\n"
 	"addresses) without creating anything. Errors read FILE:LINE:COL: message,\n"
-	"with the source line and a caret.\n"
+	"with the source line and a caret. A file whose name starts with '-'\n"
+	"needs '--' before it.\n"
 	"\n"
 	"exit: 0 every file is valid, 2 one or more is not\n";
 
@@ -35,6 +36,13 @@ int nr_cmd_check(int argc, char **argv)
 
 		if (!strcmp(argv[i], "--") && i == 1)
 			continue;
+		/* An unknown option is a usage error, not a missing file; a
+		 * leading "--" lets file names start with '-'. */
+		if (argv[i][0] == '-' && argv[i][1] && strcmp(argv[1], "--")) {
+			nr_cli_error(NR_EXIT_USAGE, "check: unknown option '%s'", argv[i]);
+			fputs(check_usage, stderr);
+			return NR_EXIT_USAGE;
+		}
 		r = nr_topo_load_file(argv[i], &t, &err);
 		if (r == -EINVAL) {
 			nr_topo_error_print(&err, stderr);

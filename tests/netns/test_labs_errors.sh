@@ -60,9 +60,11 @@ for c in up down exec list clean check; do
 	grep -q "^exit: " "$TMP/help" || fail "$c --help documents no exit codes"
 	[ ! -s "$TMP/err" ] || fail "$c --help wrote to stderr"
 done
-for c in up down exec list clean; do
+for c in up down exec list clean check; do
 	expect 2 "^usage: netrig $c" "$c" --no-such-option
 done
+# check: a file named like an option, after "--", is a file.
+expect 2 "^netrig: -x\.yaml: No such file" check -- -x.yaml
 echo "ok: --help of the lab commands, exit codes documented; bad options exit 2"
 
 # --- 2. no such run, no such node ---
