@@ -16,6 +16,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -163,6 +164,7 @@ struct route_ctx {
 	const char *netns;
 	bool have4, have6;
 	struct stamp lazy; /* time spent in those loads, for --stats */
+	FILE *err;         /* stderr; a buffer for a batch's second half */
 	struct nr_view v;
 	struct nr_route_query base; /* from, iif, oif, mark */
 	struct nr_jsonl w;
@@ -299,7 +301,7 @@ static void batch_line(struct route_ctx *c, struct batch *b, char *text, size_t 
 		return;
 	if (parse_dst(s, &dst) < 0 ||
 	    (c->base.src.family != AF_UNSPEC && c->base.src.family != dst.family)) {
-		fprintf(stderr, "stdin:%lu: bad address '%s'%s\n", b->line, s,
+		fprintf(c->err, "stdin:%lu: bad address '%s'%s\n", b->line, s,
 			parse_dst(s, &dst) < 0 ? "" : " (not of --from's family)");
 		b->bad = true;
 		return;
@@ -309,18 +311,166 @@ static void batch_line(struct route_ctx *c, struct batch *b, char *text, size_t 
 	b->asked++;
 	r = answer(c, &dst, s, false);
 	if (r == -EINVAL) {
-		fprintf(stderr, "stdin:%lu: bad address '%s'\n", b->line, s);
+		fprintf(c->err, "stdin:%lu: bad address '%s'\n", b->line, s);
 		b->bad = true;
 	} else if (r < 0) {
 		char why[256];
 
-		fprintf(stderr, "netrig: stdin:%lu: route get %s: %s\n", b->line, s,
+		fprintf(c->err, "netrig: stdin:%lu: route get %s: %s\n", b->line, s,
 			decision_error(c, &dst, r, why, sizeof(why)));
 		b->failed = true;
 	}
 }
 
 #define BATCH_READ (1u << 20)
+/* Below this many bytes of complete lines a chunk is answered on one thread. */
+#define BATCH_SPLIT (32u * 1024)
+
+/* The complete lines of [p, end) in order. */
+static void batch_lines(struct route_ctx *c, struct batch *b, char *p, char *end)
+{
+	char *nl;
+
+	while (!b->stop && p < end && (nl = memchr(p, '\n', (size_t)(end - p)))) {
+		batch_line(c, b, p, (size_t)(nl - p));
+		p = nl + 1;
+	}
+}
+
+/*
+ * Does the line [p, p+len) have a destination of a family whose routes
+ * are not loaded yet? The same tests as batch_line, without writing into
+ * the line (its newline must stay for the loop that splits lines).
+ */
+static bool line_needs_load(const struct route_ctx *c, const char *p, size_t len)
+{
+	char text[64];
+	struct nr_addr dst;
+
+	while (len && (p[len - 1] == ' ' || p[len - 1] == '\t' || p[len - 1] == '\r'))
+		len--;
+	while (len && (*p == ' ' || *p == '\t')) {
+		p++;
+		len--;
+	}
+	/* No address is this long: a bad line, which loads nothing. */
+	if (!len || *p == '#' || len >= sizeof(text))
+		return false;
+	if (memchr(p, ':', len) ? c->have6 : c->have4)
+		return false;
+	memcpy(text, p, len);
+	text[len] = '\0';
+	return parse_dst(text, &dst) == 0 &&
+	       (c->base.src.family == AF_UNSPEC || c->base.src.family == dst.family);
+}
+
+/*
+ * One half of a chunk answered on a second thread into buffers of its
+ * own (output and messages), written after the first half's: stdout and
+ * stderr get exactly what one thread would write. Lookups only read the
+ * stack (its caches are per thread); the family loads stay on the main
+ * thread, which loads what a chunk needs before splitting it. One per
+ * batch: its output buffer is kept from chunk to chunk.
+ */
+struct half {
+	struct route_ctx c;
+	struct batch b;
+	char *p, *end;
+	FILE *err;
+	char *errbuf;
+	size_t errlen;
+};
+
+static void *half_run(void *arg)
+{
+	struct half *h = arg;
+
+	batch_lines(&h->c, &h->b, h->p, h->end);
+	return NULL;
+}
+
+/* Answer the complete lines [p, end), which load nothing, on two threads
+ * when there are enough of them. -1 when the output failed. */
+static int batch_span(struct route_ctx *c, struct batch *b, struct half *h, char *p, char *end)
+{
+	pthread_t tid;
+	char *mid, *q;
+	int r = 0;
+
+	mid = (size_t)(end - p) >= BATCH_SPLIT && !c->scapy && h->c.w.buf
+		      ? memchr(p + (end - p) / 2, '\n', (size_t)(end - (p + (end - p) / 2)))
+		      : NULL;
+	if (!mid || mid + 1 >= end) {
+		batch_lines(c, b, p, end);
+		return 0;
+	}
+	mid++;
+	h->p = mid;
+	h->end = end;
+	h->b = (struct batch){.line = b->line};
+	for (q = p; q < mid && (q = memchr(q, '\n', (size_t)(mid - q))); q++)
+		h->b.line++;
+	h->err = open_memstream(&h->errbuf, &h->errlen);
+	h->c.err = h->err;
+	if (!h->err || pthread_create(&tid, NULL, half_run, h) != 0) {
+		if (h->err)
+			fclose(h->err);
+		free(h->errbuf);
+		h->errbuf = NULL;
+		batch_lines(c, b, p, end);
+		return 0;
+	}
+	batch_lines(c, b, p, mid);
+	pthread_join(tid, NULL);
+	if (h->c.w.err || fflush(h->err))
+		r = -1;
+	/* The first half's output and messages went first. */
+	if (nr_jsonl_flush(&c->w) < 0 ||
+	    (h->c.w.len && fwrite(h->c.w.buf, 1, h->c.w.len, c->w.f) != h->c.w.len))
+		r = -1;
+	h->c.w.len = 0;
+	if (h->errlen)
+		fwrite(h->errbuf, 1, h->errlen, c->err);
+	fclose(h->err);
+	free(h->errbuf);
+	h->errbuf = NULL;
+	b->line = h->b.line;
+	b->asked += h->b.asked;
+	b->bad |= h->b.bad;
+	b->failed |= h->b.failed;
+	return r;
+}
+
+/*
+ * Answer the complete lines [p, end). While a family's routes are not
+ * loaded, a line that needs them is answered on its own (batch_line
+ * loads them, or stops the batch, at that very line, as one thread
+ * would); the spans between such lines go to batch_span.
+ */
+static int batch_chunk(struct route_ctx *c, struct batch *b, struct half *h, char *p,
+		       char *end)
+{
+	while (c->ns && !(c->have4 && c->have6) && p < end && !b->stop) {
+		char *nl = memchr(p, '\n', (size_t)(end - p)), *q;
+
+		if (line_needs_load(c, p, (size_t)(nl - p))) {
+			batch_line(c, b, p, (size_t)(nl - p));
+			p = nl + 1;
+			continue;
+		}
+		for (q = nl + 1; q < end; q = nl + 1) {
+			nl = memchr(q, '\n', (size_t)(end - q));
+			if (line_needs_load(c, q, (size_t)(nl - q)))
+				break;
+		}
+		if (batch_span(c, b, h, p, q) < 0)
+			return -1;
+		p = q;
+	}
+	if (b->stop || p >= end)
+		return 0;
+	return batch_span(c, b, h, p, end);
+}
 
 /*
  * Read stdin a chunk at a time and answer every complete line of the
@@ -330,6 +480,7 @@ static void batch_line(struct route_ctx *c, struct batch *b, char *text, size_t 
 static int run_batch(struct route_ctx *c, unsigned long *asked)
 {
 	struct batch b = {0};
+	struct half h = {.c = *c};
 	char *buf = malloc(BATCH_READ + 1);
 	size_t have = 0;
 	bool skipping = false, eof = false;
@@ -337,6 +488,11 @@ static int run_batch(struct route_ctx *c, unsigned long *asked)
 
 	if (!buf)
 		return nr_cli_error(nr_cli_exit_for(-ENOMEM), "out of memory");
+	/* The second thread's context: its own output; it loads nothing.
+	 * Without the buffer every chunk is answered on this thread. */
+	h.c.ns = NULL;
+	if (nr_jsonl_init(&h.c.w, NULL, 0) < 0)
+		h.c.w.buf = NULL;
 	while (!eof) {
 		ssize_t n = read(STDIN_FILENO, buf + have, BATCH_READ - have);
 		char *p = buf, *end, *nl;
@@ -360,10 +516,14 @@ static int run_batch(struct route_ctx *c, unsigned long *asked)
 			p = nl + 1;
 			skipping = false;
 		}
-		while (!b.stop && (nl = memchr(p, '\n', (size_t)(end - p)))) {
-			batch_line(c, &b, p, (size_t)(nl - p));
-			p = nl + 1;
+		/* Up to the last newline: the complete lines. */
+		for (nl = end; nl > p && nl[-1] != '\n'; nl--)
+			;
+		if (batch_chunk(c, &b, &h, p, nl) < 0) {
+			ret = nr_cli_error(NR_EXIT_FAIL, "writing the output failed");
+			break;
 		}
+		p = nl;
 		if (b.stop) {
 			nr_jsonl_flush(&c->w);
 			ret = b.stop;
@@ -393,6 +553,8 @@ static int run_batch(struct route_ctx *c, unsigned long *asked)
 		}
 	}
 	free(buf);
+	if (h.c.w.buf)
+		nr_jsonl_done(&h.c.w);
 	*asked = b.asked;
 	if (ret == NR_EXIT_OK && b.bad)
 		ret = NR_EXIT_USAGE;
@@ -518,6 +680,7 @@ int nr_cmd_route(int argc, char **argv)
 	if (r)
 		goto out;
 	c.s = c.ms = s;
+	c.err = stderr;
 	if (lazy) {
 		struct nr_os_error e = {0};
 

@@ -26,6 +26,8 @@ int nr_jsonl_init(struct nr_jsonl *w, FILE *f, size_t cap)
 
 static void drain(struct nr_jsonl *w)
 {
+	if (!w->f)
+		return; /* in memory: the caller takes buf and len */
 	if (w->len && !w->err && fwrite(w->buf, 1, w->len, w->f) != w->len)
 		w->err = -EIO;
 	w->len = 0;
@@ -34,7 +36,7 @@ static void drain(struct nr_jsonl *w)
 int nr_jsonl_flush(struct nr_jsonl *w)
 {
 	drain(w);
-	if (!w->err && fflush(w->f))
+	if (w->f && !w->err && fflush(w->f))
 		w->err = -EIO;
 	return w->err;
 }
@@ -60,17 +62,21 @@ static bool reserve(struct nr_jsonl *w, size_t need)
 {
 	if (w->cap - w->len >= need)
 		return true;
-	drain(w);
-	if (w->cap >= need)
-		return true;
-	char *n = realloc(w->buf, need);
+	if (w->f) {
+		drain(w);
+		if (w->cap >= need)
+			return true;
+	}
+	/* In memory (no f): keep everything, doubling. */
+	size_t ncap = w->f ? need : w->cap * 2 > w->len + need ? w->cap * 2 : w->len + need;
+	char *n = realloc(w->buf, ncap);
 
 	if (!n) {
 		w->err = -ENOMEM;
 		return false;
 	}
 	w->buf = n;
-	w->cap = need;
+	w->cap = ncap;
 	return true;
 }
 

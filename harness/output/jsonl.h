@@ -26,7 +26,11 @@ struct nr_jsonl {
 	int err;	 /* first write error, sticky */
 };
 
-/* cap: buffer size (0 = 1 MiB). -ENOMEM. */
+/*
+ * cap: buffer size (0 = 1 MiB). -ENOMEM. f NULL: in memory, the buffer
+ * grows to hold everything written; the caller takes buf[0..len) and
+ * sets len back to 0 (a batch's second thread).
+ */
 int nr_jsonl_init(struct nr_jsonl *w, FILE *f, size_t cap);
 /* Flushes, then frees the buffer (not f). Returns the first error seen, or 0. */
 int nr_jsonl_done(struct nr_jsonl *w);
