@@ -153,9 +153,13 @@ static inline void nr_route_result_start(struct nr_route_result *ret, int family
 	ret->why.prefix.addr.family = (uint8_t)family;
 }
 
+/*
+ * hint (may be NULL): the main table's longest match for q->dst, computed
+ * ahead by a batch (nr_stack_route_get_many); the answer is the same.
+ */
 int nr_route_get4(const struct nr_stack *s, const struct nr_route_query *q,
-		  struct nr_route_result *ret);
+		  struct nr_route_result *ret, const struct nr_rt_hint *hint);
 int nr_route_get6(const struct nr_stack *s, const struct nr_route_query *q,
-		  struct nr_route_result *ret);
+		  struct nr_route_result *ret, const struct nr_rt_hint *hint);
 
 #endif

@@ -48,6 +48,7 @@ struct fib_res {
 struct ctx4 {
 	const struct nr_stack *s;
 	const struct nr_flow *fl;
+	const struct nr_rt_hint *hint; /* NULL: none */
 	struct fib_res res;
 };
 
@@ -179,7 +180,7 @@ static int table_lookup(const struct nr_rtable *t, uint32_t table_id, void *arg,
 	 * lookup); only when none of its aliases fits (tos, dead or other-
 	 * device nexthops) is the path from the root collected to backtrack.
 	 */
-	if (!nr_rtable_longest(t, &c->fl->dst, &lists[0], &plens[0]))
+	if (!nr_rtable_longest_hinted(t, &c->fl->dst, c->hint, &lists[0], &plens[0]))
 		return -EAGAIN;
 	err = scan_list(c, &lists[0], plens[0], table_id, &found);
 	if (found) {
@@ -228,7 +229,7 @@ static int merged_lookup(struct ctx4 *c, struct nr_route_explain *why)
 	 */
 	why->tables_tried = 1;
 	have_l = local && nr_rtable_longest(local, &c->fl->dst, &ll[0], &lp[0]);
-	have_m = main_t && nr_rtable_longest(main_t, &c->fl->dst, &ml[0], &mp[0]);
+	have_m = main_t && nr_rtable_longest_hinted(main_t, &c->fl->dst, c->hint, &ml[0], &mp[0]);
 	if (have_l || have_m) {
 		bool take_local = have_l && (!have_m || lp[0] >= mp[0]);
 
@@ -496,9 +497,9 @@ static void ecmp_sources(const struct nr_stack *s, struct nr_route_result *ret, 
 }
 
 static int route_output4(const struct nr_stack *s, const struct nr_route_query *q,
-			 struct nr_route_result *ret)
+			 struct nr_route_result *ret, const struct nr_rt_hint *hint)
 {
-	struct ctx4 c = {.s = s};
+	struct ctx4 c = {.s = s, .hint = hint};
 	struct nr_flow fl;
 	uint32_t daddr = addr4(&q->dst), saddr = addr4(&q->src);
 	int oif = q->oif, dev_out = 0, err;
@@ -633,9 +634,9 @@ make_route:
  * forwarding on and rp_filter off (see the top of this file).
  */
 static int route_input4(const struct nr_stack *s, const struct nr_route_query *q,
-			struct nr_route_result *ret)
+			struct nr_route_result *ret, const struct nr_rt_hint *hint)
 {
-	struct ctx4 c = {.s = s};
+	struct ctx4 c = {.s = s, .hint = hint};
 	struct nr_flow fl;
 	uint32_t daddr = addr4(&q->dst), saddr = addr4(&q->src);
 	bool ecmp = false;
@@ -708,12 +709,12 @@ static int route_input4(const struct nr_stack *s, const struct nr_route_query *q
 }
 
 int nr_route_get4(const struct nr_stack *s, const struct nr_route_query *q,
-		  struct nr_route_result *ret)
+		  struct nr_route_result *ret, const struct nr_rt_hint *hint)
 {
 	int err;
 
 	nr_route_result_start(ret, AF_INET);
-	err = q->iif ? route_input4(s, q, ret) : route_output4(s, q, ret);
+	err = q->iif ? route_input4(s, q, ret, hint) : route_output4(s, q, ret, hint);
 	if (err) {
 		ret->error = err;
 		ret->ifindex = 0;

@@ -73,6 +73,7 @@ struct ctx6 {
 	/* Entries treated as failed, to find who wins when a neighbour fails (alt). */
 	const struct f6 *excl;
 	size_t nexcl;
+	const struct nr_rt_hint *hint; /* main's longest match for fl->dst, or NULL */
 	/* The result (fib6_result) and where it was found. */
 	struct f6 res;
 	unsigned plen;
@@ -309,7 +310,7 @@ static bool table_lookup6(struct ctx6 *c, const struct nr_rtable *t)
 	 * entry, found with one jump-table lookup instead of a walk from the
 	 * root collecting every shorter prefix.
 	 */
-	if (!nr_rtable_longest(t, &c->fl->dst, &lists[0], &plens[0]))
+	if (!nr_rtable_longest_hinted(t, &c->fl->dst, c->hint, &lists[0], &plens[0]))
 		return false; /* no prefix at all */
 	if (plain_only(&lists[0]) && select_in(c, &lists[0], plens[0], -1, strict))
 		return true;
@@ -527,7 +528,7 @@ static void ecmp_sources(const struct nr_stack *s, const struct nr_route *r,
 }
 
 static int route_get6(const struct nr_stack *s, const struct nr_route_query *q,
-		      struct nr_route_result *ret)
+		      struct nr_route_result *ret, const struct nr_rt_hint *hint)
 {
 	struct ctx6 c;
 	struct nr_flow fl;
@@ -545,6 +546,7 @@ static int route_get6(const struct nr_stack *s, const struct nr_route_query *q,
 	fl.tos = q->tos;
 	c.s = s;
 	c.fl = &fl;
+	c.hint = hint;
 	c.saddr.family = AF_INET6;
 	if (have_src)
 		c.saddr = q->src;
@@ -608,14 +610,14 @@ static int route_get6(const struct nr_stack *s, const struct nr_route_query *q,
 }
 
 int nr_route_get6(const struct nr_stack *s, const struct nr_route_query *q,
-		  struct nr_route_result *ret)
+		  struct nr_route_result *ret, const struct nr_rt_hint *hint)
 {
 	int err;
 
 	if (q->dst.family != AF_INET6)
 		return -EINVAL;
 	nr_route_result_start(ret, AF_INET6);
-	err = route_get6(s, q, ret);
+	err = route_get6(s, q, ret, hint);
 	if (err) {
 		ret->error = err;
 		ret->ifindex = 0;

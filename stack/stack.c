@@ -220,8 +220,8 @@ bool nr_nexthop_dead(const struct nr_stack *s, const struct nr_route *r,
 	return ifc && !(ifc->flags & NR_IFF_UP);
 }
 
-int nr_stack_route_get(const struct nr_stack *s, const struct nr_route_query *q,
-		       struct nr_route_result *ret)
+static int route_get(const struct nr_stack *s, const struct nr_route_query *q,
+		     struct nr_route_result *ret, const struct nr_rt_hint *hint)
 {
 	if (!s || !q || !ret)
 		return -EINVAL;
@@ -233,58 +233,74 @@ int nr_stack_route_get(const struct nr_stack *s, const struct nr_route_query *q,
 		return -EINVAL;
 	switch (q->dst.family) {
 	case AF_INET:
-		return nr_route_get4(s, q, ret);
+		return nr_route_get4(s, q, ret, hint);
 	case AF_INET6:
-		return nr_route_get6(s, q, ret);
+		return nr_route_get6(s, q, ret, hint);
 	default:
 		return -EINVAL;
 	}
 }
 
-/*
- * Warm the cache for up to NR_RTABLE_PREFETCH_MAX queries: their walks in
- * local and main (the tables the default rules look at, and where nearly
- * every route lives) interleaved, their routes prefetched. The answers
- * then come from nr_stack_route_get itself, so they are the single
- * lookup's by construction.
- */
-static void route_prefetch(const struct nr_stack *s, const struct nr_route_query *q, size_t n)
+int nr_stack_route_get(const struct nr_stack *s, const struct nr_route_query *q,
+		       struct nr_route_result *ret)
 {
-	const struct nr_addr *a4[NR_RTABLE_PREFETCH_MAX], *a6[NR_RTABLE_PREFETCH_MAX];
+	return route_get(s, q, ret, NULL);
+}
+
+/*
+ * The main table's longest match for up to NR_RTABLE_HINT_MAX queries,
+ * their walks interleaved and their routes prefetched (main is where
+ * nearly every route of a large table lives; local stays small and
+ * cached). Each lookup then starts from its hint, which is exactly what
+ * its own walk of main would have found.
+ */
+static void route_hints(const struct nr_stack *s, const struct nr_route_query *q, size_t n,
+			struct nr_rt_hint *hints)
+{
+	const struct nr_addr *a4[NR_RTABLE_HINT_MAX], *a6[NR_RTABLE_HINT_MAX];
+	struct nr_rt_hint h4[NR_RTABLE_HINT_MAX], h6[NR_RTABLE_HINT_MAX];
+	size_t i4[NR_RTABLE_HINT_MAX], i6[NR_RTABLE_HINT_MAX];
 	size_t n4 = 0, n6 = 0;
 
 	for (size_t i = 0; i < n; i++) {
-		if (q[i].dst.family == AF_INET)
+		hints[i].t = NULL;
+		if (q[i].dst.family == AF_INET) {
+			i4[n4] = i;
 			a4[n4++] = &q[i].dst;
-		else if (q[i].dst.family == AF_INET6)
+		} else if (q[i].dst.family == AF_INET6) {
+			i6[n6] = i;
 			a6[n6++] = &q[i].dst;
+		}
 	}
 	if (n4) {
-		nr_rtable_prefetch_many(nr_rtset_get(&s->routes4, NR_TABLE_MAIN), a4, n4);
-		nr_rtable_prefetch_many(nr_rtset_get(&s->routes4, NR_TABLE_LOCAL), a4, n4);
+		nr_rtable_longest_many(nr_rtset_get(&s->routes4, NR_TABLE_MAIN), a4, n4, h4);
+		for (size_t k = 0; k < n4; k++)
+			hints[i4[k]] = h4[k];
 	}
 	if (n6) {
-		nr_rtable_prefetch_many(nr_rtset_get(&s->routes6, NR_TABLE_MAIN), a6, n6);
-		nr_rtable_prefetch_many(nr_rtset_get(&s->routes6, NR_TABLE_LOCAL), a6, n6);
+		nr_rtable_longest_many(nr_rtset_get(&s->routes6, NR_TABLE_MAIN), a6, n6, h6);
+		for (size_t k = 0; k < n6; k++)
+			hints[i6[k]] = h6[k];
 	}
 }
 
 int nr_stack_route_get_many(const struct nr_stack *s, const struct nr_route_query *q, size_t n,
 			    struct nr_route_result *ret, int *errs)
 {
+	struct nr_rt_hint hints[NR_RTABLE_HINT_MAX];
 	int first = 0;
 
 	if (!s || (n && (!q || !ret)))
 		return -EINVAL;
-	for (size_t at = 0; at < n; at += NR_RTABLE_PREFETCH_MAX) {
-		size_t m = n - at < NR_RTABLE_PREFETCH_MAX ? n - at : NR_RTABLE_PREFETCH_MAX;
+	for (size_t at = 0; at < n; at += NR_RTABLE_HINT_MAX) {
+		size_t m = n - at < NR_RTABLE_HINT_MAX ? n - at : NR_RTABLE_HINT_MAX;
 
-		route_prefetch(s, q + at, m);
-		for (size_t i = at; i < at + m; i++) {
-			int err = nr_stack_route_get(s, &q[i], &ret[i]);
+		route_hints(s, q + at, m, hints);
+		for (size_t i = 0; i < m; i++) {
+			int err = route_get(s, &q[at + i], &ret[at + i], &hints[i]);
 
 			if (errs)
-				errs[i] = err;
+				errs[at + i] = err;
 			if (err < 0 && !first)
 				first = err;
 		}

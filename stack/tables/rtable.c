@@ -602,29 +602,38 @@ bool nr_rtable_longest(const struct nr_rtable *t, const struct nr_addr *a,
 	return true;
 }
 
-#define PREFETCH_MIN_ROUTES 4096
-
-void nr_rtable_prefetch_many(const struct nr_rtable *t, const struct nr_addr *const *a,
-			      size_t n)
+void nr_rtable_longest_many(const struct nr_rtable *t, const struct nr_addr *const *a, size_t n,
+			    struct nr_rt_hint *ret)
 {
-	const uint8_t *keys[NR_RTABLE_PREFETCH_MAX] = {0}; /* GCC 12 cannot see the loop fills them */
-	void *values[NR_RTABLE_PREFETCH_MAX];
+	const uint8_t *keys[NR_RTABLE_HINT_MAX] = {0}; /* GCC 12 cannot see the loop fills them */
+	void *values[NR_RTABLE_HINT_MAX];
+	unsigned plens[NR_RTABLE_HINT_MAX];
 
-	/* A small table stays cached anyway: walking it twice would only cost. */
-	if (!t || n > NR_RTABLE_PREFETCH_MAX || t->count < PREFETCH_MIN_ROUTES)
+	if (n > NR_RTABLE_HINT_MAX)
+		n = NR_RTABLE_HINT_MAX;
+	if (!t || t->count < NR_RTABLE_HINT_MIN_ROUTES) {
+		for (size_t i = 0; i < n; i++)
+			ret[i].t = NULL;
 		return;
+	}
 	for (size_t i = 0; i < n; i++)
 		keys[i] = a[i]->bytes;
-	nr_lpm_lookup_many(t->lpm, keys, n, values, NULL);
+	nr_lpm_lookup_many(t->lpm, keys, n, values, plens);
 	for (size_t i = 0; i < n; i++) {
-		/* A route spans two cache lines; a vector's routes are not
-		 * worth a second round for the rare shared prefix. */
+		/* A route spans two cache lines; the lookup reads both. */
 		const char *p = (const char *)as_vec(values[i]);
 
 		if (p) {
 			__builtin_prefetch(p);
 			__builtin_prefetch(p + 64);
 		}
+	}
+	for (size_t i = 0; i < n; i++) {
+		ret[i].t = t;
+		ret[i].dst = *a[i];
+		ret[i].found = values[i] != NULL;
+		ret[i].plen = values[i] ? plens[i] : 0;
+		list_of(values[i], &ret[i].list);
 	}
 }
 

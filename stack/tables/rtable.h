@@ -29,6 +29,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 struct nr_rtable;
 
@@ -84,15 +85,42 @@ bool nr_rtable_longest(const struct nr_rtable *t, const struct nr_addr *a,
 		       struct nr_rt_list *ret_list, unsigned *ret_plen);
 
 /*
- * Bring into cache what nr_rtable_longest would touch for each of the n
- * (at most NR_RTABLE_PREFETCH_MAX) addresses, their trie walks
- * interleaved: a batch of lookups then finds its paths and routes cached
- * instead of waiting for each miss in turn. No answer, no effect on
- * results.
+ * nr_rtable_longest's answer for one address, computed ahead for a batch
+ * (nr_rtable_longest_many) and handed to the lookup that needs it.
  */
-#define NR_RTABLE_PREFETCH_MAX 16
-void nr_rtable_prefetch_many(const struct nr_rtable *t, const struct nr_addr *const *a,
-			      size_t n);
+struct nr_rt_hint {
+	const struct nr_rtable *t; /* NULL: no hint */
+	struct nr_addr dst;
+	bool found;
+	unsigned plen;
+	struct nr_rt_list list;
+};
+
+/*
+ * nr_rtable_longest for n (at most NR_RTABLE_HINT_MAX) addresses, their
+ * trie walks interleaved so their cache misses overlap, and the routes
+ * found prefetched. A table under NR_RTABLE_HINT_MIN_ROUTES stays cached
+ * anyway: its hints are left empty (t NULL) and the lookup walks it.
+ */
+#define NR_RTABLE_HINT_MAX 16
+#define NR_RTABLE_HINT_MIN_ROUTES 4096
+void nr_rtable_longest_many(const struct nr_rtable *t, const struct nr_addr *const *a, size_t n,
+			    struct nr_rt_hint *ret);
+
+/* nr_rtable_longest, answered by h when h holds the answer for t and a. */
+static inline bool nr_rtable_longest_hinted(const struct nr_rtable *t, const struct nr_addr *a,
+					    const struct nr_rt_hint *h,
+					    struct nr_rt_list *ret_list, unsigned *ret_plen)
+{
+	if (h && t && h->t == t && memcmp(h->dst.bytes, a->bytes, sizeof(a->bytes)) == 0) {
+		if (!h->found)
+			return false;
+		*ret_list = h->list;
+		*ret_plen = h->plen;
+		return true;
+	}
+	return nr_rtable_longest(t, a, ret_list, ret_plen);
+}
 
 /* Every route: prefix order (address, then length), kernel order within. */
 int nr_rtable_walk(const struct nr_rtable *t, int (*cb)(const struct nr_route *r, void *arg),
