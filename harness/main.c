@@ -27,7 +27,7 @@ static const struct nr_cmd commands[] = {
 	  "emulated hosts answering ARP, NDP and echo on a TUN/TAP or an interface" },
 	{ "neigh", nr_cmd_neigh, "neigh resolve [--netns NS] [--iface DEV] [--timeout MS] DST",
 	  "the link-layer address of DST, resolved by netrig's stack (getmacbyip)" },
-	{ "clean", nr_cmd_clean, "clean [--timeout S]", "remove what dead runs left behind" },
+	{ "clean", nr_cmd_clean, "clean [--timeout S] [RUN...]", "remove what dead runs (all, or the RUNs named) left behind" },
 	{ 0 },
 };
 
