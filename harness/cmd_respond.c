@@ -76,6 +76,10 @@ static const char respond_usage[] =
 	"--netns must name a namespace other than the root one and the caller's\n"
 	"own (pid:1, pid:$$ or /proc/1/ns/net are refused, exit 2).\n"
 	"\n"
+	"Frames on a TUN/TAP move through io_uring when the kernel allows it, else\n"
+	"through epoll; NETRIG_IO_URING=0 in the environment forces epoll, =1\n"
+	"insists on io_uring (exit 1 without it).\n"
+	"\n"
 	"exit: 0 ended by a signal or --count, 1 failure, 2 usage, 3 privileges,\n"
 	"missing namespace or device\n";
 
@@ -452,6 +456,16 @@ fail:
 	return r;
 }
 
+/* NETRIG_IO_URING: unset or empty, the default; 0 epoll; anything else io_uring or fail. */
+static enum nr_respond_io io_choice(void)
+{
+	const char *v = getenv("NETRIG_IO_URING");
+
+	if (!v || !*v)
+		return NR_RESPOND_IO_AUTO;
+	return strcmp(v, "0") ? NR_RESPOND_IO_URING : NR_RESPOND_IO_EPOLL;
+}
+
 static void on_signal(struct nr_loop *l, int signo, void *arg)
 {
 	(void)signo;
@@ -569,6 +583,7 @@ int nr_cmd_respond(int argc, char **argv)
 		r = nr_loop_signal_add(loop, SIGTERM, on_signal, NULL);
 	ro.count = a.count;
 	ro.verbose = a.verbose ? stdout : NULL;
+	ro.io = io_choice();
 	if (r == 0)
 		r = nr_respond_new(loop, link, host, &ro, &resp);
 	if (r < 0) {

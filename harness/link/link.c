@@ -5,6 +5,27 @@
 
 #include <errno.h>
 
+static void count_rx(struct nr_link *l, const void *frame, size_t len)
+{
+	l->stats.rx_frames++;
+	l->stats.rx_bytes += len;
+	/* A capture that cannot write counts its own drops; the frame still goes up. */
+	if (l->capture)
+		(void)nr_capture_write(l->capture, NR_CAPTURE_IN, frame, len);
+}
+
+static void count_tx(struct nr_link *l, const void *frame, size_t len, int err)
+{
+	if (err < 0) {
+		l->stats.tx_errors++;
+		return;
+	}
+	l->stats.tx_frames++;
+	l->stats.tx_bytes += len;
+	if (l->capture)
+		(void)nr_capture_write(l->capture, NR_CAPTURE_OUT, frame, len);
+}
+
 ssize_t nr_link_recv(struct nr_link *l, void *buf, size_t cap)
 {
 	ssize_t n = l->ops->recv(l, buf, cap);
@@ -13,11 +34,7 @@ ssize_t nr_link_recv(struct nr_link *l, void *buf, size_t cap)
 		l->stats.rx_too_long++;
 	if (n < 0)
 		return n;
-	l->stats.rx_frames++;
-	l->stats.rx_bytes += (uint64_t)n;
-	/* A capture that cannot write counts its own drops; the frame still goes up. */
-	if (l->capture)
-		(void)nr_capture_write(l->capture, NR_CAPTURE_IN, buf, (size_t)n);
+	count_rx(l, buf, (size_t)n);
 	return n;
 }
 
@@ -25,15 +42,27 @@ int nr_link_send(struct nr_link *l, const void *frame, size_t len)
 {
 	int r = l->ops->send(l, frame, len);
 
-	if (r < 0) {
-		l->stats.tx_errors++;
-		return r;
+	count_tx(l, frame, len, r);
+	return r < 0 ? r : 0;
+}
+
+bool nr_link_frame_fd(const struct nr_link *l)
+{
+	return l->ops->frame_fd;
+}
+
+void nr_link_count_rx(struct nr_link *l, const void *frame, size_t len, size_t cap)
+{
+	if (len > cap) {
+		l->stats.rx_too_long++;
+		return;
 	}
-	l->stats.tx_frames++;
-	l->stats.tx_bytes += len;
-	if (l->capture)
-		(void)nr_capture_write(l->capture, NR_CAPTURE_OUT, frame, len);
-	return 0;
+	count_rx(l, frame, len);
+}
+
+void nr_link_count_tx(struct nr_link *l, const void *frame, size_t len, int err)
+{
+	count_tx(l, frame, len, err);
 }
 
 int nr_link_fd(const struct nr_link *l)

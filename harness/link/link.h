@@ -51,6 +51,13 @@ struct nr_link_ops {
 	int (*lladdr)(const struct nr_link *l, struct nr_lladdr *ret);
 	const char *(*name)(const struct nr_link *l);
 	void (*close)(struct nr_link *l);
+	/*
+	 * A read() of fd takes exactly one whole frame and a write() of a
+	 * frame sends it (TUN, TAP): a caller may move frames itself (one
+	 * io_uring request per frame) and account for them with
+	 * nr_link_count_rx/tx.
+	 */
+	bool frame_fd;
 };
 
 struct nr_link_stats {
@@ -89,6 +96,17 @@ const struct nr_link_stats *nr_link_stats(const struct nr_link *l);
 void nr_link_set_capture(struct nr_link *l, struct nr_capture *cap);
 /* NULL is fine. */
 void nr_link_close(struct nr_link *l);
+
+/* The link's fd moves whole frames by read()/write() (nr_link_ops.frame_fd). */
+bool nr_link_frame_fd(const struct nr_link *l);
+/*
+ * What nr_link_recv/nr_link_send do around their backend, for frames the
+ * caller moved through nr_link_fd itself: count and capture. rx: len is
+ * what the read returned; a frame longer than cap (or a read error) is
+ * counted and not captured. tx: err is the write's 0 or negative errno.
+ */
+void nr_link_count_rx(struct nr_link *l, const void *frame, size_t len, size_t cap);
+void nr_link_count_tx(struct nr_link *l, const void *frame, size_t len, int err);
 
 /* --- in-memory pair: what one end sends, the other receives --- */
 

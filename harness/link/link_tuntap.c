@@ -153,6 +153,7 @@ static const struct nr_link_ops tun_ops = {
 	.lladdr = tt_lladdr,
 	.name = tt_name,
 	.close = tt_close,
+	.frame_fd = true,
 };
 
 static const struct nr_link_ops tap_ops = {
@@ -164,6 +165,7 @@ static const struct nr_link_ops tap_ops = {
 	.lladdr = tt_lladdr,
 	.name = tt_name,
 	.close = tt_close,
+	.frame_fd = true,
 };
 
 static int ctl_socket(void *arg)

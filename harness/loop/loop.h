@@ -68,6 +68,8 @@ struct nr_loop_stats {
 	uint64_t fd_events;      /* user fd callbacks */
 	uint64_t signals;
 	uint64_t children;
+	uint64_t ring_enters;    /* io_uring_enter calls (the ring's waits and submits) */
+	uint64_t completions;    /* ring completions handed to their ops */
 };
 
 /* clock NULL: CLOCK_MONOTONIC. The clock must outlive the loop. */
@@ -134,6 +136,86 @@ int nr_loop_signal_remove(struct nr_loop *l, int signo);
  * on kernels without pidfd_open.
  */
 int nr_loop_child_add(struct nr_loop *l, pid_t pid, nr_loop_child_fn fn, void *arg);
+
+/* --- io_uring (optional) --- */
+
+/*
+ * With a ring, the loop waits in io_uring_enter instead of epoll_wait:
+ * its epoll fd is one poll request on the ring (so fds, timers, signals
+ * and children work as before), and users queue their own requests
+ * (reads, writes) that are submitted by the next wait, in the same
+ * syscall. A reply written and the next request awaited cost one
+ * syscall, not three (epoll_wait, read, write).
+ *
+ * A user request is tied to a struct nr_loop_op in the caller's storage;
+ * its completions call op->fn. An op must not be freed while requests on
+ * it are in flight: nr_loop_op_cancel first.
+ */
+struct io_uring_sqe;
+struct nr_loop_op;
+/* res and flags of the completion (IORING_CQE_F_MORE, IORING_CQE_F_BUFFER...). */
+typedef void (*nr_loop_op_fn)(struct nr_loop *l, struct nr_loop_op *op, int32_t res,
+			      uint32_t flags, void *arg);
+
+struct nr_loop_op {
+	nr_loop_op_fn fn;
+	void *arg;
+	/*
+	 * Its requests complete while they are submitted, as a rule (a write
+	 * to a TUN): a blocking wait then asks for that many completions
+	 * more, so that the wait carrying them still sleeps until something
+	 * else happens. Set after nr_loop_op_init.
+	 */
+	bool quick;
+	unsigned inflight; /* requests not finished (the loop keeps this) */
+	bool cancelled;
+};
+
+void nr_loop_op_init(struct nr_loop_op *op, nr_loop_op_fn fn, void *arg);
+
+/*
+ * Set up the ring (entries: submission queue size, a power of two; 0:
+ * 256). 0 if it is already on. A negative errno when io_uring cannot be
+ * used (-ENOSYS: no io_uring or blocked by seccomp; -EPERM: the
+ * kernel.io_uring_disabled sysctl, seccomp or a container's policy;
+ * -EOPNOTSUPP: a kernel too old for what the loop needs); the loop then
+ * keeps working on epoll alone.
+ */
+int nr_loop_uring_enable(struct nr_loop *l, unsigned entries);
+bool nr_loop_uring_enabled(const struct nr_loop *l);
+/* The running kernel knows this IORING_OP_* (false without a ring). */
+bool nr_loop_uring_supports(const struct nr_loop *l, unsigned opcode);
+/*
+ * A zeroed submission entry for op (user_data set: leave it), submitted
+ * with the loop's next wait. NULL without a ring or when the queue is
+ * full even after submitting what it holds.
+ */
+struct io_uring_sqe *nr_loop_uring_sqe(struct nr_loop *l, struct nr_loop_op *op);
+/* Submit what is queued now, without waiting. */
+int nr_loop_uring_submit(struct nr_loop *l);
+/*
+ * Cancel op's requests and wait (bounded: a few seconds) until none is
+ * in flight; its fn is not called any more. Other ops' completions seen
+ * meanwhile are kept for the next iteration. -ETIMEDOUT if some are
+ * still in flight (then the memory they use must not be freed).
+ */
+int nr_loop_op_cancel(struct nr_loop *l, struct nr_loop_op *op);
+
+/*
+ * A ring of provided buffers (IORING_REGISTER_PBUF_RING): count buffers
+ * of size bytes (count a power of two) that the kernel picks from for
+ * requests with IOSQE_BUFFER_SELECT and buf_group nr_loop_bufs_group().
+ * Free only once no request using it is in flight.
+ */
+struct nr_loop_bufs;
+int nr_loop_bufs_new(struct nr_loop *l, unsigned count, size_t size, struct nr_loop_bufs **ret);
+void nr_loop_bufs_free(struct nr_loop_bufs *b);
+uint16_t nr_loop_bufs_group(const struct nr_loop_bufs *b);
+size_t nr_loop_bufs_size(const struct nr_loop_bufs *b);
+/* Buffer bid (from a completion's flags >> IORING_CQE_BUFFER_SHIFT). */
+void *nr_loop_bufs_get(const struct nr_loop_bufs *b, unsigned bid);
+/* Give buffer bid back to the kernel once its data is used. */
+void nr_loop_bufs_put(struct nr_loop_bufs *b, unsigned bid);
 
 /* --- running --- */
 

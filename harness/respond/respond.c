@@ -5,6 +5,12 @@
  * wakes the loop again and timers and signals are not starved by a
  * flood), feed each to the host, send what it queued at once, then arm
  * the timer for the host's next deadline.
+ *
+ * With io_uring the same, by completions: one multishot read on the
+ * link's fd fills provided buffers, each frame read is one completion;
+ * what the host queues is copied to a send slot and written by a request
+ * that the loop's next wait submits. Counters, capture and --verbose
+ * follow the write's completion, as they follow write() without a ring.
  */
 #include "respond/respond.h"
 
@@ -18,10 +24,25 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <linux/io_uring.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define BATCH_DEFAULT 64u
+/* IORING_OP_READ_MULTISHOT (Linux 6.7) is newer than some installed headers; probed. */
+#define OP_READ_MULTISHOT 49u
+#define RX_BUFS 64u   /* frames the kernel can read ahead of us */
+#define TX_SLOTS 256u /* frames written and not yet completed */
+
+struct nr_respond;
+
+struct tx_slot {
+	struct nr_loop_op op;
+	struct nr_respond *r;
+	uint8_t *buf;
+	size_t len;
+	bool reply;
+};
 
 struct nr_respond {
 	struct nr_loop *loop;
@@ -36,6 +57,19 @@ struct nr_respond {
 	bool done;
 	bool read_on;    /* read past the first frame of a wake-up (on_readable) */
 	unsigned single; /* wake-ups in a row that took one frame without reading on */
+	/* io_uring (nr_respond_opts.io) */
+	bool ring_tx;          /* frames go out by ring writes */
+	bool ring_rx;          /* frames come in by the multishot read */
+	bool rx_armed;         /* the multishot read is in flight */
+	bool rx_got;           /* a frame came since the read was armed */
+	bool enough;           /* replies queued reach --count: take no more frames */
+	uint64_t replies_queued; /* replies written or being written */
+	struct nr_loop_op rx_op;
+	struct nr_loop_bufs *rxb;
+	struct tx_slot *tx;
+	uint8_t *tx_mem;
+	unsigned *tx_free;
+	unsigned ntx_free;
 };
 
 /* ------------------------------------------------------------------ */
@@ -222,6 +256,8 @@ static bool is_reply(const uint8_t *f, size_t len, enum nr_link_layer layer)
 	return false;
 }
 
+static bool drain_ring(struct nr_respond *r);
+
 /* Send what the host queued; false once the reply count is reached. */
 static bool drain(struct nr_respond *r)
 {
@@ -229,6 +265,8 @@ static bool drain(struct nr_respond *r)
 	size_t len;
 	char line[256];
 
+	if (r->ring_tx)
+		return drain_ring(r);
 	while (nr_host_output_peek(r->host, &f, &len) == 0) {
 		bool reply;
 		int e;
@@ -339,6 +377,231 @@ static void on_readable(struct nr_loop *l, int fd, unsigned events, void *arg)
 	rearm(r);
 }
 
+/* ------------------------------------------------------------------ */
+/* io_uring                                                            */
+
+static void reply_sent(struct nr_respond *r, const uint8_t *f, size_t len)
+{
+	char line[256];
+
+	r->stats.replies++;
+	if (r->o.verbose) {
+		(void)nr_respond_describe(f, len, nr_link_layer(r->link), line, sizeof(line));
+		fprintf(r->o.verbose, "%s\n", line);
+		fflush(r->o.verbose);
+	}
+	if (r->o.count && r->stats.replies >= r->o.count) {
+		r->done = true;
+		nr_loop_stop(r->loop);
+	}
+}
+
+static void on_tx(struct nr_loop *l, struct nr_loop_op *op, int32_t res, uint32_t flags,
+		  void *arg)
+{
+	struct tx_slot *s = arg;
+	struct nr_respond *r = s->r;
+	int err = res < 0 ? res : (size_t)res == s->len ? 0 : -EIO;
+
+	(void)l;
+	(void)op;
+	(void)flags;
+	nr_link_count_tx(r->link, s->buf, s->len, err);
+	r->tx_free[r->ntx_free++] = (unsigned)(s - r->tx);
+	if (err < 0) {
+		r->stats.tx_errors++;
+		if (s->reply && r->o.count) {
+			/* Not sent after all: take frames again until --count replies are. */
+			r->replies_queued--;
+			r->enough = false;
+		}
+		return;
+	}
+	r->stats.frames_out++;
+	if (s->reply && !r->done)
+		reply_sent(r, s->buf, s->len);
+}
+
+static void tx_drop(struct nr_respond *r, const uint8_t *f, size_t len, int err)
+{
+	nr_link_count_tx(r->link, f, len, err);
+	r->stats.tx_errors++;
+	nr_host_output_pop(r->host);
+}
+
+static bool drain_ring(struct nr_respond *r)
+{
+	const uint8_t *f;
+	size_t len;
+
+	while (!r->enough && nr_host_output_peek(r->host, &f, &len) == 0) {
+		struct io_uring_sqe *sqe;
+		struct tx_slot *s;
+
+		/* No slot: a NIC's full queue, the frame is dropped (link.h, send). */
+		if (r->ntx_free == 0 || len > r->buf_len) {
+			tx_drop(r, f, len, r->ntx_free == 0 ? -ENOBUFS : -EMSGSIZE);
+			continue;
+		}
+		s = &r->tx[r->tx_free[r->ntx_free - 1]];
+		sqe = nr_loop_uring_sqe(r->loop, &s->op);
+		if (!sqe) {
+			tx_drop(r, f, len, -ENOBUFS);
+			continue;
+		}
+		r->ntx_free--;
+		/* The host's queue entry goes now; the write reads the slot later. */
+		memcpy(s->buf, f, len);
+		s->len = len;
+		s->reply = is_reply(f, len, nr_link_layer(r->link));
+		sqe->opcode = IORING_OP_WRITE;
+		sqe->fd = nr_link_fd(r->link);
+		sqe->addr = (uint64_t)(uintptr_t)s->buf;
+		sqe->len = (uint32_t)len;
+		nr_host_output_pop(r->host);
+		if (s->reply && r->o.count && ++r->replies_queued >= r->o.count)
+			r->enough = true;
+	}
+	return !r->enough;
+}
+
+static int rx_arm(struct nr_respond *r)
+{
+	struct io_uring_sqe *sqe = nr_loop_uring_sqe(r->loop, &r->rx_op);
+
+	if (!sqe)
+		return -EBUSY;
+	sqe->opcode = OP_READ_MULTISHOT;
+	sqe->fd = nr_link_fd(r->link);
+	sqe->flags = IOSQE_BUFFER_SELECT;
+	sqe->buf_group = nr_loop_bufs_group(r->rxb);
+	r->rx_armed = true;
+	r->rx_got = false;
+	return 0;
+}
+
+static void on_readable(struct nr_loop *l, int fd, unsigned events, void *arg);
+
+/*
+ * The multishot read ended without a frame since it was armed: arming it
+ * again would spin (a kernel refusing it for this fd, a link error), so
+ * frames come in through epoll readiness from now on; writes stay on
+ * the ring.
+ */
+static void rx_fall_back(struct nr_respond *r)
+{
+	r->ring_rx = false;
+	if (nr_loop_fd_add(r->loop, nr_link_fd(r->link), NR_LOOP_READ, on_readable, r,
+			   &r->watch) < 0)
+		r->stats.rx_errors++;
+}
+
+static void on_rx(struct nr_loop *l, struct nr_loop_op *op, int32_t res, uint32_t flags,
+		  void *arg)
+{
+	struct nr_respond *r = arg;
+
+	(void)op;
+	if (flags & IORING_CQE_F_BUFFER) {
+		unsigned bid = flags >> IORING_CQE_BUFFER_SHIFT;
+		const uint8_t *buf = nr_loop_bufs_get(r->rxb, bid);
+
+		/* Past --count, frames are left alone as they are left queued without a ring. */
+		if (res > 0 && buf && !r->done && !r->enough) {
+			r->rx_got = true;
+			nr_link_count_rx(r->link, buf, (size_t)res, r->buf_len);
+			if ((size_t)res > r->buf_len) {
+				r->stats.rx_errors++;
+			} else {
+				r->stats.frames_in++;
+				(void)nr_host_input(r->host, buf, (size_t)res, nr_loop_now(l));
+				drain(r);
+			}
+		}
+		/* The host keeps nothing of the frame: the buffer goes back at once. */
+		nr_loop_bufs_put(r->rxb, bid);
+	} else if (res < 0 && res != -ENOBUFS) {
+		/* -ENOBUFS: every buffer was taken; the frames wait in the device's queue. */
+		r->stats.rx_errors++;
+	}
+	if (!(flags & IORING_CQE_F_MORE)) {
+		r->rx_armed = false;
+		if (res < 0 && res != -ENOBUFS && !r->rx_got)
+			rx_fall_back(r);
+		else if (rx_arm(r) < 0)
+			rx_fall_back(r);
+	}
+	rearm(r);
+}
+
+static void ring_done(struct nr_respond *r)
+{
+	free(r->tx);
+	free(r->tx_mem);
+	free(r->tx_free);
+	nr_loop_bufs_free(r->rxb);
+	r->tx = NULL;
+	r->tx_mem = NULL;
+	r->tx_free = NULL;
+	r->rxb = NULL;
+	r->ring_rx = r->ring_tx = false;
+}
+
+static int ring_setup(struct nr_respond *r)
+{
+	int e;
+
+	e = nr_loop_uring_enable(r->loop, 0);
+	if (e < 0)
+		return e;
+	if (!nr_loop_uring_supports(r->loop, OP_READ_MULTISHOT) ||
+	    !nr_loop_uring_supports(r->loop, IORING_OP_WRITE))
+		return -EOPNOTSUPP;
+	/* One byte more than a frame: a longer one is seen as such, not cut to fit. */
+	e = nr_loop_bufs_new(r->loop, RX_BUFS, r->buf_len + 1, &r->rxb);
+	if (e < 0)
+		return e;
+	r->tx = calloc(TX_SLOTS, sizeof(*r->tx));
+	r->tx_free = calloc(TX_SLOTS, sizeof(*r->tx_free));
+	r->tx_mem = malloc(TX_SLOTS * r->buf_len);
+	if (!r->tx || !r->tx_free || !r->tx_mem) {
+		ring_done(r);
+		return -ENOMEM;
+	}
+	for (unsigned i = 0; i < TX_SLOTS; i++) {
+		nr_loop_op_init(&r->tx[i].op, on_tx, &r->tx[i]);
+		r->tx[i].op.quick = true; /* a TUN/TAP write does not wait */
+		r->tx[i].r = r;
+		r->tx[i].buf = r->tx_mem + (size_t)i * r->buf_len;
+		r->tx_free[TX_SLOTS - 1 - i] = i;
+	}
+	r->ntx_free = TX_SLOTS;
+	nr_loop_op_init(&r->rx_op, on_rx, r);
+	r->ring_rx = r->ring_tx = true;
+	e = rx_arm(r);
+	if (e < 0) {
+		ring_done(r);
+		return e;
+	}
+	return 0;
+}
+
+/*
+ * Cancel what is in flight and wait for it. false if some request could
+ * not be stopped: its memory (and r, which holds the ops) must stay.
+ */
+static bool ring_stop(struct nr_respond *r)
+{
+	bool ok = true;
+
+	if (!r->tx && !r->rxb)
+		return true;
+	ok &= nr_loop_op_cancel(r->loop, &r->rx_op) == 0;
+	for (unsigned i = 0; r->tx && i < TX_SLOTS; i++)
+		ok &= nr_loop_op_cancel(r->loop, &r->tx[i].op) == 0;
+	return ok;
+}
+
 int nr_respond_new(struct nr_loop *loop, struct nr_link *link, struct nr_host *host,
 		   const struct nr_respond_opts *o, struct nr_respond **ret)
 {
@@ -369,13 +632,25 @@ int nr_respond_new(struct nr_loop *loop, struct nr_link *link, struct nr_host *h
 		e = -ENOMEM;
 		goto fail;
 	}
-	e = nr_loop_fd_add(loop, nr_link_fd(link), NR_LOOP_READ, on_readable, r, &r->watch);
-	if (e < 0)
+	if (r->o.io != NR_RESPOND_IO_EPOLL && nr_link_frame_fd(link) && !r->o.on_event) {
+		e = ring_setup(r);
+		if (e < 0 && r->o.io == NR_RESPOND_IO_URING)
+			goto fail;
+	} else if (r->o.io == NR_RESPOND_IO_URING) {
+		e = -EOPNOTSUPP;
 		goto fail;
+	}
+	if (!r->ring_rx) {
+		e = nr_loop_fd_add(loop, nr_link_fd(link), NR_LOOP_READ, on_readable, r, &r->watch);
+		if (e < 0)
+			goto fail;
+	}
 	rearm(r);
 	*ret = r;
 	return 0;
 fail:
+	if (ring_stop(r))
+		ring_done(r);
 	free(r->buf);
 	free(r);
 	return e;
@@ -387,8 +662,20 @@ void nr_respond_free(struct nr_respond *r)
 		return;
 	nr_loop_fd_remove(r->watch);
 	nr_loop_timer_cancel(r->loop, &r->timer);
+	/*
+	 * The kernel may still write into the buffers of a request that
+	 * would not stop: then they, and r with the ops, are left allocated.
+	 */
+	if (!ring_stop(r))
+		return;
+	ring_done(r);
 	free(r->buf);
 	free(r);
+}
+
+bool nr_respond_uring(const struct nr_respond *r)
+{
+	return r && (r->ring_rx || r->ring_tx);
 }
 
 void nr_respond_flush(struct nr_respond *r)

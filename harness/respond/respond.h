@@ -24,6 +24,13 @@
 
 struct nr_respond;
 
+/* How frames move on a link whose fd carries whole frames (TUN, TAP). */
+enum nr_respond_io {
+	NR_RESPOND_IO_AUTO = 0, /* io_uring when the kernel allows it, else epoll */
+	NR_RESPOND_IO_EPOLL,    /* epoll readiness, read() and write() */
+	NR_RESPOND_IO_URING,    /* io_uring or fail (-EOPNOTSUPP, -ENOSYS, -EPERM...) */
+};
+
 struct nr_respond_opts {
 	uint64_t count; /* stop the loop once this many replies were sent; 0: never */
 	FILE *verbose;  /* one line per reply sent (nr_respond_describe), NULL: none */
@@ -35,6 +42,15 @@ struct nr_respond_opts {
 	 */
 	void (*on_event)(struct nr_respond *r, void *arg);
 	void *arg;
+	/*
+	 * With io_uring (nr_loop_uring_enable on the loop, a multishot read
+	 * on the link's fd, replies written by the next wait) one syscall
+	 * carries a reply out and waits for the next request. Used only on
+	 * a link with nr_link_frame_fd and without on_event (whose promise
+	 * that queued frames were sent holds only for synchronous writes);
+	 * anything else, or AUTO where io_uring is unavailable, uses epoll.
+	 */
+	enum nr_respond_io io;
 };
 
 struct nr_respond_stats {
@@ -58,6 +74,8 @@ const struct nr_respond_stats *nr_respond_stats(const struct nr_respond *r);
 void nr_respond_flush(struct nr_respond *r);
 /* The reply count was reached (the loop was stopped for it). */
 bool nr_respond_done(const struct nr_respond *r);
+/* Frames move through io_uring (see nr_respond_opts.io). */
+bool nr_respond_uring(const struct nr_respond *r);
 
 /*
  * Counters of the link, the host (drops by reason) and each responder
