@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -289,12 +290,173 @@ static size_t reachable_tables(const struct nr_stack *s, int family, uint32_t *t
 	return n;
 }
 
+/* The routes of one family, copied out of a stack (nexthops too). */
+struct saved_routes {
+	struct nr_route *rt;
+	struct nr_nexthop *nh;
+	size_t n, cap, nnh, capnh;
+};
+
+static int save_route(const struct nr_route *r, void *arg)
+{
+	struct saved_routes *sv = arg;
+
+	if (sv->n == sv->cap) {
+		size_t cap = sv->cap ? sv->cap * 2 : 64;
+		struct nr_route *p = realloc(sv->rt, cap * sizeof(*p));
+
+		if (!p)
+			return -ENOMEM;
+		sv->rt = p;
+		sv->cap = cap;
+	}
+	while (sv->nnh + r->nh_count > sv->capnh) {
+		size_t cap = sv->capnh ? sv->capnh * 2 : 64;
+		struct nr_nexthop *p = realloc(sv->nh, cap * sizeof(*p));
+
+		if (!p)
+			return -ENOMEM;
+		sv->nh = p;
+		sv->capnh = cap;
+	}
+	memcpy(sv->nh + sv->nnh, r->nh, r->nh_count * sizeof(*r->nh));
+	sv->rt[sv->n] = *r;
+	/* An offset until the pool stops moving. */
+	sv->rt[sv->n].nh = (const struct nr_nexthop *)(uintptr_t)sv->nnh;
+	sv->nnh += r->nh_count;
+	sv->n++;
+	return 0;
+}
+
+/*
+ * Drop family's routes from s, keeping the other family's routes and
+ * every rule (the stack can only drop all routes and rules at once): the
+ * way back from a streamed load that cannot be completed.
+ */
+static int drop_family(struct nr_stack *s, int family, struct nr_os_error *err)
+{
+	int other = family == AF_INET ? AF_INET6 : AF_INET;
+	struct saved_routes sv = { 0 };
+	struct nr_rule *rules = NULL;
+	size_t n4 = nr_stack_rule_count(s, AF_INET), n6 = nr_stack_rule_count(s, AF_INET6), i;
+	int r;
+
+	if (nr_stack_route_count(s, family) == 0)
+		return 0;
+	rules = calloc(n4 + n6 + 1, sizeof(*rules));
+	if (!rules || (r = nr_stack_route_walk(s, other, save_route, &sv)) < 0) {
+		r = nr_os_error_set(err, -ENOMEM, "out of memory");
+		goto out;
+	}
+	for (i = 0; i < n4; i++)
+		rules[i] = *nr_stack_rule_at(s, AF_INET, i);
+	for (i = 0; i < n6; i++)
+		rules[n4 + i] = *nr_stack_rule_at(s, AF_INET6, i);
+	nr_stack_clear_routes(s);
+	for (i = 0; i < sv.n; i++) {
+		sv.rt[i].nh = sv.nh + (uintptr_t)sv.rt[i].nh;
+		if ((r = nr_stack_route_add(s, &sv.rt[i])) < 0) {
+			fail_obj(err, r, "route", "(restoring the other family)");
+			goto out;
+		}
+	}
+	r = add_rules(s, rules, n4 + n6, err);
+out:
+	free(rules);
+	free(sv.rt);
+	free(sv.nh);
+	return r;
+}
+
+static int add_routes(struct nr_stack *s, const struct nr_os_snapshot *snap,
+		      struct nr_os_error *err)
+{
+	size_t i;
+	int r;
+
+	for (i = 0; i < snap->nroutes; i++) {
+		const struct nr_route *rt = &snap->routes[i];
+
+		r = nr_stack_route_add(s, rt);
+		if (r < 0) {
+			char p[NR_PREFIX_STRLEN], obj[96];
+
+			snprintf(obj, sizeof(obj), "%s table %u metric %u",
+				 nr_prefix_format(&rt->dst, p, sizeof(p)), rt->table, rt->metric);
+			return fail_obj(err, r, "route", obj);
+		}
+	}
+	return 0;
+}
+
+/* Read first, then add: the way without a second thread, and after an
+ * interrupted stream (the snapshot read redoes interrupted dumps). */
+static int load_tables_read_first(struct nr_netns *ns, struct nr_stack *s, int family,
+				  const uint32_t *tables, size_t ntables,
+				  struct nr_os_error *err)
+{
+	struct nr_os_snapshot *snap = NULL;
+	int r;
+
+	r = nr_os_snapshot_read_tables(ns, family, tables, ntables, &snap, err);
+	if (r < 0)
+		return r;
+	r = add_routes(s, snap, err);
+	nr_os_snapshot_free(snap);
+	return r;
+}
+
+/*
+ * Streamed: the tables are built from each chunk while the dump thread
+ * reads the next. A failure or an interrupted dump drops what was added,
+ * so the stack is as before (then, for an interruption, read first).
+ */
+static int load_tables_streamed(struct nr_netns *ns, struct nr_stack *s, int family,
+				const uint32_t *tables, size_t ntables, struct nr_os_error *err)
+{
+	struct nr_os_route_stream *st = NULL;
+	struct nr_os_snapshot *snap;
+	size_t truncated = 0;
+	bool intr = false;
+	int r, rd;
+
+	if (nr_os_route_stream_start(ns, family, tables, ntables, &st, NULL) < 0)
+		return load_tables_read_first(ns, s, family, tables, ntables, err);
+	r = 0;
+	while (r == 0 && (snap = nr_os_route_stream_next(st))) {
+		truncated += snap->nroutes_truncated;
+		r = add_routes(s, snap, err);
+		nr_os_snapshot_free(snap);
+	}
+	rd = nr_os_route_stream_end(st, r < 0, &intr, r < 0 ? NULL : err);
+	if (r == 0)
+		r = rd;
+	if (r < 0 || intr) {
+		struct nr_os_error e = { 0 };
+		int rb = drop_family(s, family, &e);
+
+		if (rb < 0) {
+			if (err)
+				*err = e;
+			return rb;
+		}
+		if (r < 0)
+			return r;
+		return load_tables_read_first(ns, s, family, tables, ntables, err);
+	}
+	if (truncated)
+		nr_os_error_set(err, 0,
+				"%zu route(s) have more than %d nexthops; only the first %d of each "
+				"were read",
+				truncated, NR_ROUTE_MAX_NH, NR_ROUTE_MAX_NH);
+	return 0;
+}
+
 int nr_os_load_routes_reachable(struct nr_netns *ns, struct nr_stack *s, int family,
 				struct nr_os_error *err)
 {
-	struct nr_os_snapshot *snap = NULL;
 	uint32_t *tables = NULL;
-	size_t ntables, i;
+	size_t ntables;
 	int r;
 
 	if (family != AF_INET && family != AF_INET6) {
@@ -313,25 +475,8 @@ int nr_os_load_routes_reachable(struct nr_netns *ns, struct nr_stack *s, int fam
 		goto out;
 	}
 	ntables = reachable_tables(s, family, tables);
-	r = nr_os_snapshot_read_tables(ns, family, ntables ? tables : NULL, ntables, &snap, err);
-	if (r < 0)
-		goto out;
-	for (i = 0; i < snap->nroutes; i++) {
-		const struct nr_route *rt = &snap->routes[i];
-
-		r = nr_stack_route_add(s, rt);
-		if (r < 0) {
-			char p[NR_PREFIX_STRLEN], obj[96];
-
-			snprintf(obj, sizeof(obj), "%s table %u metric %u",
-				 nr_prefix_format(&rt->dst, p, sizeof(p)), rt->table, rt->metric);
-			fail_obj(err, r, "route", obj);
-			goto out;
-		}
-	}
-	r = 0;
+	r = load_tables_streamed(ns, s, family, ntables ? tables : NULL, ntables, err);
 out:
-	nr_os_snapshot_free(snap);
 	free(tables);
 	return r;
 }

@@ -226,8 +226,9 @@ static int read_addrs(struct nr_nlsock *sock, struct reader *rd, struct nr_os_er
  * (strict checking is on, see nlsock.c) and answers ENOENT for a table
  * that does not exist, which holds no route.
  */
-static int read_route_table(struct nr_nlsock *sock, struct reader *rd, int family,
-			    uint32_t table, struct nr_os_error *err)
+static int dump_route_table(struct nr_nlsock *sock, struct reader *rd, int family,
+			    uint32_t table, int (*take)(struct nlmsghdr *h, void *arg),
+			    void (*reset)(void *arg), void *arg, struct nr_os_error *err)
 {
 	struct nr_os_error e = { 0 };
 	struct {
@@ -243,8 +244,8 @@ static int read_route_table(struct nr_nlsock *sock, struct reader *rd, int famil
 	int r;
 
 	rd->mark = rd->snap->nroutes;
-	r = nr_nlsock_dump(sock, "RTM_GETROUTE", RTM_GETROUTE, &req, sizeof(req), take_route,
-			   reset_routes, rd, &e);
+	r = nr_nlsock_dump(sock, "RTM_GETROUTE", RTM_GETROUTE, &req, sizeof(req), take, reset,
+			   arg, &e);
 	if (r == -ENOENT) {
 		reset_routes(rd);
 		return 0;
@@ -252,6 +253,12 @@ static int read_route_table(struct nr_nlsock *sock, struct reader *rd, int famil
 	if (r < 0 && err)
 		*err = e;
 	return r < 0 ? dump_error(r, "RTM_GETROUTE", err) : 0;
+}
+
+static int read_route_table(struct nr_nlsock *sock, struct reader *rd, int family,
+			    uint32_t table, struct nr_os_error *err)
+{
+	return dump_route_table(sock, rd, family, table, take_route, reset_routes, rd, err);
 }
 
 static int read_routes(struct nr_nlsock *sock, struct reader *rd, int family,
@@ -623,5 +630,231 @@ out:
 	free(snap.routes);
 	reader_done(&rd);
 	nr_nlsock_close(sock);
+	return r;
+}
+
+/*
+ * A route dump streamed to another thread a chunk at a time, so the
+ * caller builds its tables while the kernel fills the next messages (two
+ * cores: the dump runs in this thread's recvmsg). A chunk is a snapshot
+ * holding routes only.
+ */
+#define STREAM_CHUNK 4096
+
+struct chunk_node {
+	struct chunk_node *next;
+	struct nr_os_snapshot *snap;
+};
+
+struct nr_os_route_stream {
+	struct nr_nlsock *sock;
+	int family;
+	uint32_t *tables; /* NULL: every table */
+	size_t ntables;
+	pthread_t tid;
+	struct reader rd; /* the chunk being filled */
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct chunk_node *head, *tail;
+	bool finished;    /* the thread is done; r and err are set */
+	bool intr;        /* a dump was interrupted: what was streamed is not one dump */
+	bool cancel;      /* the consumer gave up */
+	bool publish_failed;
+	int r;
+	struct nr_os_error err;
+};
+
+static void stream_push(struct nr_os_route_stream *st, struct nr_os_snapshot *snap)
+{
+	struct chunk_node *n = malloc(sizeof(*n));
+
+	pthread_mutex_lock(&st->mu);
+	if (!n || st->intr || st->cancel) {
+		st->publish_failed |= !n;
+		pthread_mutex_unlock(&st->mu);
+		free(n);
+		nr_os_snapshot_free(snap);
+		return;
+	}
+	n->next = NULL;
+	n->snap = snap;
+	if (st->tail)
+		st->tail->next = n;
+	else
+		st->head = n;
+	st->tail = n;
+	pthread_cond_signal(&st->cv);
+	pthread_mutex_unlock(&st->mu);
+}
+
+/* Hand the chunk being filled over and start a new one. */
+static int stream_flush(struct nr_os_route_stream *st)
+{
+	struct nr_os_snapshot *fresh;
+
+	if (!st->rd.snap->nroutes)
+		return 0;
+	fresh = calloc(1, sizeof(*fresh));
+	if (!fresh)
+		return -ENOMEM;
+	reader_finish(&st->rd);
+	reader_done(&st->rd);
+	stream_push(st, st->rd.snap);
+	st->rd = (struct reader){ .snap = fresh };
+	return 0;
+}
+
+static int stream_take(struct nlmsghdr *h, void *arg)
+{
+	struct nr_os_route_stream *st = arg;
+	int r;
+
+	if (__atomic_load_n(&st->cancel, __ATOMIC_RELAXED))
+		return -ECANCELED;
+	r = take_route(h, &st->rd);
+	if (r == 0 && st->rd.snap->nroutes >= STREAM_CHUNK)
+		r = stream_flush(st);
+	return r;
+}
+
+/* NLM_F_DUMP_INTR: chunks already handed over cannot be taken back;
+ * the consumer learns it at the end and reloads. The redone dump goes
+ * on to keep the socket clean, unpublished. */
+static void stream_reset(void *arg)
+{
+	struct nr_os_route_stream *st = arg;
+
+	pthread_mutex_lock(&st->mu);
+	st->intr = true;
+	pthread_mutex_unlock(&st->mu);
+	reset_routes(&st->rd);
+}
+
+static void *stream_run(void *arg)
+{
+	struct nr_os_route_stream *st = arg;
+	struct nr_os_error e = { 0 };
+	size_t i;
+	int r = 0;
+
+	for (i = 0; r == 0 && i < (st->tables ? st->ntables : 1); i++) {
+		if (st->tables) {
+			r = dump_route_table(st->sock, &st->rd, st->family, st->tables[i],
+					     stream_take, stream_reset, st, &e);
+		} else {
+			st->rd.mark = st->rd.snap->nroutes;
+			r = nr_nlsock_dump(st->sock, "RTM_GETROUTE", RTM_GETROUTE,
+					   &(struct rtmsg){ .rtm_family = (uint8_t)st->family },
+					   sizeof(struct rtmsg), stream_take, stream_reset, st, &e);
+			if (r < 0)
+				r = dump_error(r, "RTM_GETROUTE", &e);
+		}
+	}
+	if (r == 0)
+		r = stream_flush(st);
+	/* Test hook: as if a table changed at the very end, when the
+	 * consumer has built (nearly) everything it was handed. */
+	if (r == 0 && getenv("NETRIG_TEST_STREAM_INTR"))
+		stream_reset(st);
+	pthread_mutex_lock(&st->mu);
+	if (r == 0 && st->publish_failed)
+		r = nr_os_error_set(&e, -ENOMEM, "out of memory");
+	st->r = r;
+	st->err = e;
+	st->finished = true;
+	pthread_cond_signal(&st->cv);
+	pthread_mutex_unlock(&st->mu);
+	return NULL;
+}
+
+int nr_os_route_stream_start(struct nr_netns *ns, int family, const uint32_t *tables,
+			     size_t ntables, struct nr_os_route_stream **ret,
+			     struct nr_os_error *err)
+{
+	struct nr_os_route_stream *st = calloc(1, sizeof(*st));
+	int r;
+
+	if (!st || !(st->rd.snap = calloc(1, sizeof(*st->rd.snap))) ||
+	    (tables && !(st->tables = calloc(ntables ? ntables : 1, sizeof(*tables))))) {
+		r = nr_os_error_set(err, -ENOMEM, "out of memory");
+		goto fail;
+	}
+	if (tables && ntables)
+		memcpy(st->tables, tables, ntables * sizeof(*tables));
+	st->ntables = ntables;
+	st->family = family;
+	r = nr_nlsock_open(ns, &st->sock, err);
+	if (r < 0)
+		goto fail;
+	pthread_mutex_init(&st->mu, NULL);
+	pthread_cond_init(&st->cv, NULL);
+	if (pthread_create(&st->tid, NULL, stream_run, st) != 0) {
+		pthread_mutex_destroy(&st->mu);
+		pthread_cond_destroy(&st->cv);
+		r = nr_os_error_set(err, -EAGAIN, "cannot start a thread");
+		goto fail;
+	}
+	*ret = st;
+	return 0;
+fail:
+	if (st) {
+		nr_nlsock_close(st->sock);
+		nr_os_snapshot_free(st->rd.snap);
+		free(st->tables);
+		free(st);
+	}
+	return r;
+}
+
+struct nr_os_snapshot *nr_os_route_stream_next(struct nr_os_route_stream *st)
+{
+	struct nr_os_snapshot *snap = NULL;
+
+	pthread_mutex_lock(&st->mu);
+	while (!st->head && !st->finished)
+		pthread_cond_wait(&st->cv, &st->mu);
+	/* After an interruption nothing more is worth building. */
+	if (st->head && !st->intr) {
+		struct chunk_node *n = st->head;
+
+		st->head = n->next;
+		if (!st->head)
+			st->tail = NULL;
+		snap = n->snap;
+		free(n);
+	}
+	pthread_mutex_unlock(&st->mu);
+	return snap;
+}
+
+int nr_os_route_stream_end(struct nr_os_route_stream *st, bool cancel, bool *ret_intr,
+			   struct nr_os_error *err)
+{
+	int r;
+
+	if (!st)
+		return 0;
+	if (cancel)
+		__atomic_store_n(&st->cancel, true, __ATOMIC_RELAXED);
+	pthread_join(st->tid, NULL);
+	while (st->head) {
+		struct chunk_node *n = st->head;
+
+		st->head = n->next;
+		nr_os_snapshot_free(n->snap);
+		free(n);
+	}
+	r = st->r;
+	if (r < 0 && err)
+		*err = st->err;
+	if (ret_intr)
+		*ret_intr = st->intr;
+	pthread_mutex_destroy(&st->mu);
+	pthread_cond_destroy(&st->cv);
+	reader_done(&st->rd);
+	nr_os_snapshot_free(st->rd.snap);
+	nr_nlsock_close(st->sock);
+	free(st->tables);
+	free(st);
 	return r;
 }

@@ -289,6 +289,14 @@ PYEOF
 				>"$TMP/lz.eager" 2>&1 || rc2=$?
 			[ "$rc" -eq "$rc2" ] && [ -s "$TMP/lz.lazy" ] && cmp -s "$TMP/lz.lazy" "$TMP/lz.eager"
 			check $? "seed $seed $step: lazy load answers as a full load (batch $fam, exit $rc/$rc2)"
+			# A dump interrupted (faked) after the routes were built:
+			# they are dropped (the other family's and the rules kept)
+			# and read again.
+			rc=0
+			NETRIG_TEST_STREAM_INTR=1 "$NETRIG" route get --netns "$H" - <"$TMP/lz.$fam" \
+				>"$TMP/lz.intr" 2>&1 || rc=$?
+			[ "$rc" -eq "$rc2" ] && cmp -s "$TMP/lz.intr" "$TMP/lz.eager"
+			check $? "seed $seed $step: interrupted streamed load answers as a full load (batch $fam)"
 		done
 		rc=0
 		# shellcheck disable=SC2046

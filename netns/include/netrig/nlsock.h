@@ -54,6 +54,26 @@ int nr_os_snapshot_read_tables(struct nr_netns *ns, int family, const uint32_t *
 			       struct nr_os_error *err);
 
 /*
+ * The same routes (tables NULL: every table of family) dumped on a thread
+ * of its own and handed over in chunks as they come, so the caller builds
+ * its tables while the kernel dumps. next returns the next chunk (a
+ * snapshot with routes only, the caller frees it) or NULL at the end or
+ * after an interruption; end joins and returns the dump's result (0 or a
+ * negative errno with err set) and says whether a dump was interrupted
+ * (NLM_F_DUMP_INTR: the chunks handed over are not one consistent dump;
+ * start again some other way). cancel: stop early (the caller failed).
+ * NETRIG_TEST_STREAM_INTR in the environment fakes an interruption at
+ * the end of the dump.
+ */
+struct nr_os_route_stream;
+int nr_os_route_stream_start(struct nr_netns *ns, int family, const uint32_t *tables,
+			     size_t ntables, struct nr_os_route_stream **ret,
+			     struct nr_os_error *err);
+struct nr_os_snapshot *nr_os_route_stream_next(struct nr_os_route_stream *st);
+int nr_os_route_stream_end(struct nr_os_route_stream *st, bool cancel, bool *ret_intr,
+			   struct nr_os_error *err);
+
+/*
  * The extended-ack message of an NLMSG_ERROR or NLMSG_DONE message, copied
  * to buf (empty when the kernel gave none). Bounded by h->nlmsg_len.
  */
