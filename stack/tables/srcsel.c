@@ -33,8 +33,8 @@ static bool ifa4_match(const struct nr_ifaddr *a, const struct nr_addr *dst)
 	return ((v4_word(net) ^ v4_word(dst)) & mask) == 0;
 }
 
-int nr_srcsel4(const struct nr_iface_table *t, int ifindex, const struct nr_addr *dst, uint8_t scope,
-	       struct nr_addr *ret, const char **ret_reason)
+static int srcsel4_walk(const struct nr_iface_table *t, int ifindex, const struct nr_addr *dst,
+			uint8_t scope, struct nr_addr *ret, const char **ret_reason)
 {
 	const struct nr_ifaddr *first = NULL;
 	const struct nr_iface *ifc;
@@ -98,6 +98,69 @@ int nr_srcsel4(const struct nr_iface_table *t, int ifindex, const struct nr_addr
 		}
 	}
 	return -EADDRNOTAVAIL;
+}
+
+/*
+ * Answers per thread (lookups take a const table, and several threads may
+ * look up at once), direct-mapped. Under one interface table generation
+ * the answer is a function of the device, the gateway (0 for on-link
+ * routes, so a table has few) and the scope; a generation is unique
+ * across tables, so an entry is never taken for another table's. It
+ * saves the device search and the address walk, most of the source
+ * choice in an IPv4 lookup.
+ */
+#define SEL4_CACHE_SLOTS 64
+
+struct sel4_cache_entry {
+	uint64_t gen; /* 0: empty */
+	int ifindex;
+	uint32_t dst;
+	uint8_t scope;
+	int err;
+	struct nr_addr src;
+	const char *reason;
+};
+
+static _Thread_local struct sel4_cache_entry sel4_cache[SEL4_CACHE_SLOTS];
+
+int nr_srcsel4(const struct nr_iface_table *t, int ifindex, const struct nr_addr *dst, uint8_t scope,
+	       struct nr_addr *ret, const char **ret_reason)
+{
+	struct sel4_cache_entry *e;
+	struct nr_addr src;
+	const char *reason = NULL;
+	uint64_t gen;
+	uint32_t d = 0, h;
+	int err;
+
+	if (dst && dst->family != AF_UNSPEC) {
+		if (dst->family != AF_INET)
+			return -EINVAL;
+		d = v4_word(dst);
+	}
+	if (!t)
+		return srcsel4_walk(t, ifindex, dst, scope, ret, ret_reason);
+	gen = nr_iface_generation(t);
+	h = (d ^ (d >> 15) ^ (uint32_t)ifindex * 0x9e3779b1u ^ (uint32_t)scope << 7) * 0x85ebca6bu;
+	_Static_assert(SEL4_CACHE_SLOTS == 64, "the slot is the hash's top 6 bits");
+	e = &sel4_cache[h >> 26];
+	if (e->gen != gen || e->ifindex != ifindex || e->dst != d || e->scope != scope) {
+		memset(&src, 0, sizeof(src));
+		err = srcsel4_walk(t, ifindex, dst, scope, &src, &reason);
+		e->gen = gen;
+		e->ifindex = ifindex;
+		e->dst = d;
+		e->scope = scope;
+		e->err = err;
+		e->src = src;
+		e->reason = reason;
+	}
+	if (e->err)
+		return e->err;
+	*ret = e->src;
+	if (ret_reason)
+		*ret_reason = e->reason;
+	return 0;
 }
 
 /* ---- IPv6 address types, scopes, labels ------------------------------- */

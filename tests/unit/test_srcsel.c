@@ -699,6 +699,62 @@ static void test_srcsel4(void **state)
 	nr_iface_table_free(t);
 }
 
+/*
+ * nr_srcsel4 keeps answers per thread: the same key asked again, keys
+ * that share cache slots (300 gateways for 64 slots, three rounds), two
+ * tables asked in turns with the same key, and a change to a table all
+ * give the answer a fresh walk gives.
+ */
+static void test_srcsel4_cache(void **state)
+{
+	static const struct fx_if other[] = {
+		{E1, "e1", {AD("203.0.113.77/24", G)}},
+	};
+	static const struct fx_addr more = AD("198.51.100.200/25", G);
+	struct nr_iface_table *t = fx_build(v4_ifs, sizeof(v4_ifs) / sizeof(v4_ifs[0]));
+	struct nr_iface_table *u = fx_build(other, 1);
+	struct nr_addr dst, got;
+	const char *reason;
+	char buf[NR_ADDR_STRLEN];
+
+	(void)state;
+	for (int round = 0; round < 3; round++) {
+		for (uint32_t i = 0; i < 300; i++) {
+			/* 198.51.100.0/25 and 203.0.113.0/25 are e1's subnets. */
+			uint32_t gw = (i & 1 ? 0xcb007100u : 0xc6336400u) | (i >> 1);
+			bool inside = (i >> 1) < 128;
+
+			nr_addr_set_v4(&dst, gw);
+			reason = NULL;
+			assert_int_equal(nr_srcsel4(t, E1, &dst, G, &got, &reason), 0);
+			nr_addr_format(&got, buf, sizeof(buf));
+			if (!inside) {
+				assert_string_equal(buf, "198.51.100.1");
+				assert_string_equal(reason, "first-primary");
+			} else {
+				assert_string_equal(buf, i & 1 ? "203.0.113.1" : "198.51.100.1");
+				assert_string_equal(reason, "same-subnet");
+			}
+			/* Same key, another table. */
+			assert_int_equal(nr_srcsel4(u, E1, &dst, G, &got, NULL), 0);
+			assert_string_equal(nr_addr_format(&got, buf, sizeof(buf)), "203.0.113.77");
+		}
+	}
+	/* Errors are kept too, and a change to the table drops them. */
+	nr_addr_set_v4(&dst, 0xc63364fe); /* 198.51.100.254 */
+	assert_int_equal(nr_srcsel4(u, E2, &dst, G, &got, NULL), -ENODEV);
+	assert_int_equal(nr_srcsel4(u, E2, &dst, G, &got, NULL), -ENODEV);
+	assert_int_equal(nr_srcsel4(t, E2, &dst, G, &got, &reason), 0);
+	assert_string_equal(nr_addr_format(&got, buf, sizeof(buf)), "198.51.100.129");
+	assert_string_equal(reason, "first-primary");
+	fx_add_addr(t, E2, &more);
+	assert_int_equal(nr_srcsel4(t, E2, &dst, G, &got, &reason), 0);
+	assert_string_equal(nr_addr_format(&got, buf, sizeof(buf)), "198.51.100.200");
+	assert_string_equal(reason, "same-subnet");
+	nr_iface_table_free(u);
+	nr_iface_table_free(t);
+}
+
 static void test_srcsel4_errors(void **state)
 {
 	static const struct fx_if ifs[] = {
@@ -734,6 +790,7 @@ static void test_srcsel4_errors(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_srcsel4_cache),
 		cmocka_unit_test(test_rule1_same_address),
 		cmocka_unit_test(test_rule2_scope),
 		cmocka_unit_test(test_rule3_deprecated),
