@@ -319,7 +319,8 @@ static int save_route(const struct nr_route *r, void *arg)
 		sv->nh = p;
 		sv->capnh = cap;
 	}
-	memcpy(sv->nh + sv->nnh, r->nh, r->nh_count * sizeof(*r->nh));
+	if (r->nh_count) /* a reject route has none (and nh may be NULL) */
+		memcpy(sv->nh + sv->nnh, r->nh, r->nh_count * sizeof(*r->nh));
 	sv->rt[sv->n] = *r;
 	/* An offset until the pool stops moving. */
 	sv->rt[sv->n].nh = (const struct nr_nexthop *)(uintptr_t)sv->nnh;
