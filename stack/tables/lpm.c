@@ -261,6 +261,23 @@ static LPM_ALWAYS_INLINE bool node_contains(const struct lpm_node *n, const uint
 	return diff == 0;
 }
 
+/*
+ * node_contains for a walk that has already matched k's first from bits
+ * (the parent's length): only the words holding bits from..plen-1 are
+ * compared, one word for nearly every IPv6 step instead of four.
+ */
+static LPM_ALWAYS_INLINE bool node_contains_from(const struct lpm_node *n, const uint32_t *k,
+						 unsigned nw, unsigned from)
+{
+	uint32_t diff = 0;
+
+	if (nw == 1)
+		return node_contains(n, k, 1);
+	for (unsigned i = from >> 5; i < nw && 32 * i < n->plen; i++)
+		diff |= (k[i] ^ n->key[i]) & word_mask(n->plen, i);
+	return diff == 0;
+}
+
 /* Leading bits a and b share, at most limit. */
 static unsigned common_bits(const uint32_t *a, const uint32_t *b, unsigned nw, unsigned limit)
 {
@@ -708,11 +725,14 @@ static LPM_ALWAYS_INLINE const struct lpm_node *lookup_nw(const struct nr_lpm *t
 		n = j->next;
 		best = j->best;
 	}
-	while (n && node_contains(n, k, nw)) {
+	/* From a jump entry nothing is known to match yet: the entry's node
+	 * may leave the key anywhere above it. */
+	for (unsigned from = 0; n && node_contains_from(n, k, nw, from);) {
 		if (n->value)
 			best = n;
 		if (n->plen == maxbits)
 			break;
+		from = n->plen;
 		n = n->child[key_bit(k, n->plen)];
 	}
 	return best;
@@ -757,6 +777,7 @@ static LPM_ALWAYS_INLINE void lookup_batch_nw(const struct nr_lpm *t, const uint
 	const struct lpm_node *cur[LPM_BATCH], *best[LPM_BATCH];
 	const struct lpm_jump *jump[LPM_BATCH];
 	uint32_t k[LPM_BATCH][4];
+	unsigned from[LPM_BATCH]; /* bits of k already matched on the walk */
 	size_t live;
 
 	for (size_t i = 0; i < m; i++) {
@@ -764,6 +785,7 @@ static LPM_ALWAYS_INLINE void lookup_batch_nw(const struct nr_lpm *t, const uint
 		cur[i] = t->root;
 		best[i] = NULL;
 		jump[i] = NULL;
+		from[i] = 0;
 		if (t->jump && in_base(t, k[i], nw)) {
 			jump[i] = &t->jump[key_bits(k[i], t->jump_plen, t->jump_bits, nw)];
 			__builtin_prefetch(jump[i]);
@@ -785,12 +807,13 @@ static LPM_ALWAYS_INLINE void lookup_batch_nw(const struct nr_lpm *t, const uint
 			if (!n)
 				continue;
 			cur[i] = NULL;
-			if (!node_contains(n, k[i], nw))
+			if (!node_contains_from(n, k[i], nw, from[i]))
 				continue;
 			if (n->value)
 				best[i] = n;
 			if (n->plen == maxbits)
 				continue;
+			from[i] = n->plen;
 			n = n->child[key_bit(k[i], n->plen)];
 			if (n) {
 				prefetch_node(n, t->node_size);
