@@ -223,3 +223,5 @@ EOF
 echo
 echo "== in-memory LPM at 1M IPv4 / 200k IPv6 random prefixes (bench_lpm)"
 if [ -x "$BENCH_LPM" ]; then "$BENCH_LPM" | sed 's/^/   /'; else echo "   bench_lpm not built"; fi
+echo "== in-process route lookups at 1M IPv4 / 200k IPv6 distinct prefixes (bench_stack --synthetic: built in memory, no kernel)"
+if [ -x "$BENCH_STACK" ]; then "$BENCH_STACK" --synthetic --lookups 2000000 | sed 's/^/   /'; else echo "   bench_stack not built"; fi
