@@ -261,24 +261,29 @@ static void route_hints(const struct nr_stack *s, const struct nr_route_query *q
 	struct nr_rt_hint h4[NR_RTABLE_HINT_MAX], h6[NR_RTABLE_HINT_MAX];
 	size_t i4[NR_RTABLE_HINT_MAX], i6[NR_RTABLE_HINT_MAX];
 	size_t n4 = 0, n6 = 0;
+	const struct nr_rtable *m4 = nr_rtset_get(&s->routes4, NR_TABLE_MAIN);
+	const struct nr_rtable *m6 = nr_rtset_get(&s->routes6, NR_TABLE_MAIN);
+	/* A small table gets no hints (see nr_rtable_longest_many): skip the sorting. */
+	bool want4 = nr_rtable_count(m4) >= NR_RTABLE_HINT_MIN_ROUTES;
+	bool want6 = nr_rtable_count(m6) >= NR_RTABLE_HINT_MIN_ROUTES;
 
 	for (size_t i = 0; i < n; i++) {
 		hints[i].t = NULL;
-		if (q[i].dst.family == AF_INET) {
+		if (q[i].dst.family == AF_INET && want4) {
 			i4[n4] = i;
 			a4[n4++] = &q[i].dst;
-		} else if (q[i].dst.family == AF_INET6) {
+		} else if (q[i].dst.family == AF_INET6 && want6) {
 			i6[n6] = i;
 			a6[n6++] = &q[i].dst;
 		}
 	}
 	if (n4) {
-		nr_rtable_longest_many(nr_rtset_get(&s->routes4, NR_TABLE_MAIN), a4, n4, h4);
+		nr_rtable_longest_many(m4, a4, n4, h4);
 		for (size_t k = 0; k < n4; k++)
 			hints[i4[k]] = h4[k];
 	}
 	if (n6) {
-		nr_rtable_longest_many(nr_rtset_get(&s->routes6, NR_TABLE_MAIN), a6, n6, h6);
+		nr_rtable_longest_many(m6, a6, n6, h6);
 		for (size_t k = 0; k < n6; k++)
 			hints[i6[k]] = h6[k];
 	}
