@@ -71,6 +71,9 @@ struct nr_loop {
 	sigset_t sigmask;
 	struct sig_slot sig[NR_LOOP_NSIG];
 	bool stop;
+	uint64_t busy_ns;
+	unsigned busy_skip;   /* blocking waits left that sleep at once (after misses) */
+	unsigned busy_misses; /* busy polls in a row that found nothing */
 	struct nr_loop_stats stats;
 };
 
@@ -458,7 +461,7 @@ struct ring {
 	struct io_uring_sqe *sqes;
 	size_t sqes_len;
 	unsigned sq_entries;
-	unsigned *sq_head, *sq_tail, *sq_mask, *sq_array;
+	unsigned *sq_head, *sq_tail, *sq_mask, *sq_array, *sq_flags;
 	unsigned sq_fill; /* next entry to fill; published to *sq_tail on submit */
 	unsigned quick;   /* queued requests of quick ops (nr_loop_op.quick) */
 	unsigned *cq_head, *cq_tail, *cq_mask;
@@ -530,9 +533,11 @@ int nr_loop_uring_enable(struct nr_loop *l, unsigned entries)
 	 * interrupts of completions arriving while we run; older kernels
 	 * refuse those flags (EINVAL) and get the next set.
 	 */
+	/* TASKRUN_FLAG: pending task work shows in the ring's flags, for busy polling. */
 	static const unsigned flag_sets[] = {
-		IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN | IORING_SETUP_SUBMIT_ALL,
-		IORING_SETUP_COOP_TASKRUN | IORING_SETUP_SUBMIT_ALL,
+		IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN | IORING_SETUP_SUBMIT_ALL |
+		    IORING_SETUP_TASKRUN_FLAG,
+		IORING_SETUP_COOP_TASKRUN | IORING_SETUP_SUBMIT_ALL | IORING_SETUP_TASKRUN_FLAG,
 		0,
 	};
 	struct io_uring_params p;
@@ -592,6 +597,7 @@ int nr_loop_uring_enable(struct nr_loop *l, unsigned entries)
 	g->sq_tail = at(g->map, p.sq_off.tail);
 	g->sq_mask = at(g->map, p.sq_off.ring_mask);
 	g->sq_array = at(g->map, p.sq_off.array);
+	g->sq_flags = at(g->map, p.sq_off.flags);
 	g->sq_fill = *g->sq_tail;
 	g->cq_head = at(g->map, p.cq_off.head);
 	g->cq_tail = at(g->map, p.cq_off.tail);
@@ -814,10 +820,81 @@ int nr_loop_op_cancel(struct nr_loop *l, struct nr_loop_op *op)
 }
 
 /*
+ * A poll that found nothing makes the next 2^misses waits (up to 1024)
+ * sleep at once, so a poll that does not pay costs little.
+ */
+static bool busy_try(struct nr_loop *l)
+{
+	if (!l->busy_ns)
+		return false;
+	if (l->busy_skip) {
+		l->busy_skip--;
+		return false;
+	}
+	return true;
+}
+
+static void busy_result(struct nr_loop *l, bool hit)
+{
+	if (hit) {
+		l->stats.busy_hits++;
+		l->busy_misses = 0;
+		return;
+	}
+	l->stats.busy_misses++;
+	if (l->busy_misses < 10)
+		l->busy_misses++;
+	l->busy_skip = 1u << l->busy_misses;
+}
+
+static inline void cpu_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	__builtin_ia32_pause();
+#elif defined(__aarch64__)
+	__asm__ volatile("yield" ::: "memory");
+#endif
+}
+
+/*
+ * Before sleeping: submit what is queued (the reply must be on its way
+ * before we poll for the next request), then watch the ring's memory
+ * until the kernel has task work for us (a frame arrived: IORING_SQ_TASKRUN)
+ * or a completion, at most busy_ns and never past the next timer. true:
+ * something came, do not sleep.
+ */
+static bool ring_busy_poll(struct nr_loop *l)
+{
+	struct ring *g = l->ring;
+	uint64_t until = l->clock->now_ns(l->clock) + l->busy_ns;
+	const struct nr_timerheap_node *top = nr_timerheap_peek(&l->timers);
+
+	if (top && top->deadline < until)
+		until = top->deadline;
+	if (!(g->setup_flags & IORING_SETUP_TASKRUN_FLAG))
+		return false;
+	if (ring_enter(l, 0, IORING_ENTER_GETEVENTS, NULL, 0) < 0)
+		return false;
+	for (unsigned i = 1;; i++) {
+		if (*g->cq_head != __atomic_load_n(g->cq_tail, __ATOMIC_ACQUIRE) ||
+		    (__atomic_load_n(g->sq_flags, __ATOMIC_ACQUIRE) & IORING_SQ_TASKRUN)) {
+			busy_result(l, true);
+			return true;
+		}
+		cpu_relax();
+		/* The clock every 64 turns: a vDSO call costs more than a look at the ring. */
+		if (i % 64 == 0 && l->clock->now_ns(l->clock) >= until) {
+			busy_result(l, false);
+			return false;
+		}
+	}
+}
+
+/*
  * One wait through the ring. The epoll fd is watched by a one-shot poll,
- * armed again after each firing: one-shot, because a multishot poll on an
- * epoll fd fires on new wake-ups only, and a level-triggered fd still
- * ready after its callback must wake the loop again.
+ * armed again after each firing: a new poll checks readiness as it is
+ * armed, so a level-triggered fd still ready after its callback wakes
+ * the loop again whatever wake-ups the epoll fd gives (tested).
  */
 static int ring_wait(struct nr_loop *l, bool block, struct epoll_event *evs, int *ret_events,
 		     size_t *ret_handed)
@@ -842,6 +919,8 @@ static int ring_wait(struct nr_loop *l, bool block, struct epoll_event *evs, int
 			g->epoll_ready = true;
 		}
 	}
+	if (block && busy_try(l) && ring_busy_poll(l))
+		block = false;
 	if (block) {
 		/*
 		 * The wait counts completions already posted and those of quick
@@ -854,6 +933,10 @@ static int ring_wait(struct nr_loop *l, bool block, struct epoll_event *evs, int
 			min += g->quick +
 			       (__atomic_load_n(g->cq_tail, __ATOMIC_ACQUIRE) - *g->cq_head);
 	}
+	/*
+	 * Not blocking after a busy poll that saw task work: the enter runs
+	 * it (the frame is read), and the completion is there on return.
+	 */
 	r = ring_enter(l, min, IORING_ENTER_GETEVENTS, NULL, 0);
 	if (r < 0)
 		return r;
@@ -1080,6 +1163,11 @@ const struct nr_loop_stats *nr_loop_stats(const struct nr_loop *l)
 	return &l->stats;
 }
 
+void nr_loop_set_busy_poll(struct nr_loop *l, uint64_t ns)
+{
+	l->busy_ns = ns;
+}
+
 void nr_loop_stop(struct nr_loop *l)
 {
 	l->stop = true;
@@ -1098,6 +1186,27 @@ static uint64_t next_deadline(const struct nr_loop *l, uint64_t until)
 	if (top && top->deadline < until)
 		return top->deadline;
 	return until;
+}
+
+/* Busy polling without a ring: epoll_wait(0) until events or busy_ns (see loop.h). */
+static int epoll_busy_poll(struct nr_loop *l, struct epoll_event *evs)
+{
+	uint64_t until = l->clock->now_ns(l->clock) + l->busy_ns;
+	const struct nr_timerheap_node *top = nr_timerheap_peek(&l->timers);
+	int n;
+
+	if (top && top->deadline < until)
+		until = top->deadline;
+	do {
+		n = epoll_wait(l->epfd, evs, EVENT_BATCH, 0);
+		if (n != 0) {
+			if (n > 0)
+				busy_result(l, true);
+			return n < 0 && errno == EINTR ? 0 : n;
+		}
+	} while (l->clock->now_ns(l->clock) < until);
+	busy_result(l, false);
+	return 0;
 }
 
 /* One wait and its callbacks. 0, NR_LOOP_IDLE, or a negative errno. */
@@ -1129,7 +1238,11 @@ static int iterate(struct nr_loop *l, uint64_t until)
 		if (r < 0)
 			return r;
 	} else {
-		n = epoll_wait(l->epfd, evs, EVENT_BATCH, timeout);
+		n = 0;
+		if (timeout != 0 && busy_try(l))
+			n = epoll_busy_poll(l, evs);
+		if (n == 0)
+			n = epoll_wait(l->epfd, evs, EVENT_BATCH, timeout);
 		if (n < 0) {
 			if (errno != EINTR)
 				return -errno;

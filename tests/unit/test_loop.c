@@ -5,7 +5,10 @@
  * kernel (blocking_waits) and that no real clock was read, instead of
  * timing anything. Signals are raised to self while blocked; children
  * are forked and reported through pidfds (waiting on that event, with a
- * deadline on the real clock as a safety net).
+ * deadline on the real clock as a safety net). The io_uring tests run
+ * on the real clock and wait on events only (a timer, a pipe); they skip
+ * where io_uring is not allowed, and a forked child under a seccomp
+ * filter checks the fallback to epoll.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -18,6 +21,12 @@
 #include <pthread.h>
 #include <signal.h>
 #include <string.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/io_uring.h>
+#include <linux/seccomp.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -565,6 +574,372 @@ static void test_bad_clock(void **state)
 	nr_loop_free(NULL);
 }
 
+/* --- io_uring --- */
+
+static void op_cb(struct nr_loop *l, struct nr_loop_op *op, int32_t res, uint32_t flags, void *arg);
+
+static void op_init(struct nr_loop_op *op, void *arg)
+{
+	nr_loop_op_init(op, op_cb, arg);
+}
+
+/* io_uring may be off (sysctl, seccomp, an old kernel): the ring tests skip then. */
+static struct nr_loop *ring_loop(void)
+{
+	struct nr_loop *l;
+	int r;
+
+	assert_int_equal(nr_loop_new(NULL, &l), 0);
+	r = nr_loop_uring_enable(l, 0);
+	if (r == -ENOSYS || r == -EPERM || r == -EOPNOTSUPP) {
+		nr_loop_free(l);
+		skip();
+	}
+	assert_int_equal(r, 0);
+	return l;
+}
+
+struct oplog {
+	int calls;
+	int32_t res;
+	uint32_t flags;
+	bool stop;
+};
+
+static void op_cb(struct nr_loop *l, struct nr_loop_op *op, int32_t res, uint32_t flags, void *arg)
+{
+	struct oplog *o = arg;
+
+	(void)op;
+	o->calls++;
+	o->res = res;
+	o->flags = flags;
+	if (o->stop)
+		nr_loop_stop(l);
+}
+
+struct pipe_timer {
+	int fd;
+	const char *data;
+};
+
+static void write_on_timer(struct nr_loop *l, struct nr_timer *t, void *arg)
+{
+	struct pipe_timer *pt = arg;
+
+	(void)l;
+	(void)t;
+	assert_int_equal(write(pt->fd, pt->data, strlen(pt->data)), (ssize_t)strlen(pt->data));
+}
+
+static void stop_on_timer(struct nr_loop *l, struct nr_timer *t, void *arg)
+{
+	(void)t;
+	(void)arg;
+	nr_loop_stop(l);
+}
+
+/*
+ * A read on an empty pipe; a timer (through the epoll fd, polled by the
+ * ring) writes to the pipe; the read completes: the loop slept in
+ * io_uring_enter and both kinds of events came through.
+ */
+static void test_ring_read_and_timer(void **state)
+{
+	struct nr_loop *l = ring_loop();
+	struct oplog o = {.stop = true};
+	struct nr_loop_op op;
+	struct io_uring_sqe *sqe;
+	struct pipe_timer pt;
+	struct nr_timer t;
+	char buf[8] = {0};
+	int p[2];
+
+	(void)state;
+	assert_true(nr_loop_uring_enabled(l));
+	assert_int_equal(nr_loop_uring_enable(l, 0), 0); /* already on */
+	assert_true(nr_loop_uring_supports(l, IORING_OP_READ));
+	assert_false(nr_loop_uring_supports(l, 255));
+	assert_int_equal(pipe2(p, O_NONBLOCK | O_CLOEXEC), 0);
+	pt = (struct pipe_timer){p[1], "ring"};
+	op_init(&op, &o);
+	sqe = nr_loop_uring_sqe(l, &op);
+	assert_non_null(sqe);
+	sqe->opcode = IORING_OP_READ;
+	sqe->fd = p[0];
+	sqe->addr = (uint64_t)(uintptr_t)buf;
+	sqe->len = sizeof(buf);
+	nr_timer_init(&t, write_on_timer, &pt);
+	assert_int_equal(nr_loop_timer_arm_in(l, &t, NR_NSEC_PER_MSEC), 0);
+	assert_int_equal(nr_loop_run(l), NR_LOOP_STOPPED);
+	assert_int_equal(o.calls, 1);
+	assert_int_equal(o.res, 4);
+	assert_memory_equal(buf, "ring", 4);
+	assert_int_equal(op.inflight, 0);
+	assert_int_equal(nr_loop_stats(l)->timers_fired, 1);
+	assert_int_equal(nr_loop_stats(l)->completions, 1);
+	assert_true(nr_loop_stats(l)->blocking_waits >= 1);
+	assert_true(nr_loop_stats(l)->ring_enters >= 1);
+	/* Nothing in flight, nothing armed: idle, as without a ring. */
+	assert_int_equal(nr_loop_run(l), NR_LOOP_IDLE);
+	close(p[0]);
+	close(p[1]);
+	nr_loop_free(l);
+}
+
+struct lt {
+	int calls;
+};
+
+/* Level-triggered: the first call leaves the byte, the second reads it and stops. */
+static void lt_cb(struct nr_loop *l, int fd, unsigned events, void *arg)
+{
+	struct lt *x = arg;
+	char c;
+
+	(void)events;
+	if (++x->calls == 2) {
+		assert_int_equal(read(fd, &c, 1), 1);
+		nr_loop_stop(l);
+	}
+}
+
+/* An fd still ready after its callback wakes a loop waiting in the ring again. */
+static void test_ring_level_triggered(void **state)
+{
+	struct nr_loop *l = ring_loop();
+	struct lt x = {0};
+	struct nr_loop_watch *w;
+	int p[2];
+
+	(void)state;
+	assert_int_equal(pipe2(p, O_NONBLOCK | O_CLOEXEC), 0);
+	assert_int_equal(nr_loop_fd_add(l, p[0], NR_LOOP_READ, lt_cb, &x, &w), 0);
+	assert_int_equal(write(p[1], "x", 1), 1);
+	assert_int_equal(nr_loop_run(l), NR_LOOP_STOPPED);
+	assert_int_equal(x.calls, 2);
+	nr_loop_fd_remove(w);
+	close(p[0]);
+	close(p[1]);
+	nr_loop_free(l);
+}
+
+/*
+ * A quick op (its write completes while submitted) does not end the
+ * blocking wait that submits it: the wait lasts until the timer, and
+ * the write's completion comes in that same iteration.
+ */
+static void test_ring_quick_op(void **state)
+{
+	struct nr_loop *l = ring_loop();
+	struct oplog o = {0};
+	struct nr_loop_op op;
+	struct io_uring_sqe *sqe;
+	struct nr_timer t;
+	char buf[4];
+	uint64_t it;
+	int p[2];
+
+	(void)state;
+	assert_int_equal(pipe2(p, O_NONBLOCK | O_CLOEXEC), 0);
+	op_init(&op, &o);
+	op.quick = true;
+	sqe = nr_loop_uring_sqe(l, &op);
+	assert_non_null(sqe);
+	sqe->opcode = IORING_OP_WRITE;
+	sqe->fd = p[1];
+	sqe->addr = (uint64_t)(uintptr_t)"abc";
+	sqe->len = 3;
+	nr_timer_init(&t, stop_on_timer, NULL);
+	assert_int_equal(nr_loop_timer_arm_in(l, &t, NR_NSEC_PER_MSEC), 0);
+	it = nr_loop_stats(l)->iterations;
+	assert_int_equal(nr_loop_run(l), NR_LOOP_STOPPED);
+	assert_int_equal(nr_loop_stats(l)->iterations - it, 1);
+	assert_int_equal(o.calls, 1);
+	assert_int_equal(o.res, 3);
+	assert_int_equal(read(p[0], buf, sizeof(buf)), 3);
+	close(p[0]);
+	close(p[1]);
+	nr_loop_free(l);
+}
+
+/* A cancelled read is not reported, even once its data arrives; no memory is used after. */
+static void test_ring_cancel(void **state)
+{
+	struct nr_loop *l = ring_loop();
+	struct oplog o = {0};
+	struct nr_loop_op op;
+	struct io_uring_sqe *sqe;
+	struct nr_timer t;
+	char buf[8];
+	int p[2];
+
+	(void)state;
+	assert_int_equal(pipe2(p, O_NONBLOCK | O_CLOEXEC), 0);
+	op_init(&op, &o);
+	assert_int_equal(nr_loop_op_cancel(l, &op), 0); /* nothing in flight */
+	sqe = nr_loop_uring_sqe(l, &op);
+	assert_non_null(sqe);
+	sqe->opcode = IORING_OP_READ;
+	sqe->fd = p[0];
+	sqe->addr = (uint64_t)(uintptr_t)buf;
+	sqe->len = sizeof(buf);
+	assert_int_equal(nr_loop_uring_submit(l), 0);
+	assert_int_equal(op.inflight, 1);
+	assert_int_equal(nr_loop_op_cancel(l, &op), 0);
+	assert_int_equal(op.inflight, 0);
+	assert_int_equal(write(p[1], "late", 4), 4);
+	nr_timer_init(&t, stop_on_timer, NULL);
+	assert_int_equal(nr_loop_timer_arm_in(l, &t, NR_NSEC_PER_MSEC), 0);
+	assert_int_equal(nr_loop_run(l), NR_LOOP_STOPPED);
+	assert_int_equal(o.calls, 0);
+	/* The data is still in the pipe: the read never took it. */
+	assert_int_equal(read(p[0], buf, sizeof(buf)), 4);
+	close(p[0]);
+	close(p[1]);
+	nr_loop_free(l);
+}
+
+/* Provided buffers: a read picks one, reports its id, and it can be given back. */
+static void test_ring_bufs(void **state)
+{
+	struct nr_loop *l = ring_loop();
+	struct oplog o = {.stop = true};
+	struct nr_loop_bufs *b;
+	struct nr_loop_op op;
+	struct io_uring_sqe *sqe;
+	unsigned bid;
+	int p[2];
+
+	(void)state;
+	assert_int_equal(nr_loop_bufs_new(l, 3, 64, &b), -EINVAL); /* not a power of two */
+	assert_int_equal(nr_loop_bufs_new(l, 4, 0, &b), -EINVAL);
+	assert_int_equal(nr_loop_bufs_new(l, 4, 64, &b), 0);
+	assert_int_equal(nr_loop_bufs_size(b), 64);
+	assert_null(nr_loop_bufs_get(b, 4));
+	assert_int_equal(pipe2(p, O_NONBLOCK | O_CLOEXEC), 0);
+	assert_int_equal(write(p[1], "frame", 5), 5);
+	op_init(&op, &o);
+	sqe = nr_loop_uring_sqe(l, &op);
+	assert_non_null(sqe);
+	sqe->opcode = IORING_OP_READ;
+	sqe->fd = p[0];
+	sqe->flags = IOSQE_BUFFER_SELECT;
+	sqe->buf_group = nr_loop_bufs_group(b);
+	assert_int_equal(nr_loop_run(l), NR_LOOP_STOPPED);
+	assert_int_equal(o.res, 5);
+	assert_true(o.flags & IORING_CQE_F_BUFFER);
+	bid = o.flags >> IORING_CQE_BUFFER_SHIFT;
+	assert_true(bid < 4);
+	assert_memory_equal(nr_loop_bufs_get(b, bid), "frame", 5);
+	nr_loop_bufs_put(b, bid);
+	nr_loop_bufs_free(b);
+	nr_loop_bufs_free(NULL);
+	close(p[0]);
+	close(p[1]);
+	nr_loop_free(l);
+}
+
+/* Busy polling that finds nothing gives up after its time and backs off; the timer still fires. */
+static void test_busy_poll_miss(void **state)
+{
+	for (int ring = 0; ring < 2; ring++) {
+		struct nr_loop *l;
+		struct nr_timer t;
+		uint64_t t0;
+
+		(void)state;
+		assert_int_equal(nr_loop_new(NULL, &l), 0);
+		if (ring && nr_loop_uring_enable(l, 0) < 0) {
+			nr_loop_free(l);
+			continue;
+		}
+		nr_loop_set_busy_poll(l, 200 * NR_NSEC_PER_USEC);
+		nr_timer_init(&t, stop_on_timer, NULL);
+		t0 = nr_loop_update_time(l);
+		assert_int_equal(nr_loop_timer_arm(l, &t, t0 + 5 * NR_NSEC_PER_MSEC), 0);
+		assert_int_equal(nr_loop_run(l), NR_LOOP_STOPPED);
+		assert_true(nr_loop_now(l) >= t0 + 5 * NR_NSEC_PER_MSEC);
+		assert_int_equal(nr_loop_stats(l)->busy_hits, 0);
+		assert_true(nr_loop_stats(l)->busy_misses >= 1);
+		nr_loop_free(l);
+	}
+}
+
+#if defined(__x86_64__)
+#define NATIVE_AUDIT_ARCH AUDIT_ARCH_X86_64
+#elif defined(__aarch64__)
+#define NATIVE_AUDIT_ARCH AUDIT_ARCH_AARCH64
+#endif
+
+#ifdef NATIVE_AUDIT_ARCH
+/* In a child: io_uring_setup fails with err (seccomp), as in a container that forbids it. */
+static int child_without_uring(int err)
+{
+	struct sock_filter f[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, NATIVE_AUDIT_ARCH, 0, 3),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_io_uring_setup, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ((unsigned)err & SECCOMP_RET_DATA)),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog prog = {.len = sizeof(f) / sizeof(f[0]), .filter = f};
+	struct nr_loop *l;
+	struct nr_loop_op op = {0};
+	struct nr_loop_bufs *b;
+	struct nr_timer t;
+	struct lt x = {0};
+	int p[2];
+
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
+	    prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) < 0)
+		return 10;
+	if (nr_loop_new(NULL, &l) < 0)
+		return 11;
+	if (nr_loop_uring_enable(l, 0) != -err)
+		return 12;
+	if (nr_loop_uring_enabled(l) || nr_loop_uring_sqe(l, &op) ||
+	    nr_loop_bufs_new(l, 4, 64, &b) != -EOPNOTSUPP || nr_loop_uring_submit(l) != -EOPNOTSUPP)
+		return 13;
+	/* The loop works on epoll alone: an fd and a timer. */
+	if (pipe2(p, O_NONBLOCK | O_CLOEXEC) < 0 || write(p[1], "x", 1) != 1)
+		return 14;
+	if (nr_loop_fd_add(l, p[0], NR_LOOP_READ, lt_cb, &x, NULL) < 0 ||
+	    nr_loop_run(l) != NR_LOOP_STOPPED || x.calls != 2)
+		return 15;
+	nr_timer_init(&t, stop_on_timer, NULL);
+	if (nr_loop_timer_arm_in(l, &t, NR_NSEC_PER_MSEC) < 0 || nr_loop_run(l) != NR_LOOP_STOPPED)
+		return 16;
+	nr_loop_free(l);
+	return 0;
+}
+#endif
+
+/* Without io_uring (seccomp: ENOSYS, EPERM) the ring is refused cleanly and epoll serves. */
+static void test_ring_unavailable(void **state)
+{
+#ifdef NATIVE_AUDIT_ARCH
+	static const int errs[] = {ENOSYS, EPERM};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(errs) / sizeof(errs[0]); i++) {
+		int status = 0;
+		pid_t pid = fork();
+
+		assert_true(pid >= 0);
+		if (pid == 0)
+			_exit(child_without_uring(errs[i]));
+		assert_int_equal(waitpid(pid, &status, 0), pid);
+		assert_true(WIFEXITED(status));
+		assert_int_equal(WEXITSTATUS(status), 0);
+	}
+#else
+	(void)state;
+	skip();
+#endif
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -582,6 +957,13 @@ int main(void)
 		cmocka_unit_test(test_child_errors),
 		cmocka_unit_test(test_real_clock_timer),
 		cmocka_unit_test(test_bad_clock),
+		cmocka_unit_test(test_ring_read_and_timer),
+		cmocka_unit_test(test_ring_level_triggered),
+		cmocka_unit_test(test_ring_quick_op),
+		cmocka_unit_test(test_ring_cancel),
+		cmocka_unit_test(test_ring_bufs),
+		cmocka_unit_test(test_busy_poll_miss),
+		cmocka_unit_test(test_ring_unavailable),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

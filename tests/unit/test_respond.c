@@ -387,6 +387,45 @@ static void test_bad_arguments(void **state)
 	rig_down(&g);
 }
 
+/*
+ * io_uring needs a link whose fd moves whole frames (TUN, TAP): on the
+ * in-memory pair, insisting fails and nothing is left behind; auto and
+ * epoll use epoll and answer.
+ */
+static void test_io_choice_on_mem_link(void **state)
+{
+	static const enum nr_respond_io ios[] = {NR_RESPOND_IO_AUTO, NR_RESPOND_IO_EPOLL};
+	struct nr_respond_opts ro = {.io = NR_RESPOND_IO_URING};
+	struct nr_respond *r = NULL;
+	uint8_t f[100];
+	size_t n;
+	struct rig g;
+
+	(void)state;
+	rig_up(&g, NR_LINK_RAW_IP, 1, "echo");
+	assert_false(nr_link_frame_fd(g.hostend));
+	assert_false(nr_respond_uring(g.resp));
+	nr_respond_free(g.resp);
+	g.resp = NULL;
+	assert_int_equal(nr_respond_new(g.loop, g.hostend, g.host, &ro, &r), -EOPNOTSUPP);
+	assert_null(r);
+	assert_false(nr_loop_uring_enabled(g.loop));
+	for (size_t i = 0; i < sizeof(ios) / sizeof(ios[0]); i++) {
+		ro = (struct nr_respond_opts){.io = ios[i], .count = 1};
+		assert_int_equal(nr_respond_new(g.loop, g.hostend, g.host, &ro, &g.resp), 0);
+		assert_false(nr_respond_uring(g.resp));
+		n = echo4(f, "203.0.113.1", "203.0.113.9", (uint16_t)i);
+		assert_int_equal(nr_link_send(g.peer, f, n), 0);
+		assert_int_equal(nr_loop_run(g.loop), NR_LOOP_STOPPED);
+		assert_int_equal(nr_respond_stats(g.resp)->replies, 1);
+		assert_int_equal(nr_link_recv(g.peer, f, sizeof(f)), (ssize_t)n);
+		assert_int_equal(f[20], NR_ICMP4_ECHO_REPLY);
+		nr_respond_free(g.resp);
+		g.resp = NULL;
+	}
+	rig_down(&g);
+}
+
 static void test_describe(void **state)
 {
 	uint8_t p[100];
@@ -415,6 +454,7 @@ int main(void)
 		cmocka_unit_test(test_echo6_and_malformed),
 		cmocka_unit_test(test_timers_run_on_the_loop),
 		cmocka_unit_test(test_bad_arguments),
+		cmocka_unit_test(test_io_choice_on_mem_link),
 		cmocka_unit_test(test_describe),
 	};
 

@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
+# netrig respond on a TUN with frames through io_uring (NETRIG_IO_URING=1)
+# and through epoll (=0), the same behaviour both ways:
+#
+#   ping (kernel, 192.0.2.1) -- tun0 --> netrig respond --any (192.0.2.2)
+#          namespace nrt-uring-*
+#
+# --count stops after exactly that many replies (ping -f sends more than
+# it), --verbose prints one line per reply, the pcap tee holds every
+# frame in and out, SIGTERM ends a run with its counters, exit 0. io_uring
+# refused by the kernel (sysctl, seccomp, too old): that half skips.
+. "$(dirname "$0")/lib.sh"
+nr_require_netns
+command -v ping >/dev/null || nr_skip "ping missing"
+
+fails=0
+ok() { echo "ok - $*"; }
+fail() { echo "FAIL - $*"; fails=$((fails + 1)); }
+TMP=$(mktemp -d /tmp/nrt-uring.XXXXXX)
+PID=""
+DRAIN=""
+cleanup_tmp() {
+	[ -n "$PID" ] && kill -KILL "$PID" 2>/dev/null
+	rm -rf "$TMP"
+}
+nr_at_cleanup cleanup_tmp
+
+nr_netns NS uring
+ip -n "$NS" tuntap add dev tun0 mode tun
+ip -n "$NS" addr add 192.0.2.1 peer 192.0.2.2 dev tun0
+ip -n "$NS" link set tun0 up
+
+# start MODE WRAP OUT ARGS...: netrig respond (under WRAP, "" for none) in
+# the background, its output to OUT (stderr to OUT.err); 0 once it printed
+# its ready line, 77 when io_uring was refused, 1 when it did not start.
+start() {
+	local mode=$1 wrap=$2 out=$3 fifo="$TMP/fifo.$RANDOM" line
+	shift 3
+	mkfifo "$fifo"
+	NETRIG_IO_URING=$mode $wrap "$NETRIG" respond --netns "$NS" --tun tun0 --any "$@" \
+		>"$fifo" 2>"$out.err" &
+	PID=$!
+	exec 3<"$fifo"
+	rm -f "$fifo"
+	if ! read -r -t 10 line <&3; then
+		exec 3<&-
+		kill -KILL "$PID" 2>/dev/null
+		wait "$PID" 2>/dev/null
+		PID=""
+		grep -q "event loop: .*\(not supported\|Function not implemented\|Operation not permitted\)" \
+			"$out.err" && return 77
+		cat "$out.err"
+		return 1
+	fi
+	echo "$line" >"$out"
+	cat <&3 >>"$out" &
+	DRAIN=$!
+	exec 3<&-
+}
+# finish: wait for netrig (sets RC) and for its output to be drained.
+finish() {
+	wait "$PID" && RC=0 || RC=$?
+	PID=""
+	wait "$DRAIN" || true
+}
+counter() { sed -n "s/^$1: //p" "$2"; }
+
+for mode in 1 0; do
+	name="io=$mode"
+	out="$TMP/count.$mode"
+	# Bounded by timeout(1): --count is what should end it.
+	start "$mode" "timeout -k 1 30" "$out" --count 40 --verbose --pcap "$TMP/c.$mode.pcap" &&
+		r=0 || r=$?
+	if [ "$r" = 77 ]; then
+		echo "skip - $name: io_uring refused here: $(tail -1 "$out.err")"
+		continue
+	fi
+	[ "$r" = 0 ] || { fail "$name: respond did not start"; continue; }
+	got=$(ip netns exec "$NS" ping -q -f -c 60 -w 2 192.0.2.2 2>&1 | sed -n 's/.* \([0-9]*\) received.*/\1/p')
+	finish
+	[ "$RC" = 0 ] && ok "$name: --count ends with exit 0" || fail "$name: exit $RC: $(cat "$out" "$out.err")"
+	[ "$(counter replies "$out")" = 40 ] && ok "$name: replies: 40" ||
+		fail "$name: replies: $(counter replies "$out") (expected 40)"
+	[ "${got:-0}" = 40 ] && ok "$name: ping received 40" || fail "$name: ping received ${got:-0}"
+	lines=$(grep -c '^echo reply 192.0.2.2 > 192.0.2.1 id [0-9]* seq [0-9]* len 56$' "$out" || true)
+	[ "$lines" = 40 ] && ok "$name: 40 verbose reply lines" || fail "$name: $lines verbose lines"
+	in=$(counter "frames in" "$out")
+	outn=$(counter "frames out" "$out")
+	cap=$(sed -n 's/^captured: \([0-9]*\) frames.*/\1/p' "$out")
+	[ "$outn" = 40 ] && [ "${in:-0}" -ge 40 ] && [ "$cap" = $((in + outn)) ] &&
+		ok "$name: capture holds frames in ($in) and out ($outn)" ||
+		fail "$name: frames in $in, out $outn, captured $cap"
+
+	out="$TMP/term.$mode"
+	start "$mode" "" "$out" || { fail "$name: respond did not start again"; continue; }
+	got=$(ip netns exec "$NS" ping -q -c 5 -i 0.01 -w 10 192.0.2.2 2>&1 | sed -n 's/.* \([0-9]*\) received.*/\1/p')
+	kill -TERM "$PID"
+	finish
+	[ "$RC" = 0 ] && [ "$(counter replies "$out")" = 5 ] && [ "${got:-0}" = 5 ] &&
+		ok "$name: SIGTERM ends with the counters (replies: 5)" ||
+		fail "$name: SIGTERM: exit $RC, ping $got, $(cat "$out" "$out.err")"
+done
+
+[ "$fails" = 0 ] || exit 1
