@@ -306,7 +306,8 @@ static void batch_line(struct route_ctx *c, struct batch *b, char *text, size_t 
 		b->bad = true;
 		return;
 	}
-	if (c->ns && (b->stop = need_family(c, dst.family)))
+	if (c->ns && !(dst.family == AF_INET6 ? c->have6 : c->have4) &&
+	    (b->stop = need_family(c, dst.family)))
 		return;
 	b->asked++;
 	r = answer(c, &dst, s, false);
@@ -452,6 +453,10 @@ static int batch_chunk(struct route_ctx *c, struct batch *b, struct half *h, cha
 {
 	while (c->ns && !(c->have4 && c->have6) && p < end && !b->stop) {
 		char *nl = memchr(p, '\n', (size_t)(end - p)), *q;
+
+		/* Only IPv6 missing and no colon anywhere: nothing to load. */
+		if (c->have4 && !memchr(p, ':', (size_t)(end - p)))
+			break;
 
 		if (line_needs_load(c, p, (size_t)(nl - p))) {
 			batch_line(c, b, p, (size_t)(nl - p));

@@ -80,9 +80,8 @@ static bool reserve(struct nr_jsonl *w, size_t need)
 	return true;
 }
 
-static void put_key(struct nr_jsonl *w, const char *key)
+static void put_key(struct nr_jsonl *w, const char *key, size_t klen)
 {
-	size_t klen = strlen(key);
 	char *p = w->buf + w->len;
 
 	if (w->need_comma)
@@ -147,6 +146,14 @@ static size_t utf8_seq(const unsigned char *s, size_t avail)
 	return n;
 }
 
+/* 1 for the bytes a JSON string holds as they are: printable ASCII (and
+ * DEL) but the quote and the backslash. */
+static const uint8_t json_plain[256] = {
+	[0x20 ... 0x21] = 1,
+	[0x23 ... 0x5b] = 1,
+	[0x5d ... 0x7f] = 1,
+};
+
 size_t nr_json_escape(char *dst, const char *src, size_t len)
 {
 	static const char hex[] = "0123456789abcdef";
@@ -156,10 +163,15 @@ size_t nr_json_escape(char *dst, const char *src, size_t len)
 
 	while (i < len) {
 		unsigned char c = s[i];
+		size_t run = i;
 
-		if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
-			*p++ = (char)c;
-			i++;
+		/* A run of bytes that stand for themselves, copied at once. */
+		while (run < len && json_plain[s[run]])
+			run++;
+		if (run > i) {
+			memcpy(p, s + i, run - i);
+			p += run - i;
+			i = run;
 			continue;
 		}
 		if (c == '"' || c == '\\') {
@@ -235,19 +247,14 @@ char *nr_utf8_sanitize(const char *s)
 	return out;
 }
 
-void nr_jsonl_strn(struct nr_jsonl *w, const char *key, const char *val, size_t len)
+void nr_jsonl_kv(struct nr_jsonl *w, const char *key, size_t klen, const char *val, size_t len)
 {
-	if (!reserve(w, strlen(key) + 6 * len + 8))
+	if (!reserve(w, klen + 6 * len + 8))
 		return;
-	put_key(w, key);
+	put_key(w, key, klen);
 	w->buf[w->len++] = '"';
 	w->len += nr_json_escape(w->buf + w->len, val, len);
 	w->buf[w->len++] = '"';
-}
-
-void nr_jsonl_str(struct nr_jsonl *w, const char *key, const char *val)
-{
-	nr_jsonl_strn(w, key, val, strlen(val));
 }
 
 /* Digits of v, most significant first, at dst; returns the count. */
@@ -269,7 +276,7 @@ void nr_jsonl_uint(struct nr_jsonl *w, const char *key, uint64_t val)
 {
 	if (!reserve(w, strlen(key) + 24))
 		return;
-	put_key(w, key);
+	put_key(w, key, strlen(key));
 	w->len += fmt_u64(w->buf + w->len, val);
 }
 
@@ -277,7 +284,7 @@ void nr_jsonl_bool(struct nr_jsonl *w, const char *key, bool val)
 {
 	if (!reserve(w, strlen(key) + 10))
 		return;
-	put_key(w, key);
+	put_key(w, key, strlen(key));
 	memcpy(w->buf + w->len, val ? "true" : "false", val ? 4 : 5);
 	w->len += val ? 4 : 5;
 }
@@ -369,12 +376,12 @@ size_t nr_fmt_ipv6(char *dst, const uint8_t b[16])
 	return (size_t)(p - dst);
 }
 
-void nr_jsonl_addr(struct nr_jsonl *w, const char *key, const struct nr_addr *a)
+void nr_jsonl_addr_k(struct nr_jsonl *w, const char *key, size_t klen, const struct nr_addr *a)
 {
 	char text[NR_ADDR_STRLEN];
 	size_t n;
 
-	if (!reserve(w, strlen(key) + NR_ADDR_STRLEN + 8))
+	if (!reserve(w, klen + NR_ADDR_STRLEN + 8))
 		return;
 	if (a->family == AF_INET)
 		n = nr_fmt_ipv4(text, nr_addr_v4(a));
@@ -382,7 +389,7 @@ void nr_jsonl_addr(struct nr_jsonl *w, const char *key, const struct nr_addr *a)
 		n = nr_fmt_ipv6(text, a->bytes);
 	else
 		n = strlen(nr_addr_format(a, text, sizeof(text)));
-	put_key(w, key);
+	put_key(w, key, klen);
 	w->buf[w->len++] = '"';
 	memcpy(w->buf + w->len, text, n);
 	w->len += n;
@@ -397,7 +404,7 @@ void nr_jsonl_str_array(struct nr_jsonl *w, const char *key, const char *const *
 		need += 6 * strlen(vals[i]) + 3;
 	if (!reserve(w, need))
 		return;
-	put_key(w, key);
+	put_key(w, key, strlen(key));
 	w->buf[w->len++] = '[';
 	for (size_t i = 0; i < n; i++) {
 		if (i)
@@ -510,12 +517,15 @@ int nr_fast_pton(const char *s, struct nr_addr *ret)
 {
 	struct nr_addr a = {0};
 
-	if (strchr(s, ':')) {
+	/* A dotted quad has no colon: the family is the one strchr tells. */
+	if (fast_pton4(s, a.bytes)) {
+		a.family = AF_INET;
+	} else if (strchr(s, ':')) {
 		if (!fast_pton6(s, a.bytes) && inet_pton(AF_INET6, s, a.bytes) != 1)
 			return -EINVAL;
 		a.family = AF_INET6;
 	} else {
-		if (!fast_pton4(s, a.bytes) && inet_pton(AF_INET, s, a.bytes) != 1)
+		if (inet_pton(AF_INET, s, a.bytes) != 1)
 			return -EINVAL;
 		a.family = AF_INET;
 	}

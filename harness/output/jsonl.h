@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 struct nr_jsonl {
 	FILE *f;
@@ -37,12 +38,25 @@ int nr_jsonl_done(struct nr_jsonl *w);
 
 void nr_jsonl_begin(struct nr_jsonl *w); /* "{" */
 void nr_jsonl_end(struct nr_jsonl *w);	 /* "}\n" */
-void nr_jsonl_str(struct nr_jsonl *w, const char *key, const char *val);
-void nr_jsonl_strn(struct nr_jsonl *w, const char *key, const char *val, size_t len);
+/* "key":"val" with the key's length given (the wrappers below take it
+ * from a literal at compile time: no strlen per member). */
+void nr_jsonl_kv(struct nr_jsonl *w, const char *key, size_t klen, const char *val, size_t len);
+static inline void nr_jsonl_strn(struct nr_jsonl *w, const char *key, const char *val, size_t len)
+{
+	nr_jsonl_kv(w, key, strlen(key), val, len);
+}
+static inline void nr_jsonl_str(struct nr_jsonl *w, const char *key, const char *val)
+{
+	nr_jsonl_kv(w, key, strlen(key), val, strlen(val));
+}
 void nr_jsonl_uint(struct nr_jsonl *w, const char *key, uint64_t val);
 void nr_jsonl_bool(struct nr_jsonl *w, const char *key, bool val);
 /* Address as a string ("198.51.100.7", RFC 5952 for IPv6). */
-void nr_jsonl_addr(struct nr_jsonl *w, const char *key, const struct nr_addr *a);
+void nr_jsonl_addr_k(struct nr_jsonl *w, const char *key, size_t klen, const struct nr_addr *a);
+static inline void nr_jsonl_addr(struct nr_jsonl *w, const char *key, const struct nr_addr *a)
+{
+	nr_jsonl_addr_k(w, key, strlen(key), a);
+}
 /* "key":["a","b",...] */
 void nr_jsonl_str_array(struct nr_jsonl *w, const char *key, const char *const *vals, size_t n);
 

@@ -3,8 +3,9 @@
  * The batch pipeline's own address codecs against glibc's, which they
  * replace on the hot path: nr_fmt_ipv6 must write what inet_ntop writes,
  * nr_fast_pton must accept exactly what inet_pton accepts, with the same
- * bytes. Fixed cases for each rule of the format, then a bounded number
- * of random addresses and random mutations of address text.
+ * bytes; nr_json_escape's runs of plain bytes against RFC 8259's rule per
+ * byte. Fixed cases for each rule of the format, then a bounded number
+ * of random addresses, random mutations of address text, random strings.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -197,6 +198,75 @@ static void test_pton_random(void **state)
 	}
 }
 
+/* RFC 8259 escape of one ASCII byte, as the writer must give it. */
+static size_t ref_escape_ascii(char *dst, unsigned char c)
+{
+	switch (c) {
+	case '"':
+		return (size_t)sprintf(dst, "\\\"");
+	case '\\':
+		return (size_t)sprintf(dst, "\\\\");
+	case '\b':
+		return (size_t)sprintf(dst, "\\b");
+	case '\f':
+		return (size_t)sprintf(dst, "\\f");
+	case '\n':
+		return (size_t)sprintf(dst, "\\n");
+	case '\r':
+		return (size_t)sprintf(dst, "\\r");
+	case '\t':
+		return (size_t)sprintf(dst, "\\t");
+	default:
+		if (c < 0x20)
+			return (size_t)sprintf(dst, "\\u%04x", c);
+		dst[0] = (char)c;
+		dst[1] = '\0';
+		return 1;
+	}
+}
+
+/* Every ASCII byte alone, then random strings of ASCII (quotes,
+ * backslashes and control bytes among them) and a valid two-byte UTF-8
+ * sequence, which is kept as it is. */
+static void test_escape(void **state)
+{
+	char out[6 * 64 + 1], want[6 * 64 + 1];
+
+	(void)state;
+	for (unsigned c = 0; c < 0x80; c++) {
+		char in = (char)c;
+		size_t n = nr_json_escape(out, &in, 1);
+
+		out[n] = '\0';
+		ref_escape_ascii(want, (unsigned char)c);
+		assert_string_equal(out, want);
+	}
+	assert_int_equal(nr_json_escape(out, "a\"b", 3), 4);
+	assert_memory_equal(out, "a\\\"b", 4);
+	for (int i = 0; i < 100000; i++) {
+		char in[64];
+		size_t len = (size_t)(rnd() % 40), w = 0, n;
+
+		for (size_t k = 0; k < len; k++) {
+			uint64_t x = rnd();
+
+			if ((x & 15) == 0 && k + 1 < len) {
+				in[k] = (char)0xc3; /* U+00E9 */
+				in[k + 1] = (char)0xa9;
+				memcpy(want + w, in + k, 2);
+				w += 2;
+				k++;
+				continue;
+			}
+			in[k] = (char)((x >> 8) % 0x80);
+			w += ref_escape_ascii(want + w, (unsigned char)in[k]);
+		}
+		n = nr_json_escape(out, in, len);
+		assert_int_equal(n, w);
+		assert_memory_equal(out, want, w);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -204,6 +274,7 @@ int main(void)
 		cmocka_unit_test(test_fmt6_random),
 		cmocka_unit_test(test_pton_cases),
 		cmocka_unit_test(test_pton_random),
+		cmocka_unit_test(test_escape),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
