@@ -183,62 +183,104 @@ struct dump_ctx {
 	char ack[200];
 };
 
-static int dump_valid(struct nl_msg *msg, void *arg)
+/*
+ * One message of the answer. After a failure or an interruption keep
+ * reading to NLMSG_DONE so the socket is clean for the next request;
+ * just stop handing messages on.
+ */
+static void dump_msg(struct dump_ctx *c, struct nlmsghdr *h)
 {
-	struct dump_ctx *c = arg;
-	int r;
+	if (h->nlmsg_flags & NLM_F_DUMP_INTR)
+		c->intr = true;
+	switch (h->nlmsg_type) {
+	case NLMSG_DONE: {
+		int e;
 
-	/* After a failure keep reading to NLMSG_DONE so the socket is clean
-	 * for the next request; just stop handing messages on. */
-	if (c->err || c->intr)
-		return NL_SKIP;
-	r = c->fn(nlmsg_hdr(msg), c->arg);
-	if (r < 0)
-		c->err = r;
-	return NL_OK;
-}
+		c->done = true;
+		/* A dumpit that fails part-way reports its errno in NLMSG_DONE. */
+		if (h->nlmsg_len >= NLMSG_LENGTH(sizeof(int))) {
+			memcpy(&e, NLMSG_DATA(h), sizeof(e));
+			if (e < 0 && !c->err) {
+				c->err = e;
+				nr_nlmsg_ext_ack(h, c->ack, sizeof(c->ack));
+			}
+		}
+		return;
+	}
+	case NLMSG_ERROR: {
+		struct nlmsgerr e;
 
-static int dump_finish(struct nl_msg *msg, void *arg)
-{
-	struct dump_ctx *c = arg;
-	struct nlmsghdr *h = nlmsg_hdr(msg);
-	int e;
-
-	c->done = true;
-	/* A dumpit that fails part-way reports its errno in NLMSG_DONE. */
-	if (h->nlmsg_len >= NLMSG_LENGTH(sizeof(int))) {
+		c->done = true;
+		if (h->nlmsg_len < NLMSG_LENGTH(sizeof(e))) {
+			if (!c->err)
+				c->err = -EBADMSG;
+			return;
+		}
 		memcpy(&e, NLMSG_DATA(h), sizeof(e));
-		if (e < 0 && !c->err) {
-			c->err = e;
+		if (e.error < 0 && !c->err) {
+			c->err = e.error;
 			nr_nlmsg_ext_ack(h, c->ack, sizeof(c->ack));
 		}
+		return;
 	}
-	return NL_STOP;
+	case NLMSG_NOOP:
+	case NLMSG_OVERRUN:
+		return;
+	}
+	if (!c->err && !c->intr) {
+		int r = c->fn(h, c->arg);
+
+		if (r < 0)
+			c->err = r;
+	}
 }
 
-static int dump_intr(struct nl_msg *msg, void *arg)
+/*
+ * Read the answer to the request numbered seq up to its NLMSG_DONE (or
+ * error), straight from the socket into one buffer: no copy and no
+ * allocation per message, as libnl's nl_recvmsgs makes. Each datagram's
+ * size is peeked first (nothing copied) so a large one is never cut.
+ * 0, or the errno of the socket itself (the dump's own in c->err).
+ */
+static int dump_recv(int fd, uint32_t seq, struct dump_ctx *c, char **buf, size_t *cap)
 {
-	struct dump_ctx *c = arg;
+	while (!c->done) {
+		ssize_t n = recv(fd, NULL, 0, MSG_PEEK | MSG_TRUNC);
+		struct nlmsghdr *h;
+		size_t rem;
 
-	(void)msg;
-	c->intr = true;
-	return NL_OK;
-}
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return errno == EAGAIN || errno == EWOULDBLOCK ? -ETIMEDOUT : -errno;
+		if ((size_t)n > *cap) {
+			char *nb = realloc(*buf, (size_t)n);
 
-static int dump_error(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
-{
-	struct dump_ctx *c = arg;
-	/* libnl hands over the payload only; the header (flags, length,
-	 * hence the TLVs) sits right before it in the same buffer. */
-	const struct nlmsghdr *h = (const struct nlmsghdr *)((const char *)e - NLMSG_HDRLEN);
+			if (!nb)
+				return -ENOMEM;
+			*buf = nb;
+			*cap = (size_t)n;
+		}
+		n = recv(fd, *buf, *cap, 0);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return errno == EAGAIN || errno == EWOULDBLOCK ? -ETIMEDOUT : -errno;
+		rem = (size_t)n;
+		for (h = (struct nlmsghdr *)*buf; !c->done && rem >= NLMSG_HDRLEN &&
+						  h->nlmsg_len >= NLMSG_HDRLEN && h->nlmsg_len <= rem;) {
+			size_t step = NLMSG_ALIGN(h->nlmsg_len);
 
-	(void)nla;
-	c->done = true;
-	if (!c->err) {
-		c->err = e->error;
-		nr_nlmsg_ext_ack(h, c->ack, sizeof(c->ack));
+			/* An answer to an earlier request given up on: not ours. */
+			if (h->nlmsg_seq == seq)
+				dump_msg(c, h);
+			if (step >= rem)
+				break;
+			rem -= step;
+			h = (struct nlmsghdr *)((char *)h + step);
+		}
 	}
-	return NL_STOP;
+	return 0;
 }
 
 int nr_nlsock_dump(struct nr_nlsock *s, const char *what, uint16_t type, const void *hdr,
@@ -246,21 +288,18 @@ int nr_nlsock_dump(struct nr_nlsock *s, const char *what, uint16_t type, const v
 		   void (*reset)(void *arg), void *arg, struct nr_os_error *err)
 {
 	struct dump_ctx c;
-	struct nl_cb *cb = NULL;
 	struct nl_msg *msg = NULL;
+	size_t cap = NR_NL_MSGBUF;
+	char *buf = malloc(cap);
 	int r, attempt;
 
-	cb = nl_cb_alloc(NL_CB_DEFAULT);
-	if (!cb) {
+	if (!buf) {
 		r = nr_os_error_set(err, -ENOMEM, "out of memory");
 		goto out;
 	}
-	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, dump_valid, &c);
-	nl_cb_set(cb, NL_CB_FINISH, NL_CB_CUSTOM, dump_finish, &c);
-	nl_cb_set(cb, NL_CB_DUMP_INTR, NL_CB_CUSTOM, dump_intr, &c);
-	nl_cb_err(cb, NL_CB_CUSTOM, dump_error, &c);
-
 	for (attempt = 0;; attempt++) {
+		uint32_t seq;
+
 		memset(&c, 0, sizeof(c));
 		c.fn = fn;
 		c.arg = arg;
@@ -271,6 +310,7 @@ int nr_nlsock_dump(struct nr_nlsock *s, const char *what, uint16_t type, const v
 			goto out;
 		}
 		r = nl_send_auto(s->sk, msg);
+		seq = nlmsg_hdr(msg)->nlmsg_seq;
 		nlmsg_free(msg);
 		msg = NULL;
 		if (r < 0) {
@@ -278,28 +318,15 @@ int nr_nlsock_dump(struct nr_nlsock *s, const char *what, uint16_t type, const v
 			nr_os_error_set(err, r, "%s: sending: %s", what, strerror(-r));
 			goto out;
 		}
-		/* nl_recvmsgs returns at NLMSG_DONE or an error; loop in case
-		 * it returns early (a non-multipart answer). Bounded: each
-		 * round reads at least one datagram or fails. */
-		while (!c.done) {
-			r = nl_recvmsgs(s->sk, cb);
-			if (r < 0 && !c.err) {
-				r = nr_nl_errno(r);
-				if (r == -ENOMEM)
-					r = -ENOBUFS; /* libnl's name for a full socket buffer */
-				nr_os_error_set(err, r, "%s: receiving: %s", what,
-						strerror(-r));
-				goto out;
-			}
-			if (c.err)
-				break;
-			if (!c.done) {
-				/* A dump is multipart to its NLMSG_DONE: returning
-				 * before it means recv timed out (SO_RCVTIMEO). */
-				r = nr_os_error_set(err, -ETIMEDOUT,
-						    "%s: the kernel stopped answering", what);
-				goto out;
-			}
+		r = dump_recv(nl_socket_get_fd(s->sk), seq, &c, &buf, &cap);
+		if (r == -ETIMEDOUT) {
+			/* SO_RCVTIMEO: a dump is multipart to its NLMSG_DONE. */
+			nr_os_error_set(err, r, "%s: the kernel stopped answering", what);
+			goto out;
+		}
+		if (r < 0) {
+			nr_os_error_set(err, r, "%s: receiving: %s", what, strerror(-r));
+			goto out;
 		}
 		if (c.err) {
 			r = c.err;
@@ -323,6 +350,6 @@ int nr_nlsock_dump(struct nr_nlsock *s, const char *what, uint16_t type, const v
 	r = 0;
 out:
 	nlmsg_free(msg);
-	nl_cb_put(cb);
+	free(buf);
 	return r;
 }
