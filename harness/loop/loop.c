@@ -760,19 +760,49 @@ static size_t ring_reap(struct nr_loop *l, bool dispatch)
 static size_t ring_dispatch_deferred(struct nr_loop *l)
 {
 	struct ring *g = l->ring;
-	size_t i = 0;
+	struct deferred_cqe *d = g->deferred;
+	size_t n = g->ndeferred, cap = g->deferred_cap, i = 0;
 
-	/* In order; a callback may cancel an op whose entries follow (they are dropped). */
-	for (; i < g->ndeferred && !l->stop; i++) {
-		struct deferred_cqe d = g->deferred[i];
-
-		if (d.op->cancelled)
+	if (n == 0)
+		return 0;
+	/*
+	 * Taken off the ring first: a callback that cancels an op compacts
+	 * or grows the list under us otherwise. In order; entries of an op
+	 * cancelled meanwhile are dropped.
+	 */
+	g->deferred = NULL;
+	g->ndeferred = g->deferred_cap = 0;
+	for (; i < n && !l->stop; i++) {
+		if (d[i].op->cancelled)
 			continue;
 		l->stats.completions++;
-		d.op->fn(l, d.op, d.res, d.flags, d.op->arg);
+		d[i].op->fn(l, d[i].op, d[i].res, d[i].flags, d[i].op->arg);
 	}
-	memmove(g->deferred, g->deferred + i, (g->ndeferred - i) * sizeof(*g->deferred));
-	g->ndeferred -= i;
+	/* Stopped: what is left goes back in front of anything deferred since. */
+	if (i < n) {
+		size_t left = n - i, more = g->ndeferred;
+		struct deferred_cqe *m = d;
+
+		memmove(d, d + i, left * sizeof(*d));
+		if (left + more > cap) {
+			m = realloc(d, (left + more) * sizeof(*d));
+			if (m) {
+				cap = left + more;
+			} else {
+				/* Out of memory: the older ones stay, they must come first. */
+				m = d;
+				more = 0;
+			}
+		}
+		if (more)
+			memcpy(m + left, g->deferred, more * sizeof(*m));
+		free(g->deferred);
+		g->deferred = m;
+		g->ndeferred = left + more;
+		g->deferred_cap = cap;
+	} else {
+		free(d);
+	}
 	return i;
 }
 
