@@ -649,8 +649,9 @@ int nr_respond_new(struct nr_loop *loop, struct nr_link *link, struct nr_host *h
 	*ret = r;
 	return 0;
 fail:
-	if (ring_stop(r))
-		ring_done(r);
+	if (!ring_stop(r))
+		return e; /* left allocated, as in nr_respond_free */
+	ring_done(r);
 	free(r->buf);
 	free(r);
 	return e;
