@@ -13,7 +13,6 @@
 
 #include "netrig/netns.h"
 
-#include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
 #include <pthread.h>
@@ -68,7 +67,7 @@ static int usage(int code)
 	return code;
 }
 
-/* inet_pton, family chosen by the presence of a colon: the batch fast path. */
+/* inet_pton's answer, family chosen by the presence of a colon (nr_fast_pton). */
 static int parse_dst(const char *s, struct nr_addr *ret)
 {
 	return nr_fast_pton(s, ret);
@@ -157,7 +156,8 @@ struct route_ctx {
 	 * Routes are loaded a family at a time, when the first destination
 	 * of that family comes (a batch of IPv4 never pays for the IPv6
 	 * tables), and only from the tables a lookup can reach
-	 * (nr_os_load_routes_reachable). ns is NULL once everything is in.
+	 * (nr_os_load_routes_reachable). ns is NULL when everything was
+	 * loaded up front (--scapy, NETRIG_TEST_EAGER_LOAD=1).
 	 */
 	struct nr_stack *ms;
 	struct nr_netns *ns;
