@@ -744,17 +744,21 @@ struct nsreq {
 /*
  * Give each namespace fd an nsid in the caller's namespace (or read the
  * one it has) so that its destruction is announced by RTM_DELNSID.
- * Pipelined: one send, 2n answers matched by sequence number.
+ * Pipelined: one send, 2n answers matched by sequence number, each
+ * counted once (a repeated or stray sequence number cannot end the wait
+ * early and leave an id unread), and the wait bounded by deadline.
  */
-static int assign_nsids(int sk, const int *fds, int32_t *ids, size_t n, struct nr_os_error *err)
+static int assign_nsids(int sk, const int *fds, int32_t *ids, size_t n, uint64_t deadline,
+			struct nr_os_error *err)
 {
 	size_t per = 2 * NLMSG_ALIGN(sizeof(struct nsreq)), got = 0, want = 2 * n;
 	char *buf = calloc(n ? n : 1, per), *rbuf = NULL;
+	bool *seen = calloc(want ? want : 1, sizeof(*seen));
 	size_t off = 0, rcap = 1 << 16;
 	int r = 0;
 
 	rbuf = malloc(rcap);
-	if (!buf || !rbuf) {
+	if (!buf || !rbuf || !seen) {
 		r = nr_os_error_set(err, -ENOMEM, "out of memory");
 		goto out;
 	}
@@ -793,10 +797,26 @@ static int assign_nsids(int sk, const int *fds, int32_t *ids, size_t n, struct n
 		sent += (size_t)k;
 	}
 	while (got < want) {
-		ssize_t len = recv(sk, rbuf, rcap, 0);
+		struct pollfd p = { .fd = sk, .events = POLLIN };
+		uint64_t now = now_ns();
+		ssize_t len;
+		int k;
 
+		if (now >= deadline) {
+			r = nr_os_error_set(err, -ETIMEDOUT,
+					    "RTM_GETNSID: %zu of %zu answers in time", got, want);
+			goto out;
+		}
+		k = poll(&p, 1, (int)((deadline - now) / 1000000u) + 1);
+		if (k < 0 && errno != EINTR) {
+			r = nr_os_error_set(err, -errno, "poll: %s", strerror(errno));
+			goto out;
+		}
+		if (k <= 0)
+			continue;
+		len = recv(sk, rbuf, rcap, MSG_DONTWAIT);
 		if (len < 0) {
-			if (errno == EINTR)
+			if (errno == EINTR || errno == EAGAIN)
 				continue;
 			r = nr_os_error_set(err, -errno, "RTM_GETNSID: %s", strerror(errno));
 			goto out;
@@ -807,8 +827,9 @@ static int assign_nsids(int sk, const int *fds, int32_t *ids, size_t n, struct n
 		     h = NLMSG_NEXT(h, left)) {
 			size_t seq = h->nlmsg_seq;
 
-			if (seq < 1 || seq > want)
+			if (seq < 1 || seq > want || seen[seq - 1])
 				continue;
+			seen[seq - 1] = true;
 			got++;
 			if (h->nlmsg_type == NLMSG_ERROR) {
 				const struct nlmsgerr *e = NLMSG_DATA(h);
@@ -836,6 +857,7 @@ static int assign_nsids(int sk, const int *fds, int32_t *ids, size_t n, struct n
 out:
 	free(buf);
 	free(rbuf);
+	free(seen);
 	return r;
 }
 
@@ -1009,6 +1031,7 @@ static int wait_fds(int *fds, size_t k, uint64_t deadline, struct meanwhile *m,
 {
 	int32_t *ids = calloc(k + 1, sizeof(*ids));
 	int ev = -1, rq = -1, bfd = -1, r;
+	size_t nids;
 
 	if (!ids) {
 		r = nr_os_error_set(err, -ENOMEM, "out of memory");
@@ -1024,7 +1047,7 @@ static int wait_fds(int *fds, size_t k, uint64_t deadline, struct meanwhile *m,
 		r = rq;
 		goto out;
 	}
-	r = assign_nsids(rq, fds, ids, k, err);
+	r = assign_nsids(rq, fds, ids, k, deadline, err);
 	if (r < 0)
 		goto out;
 	for (size_t i = 0; i < k; i++) {
@@ -1033,8 +1056,15 @@ static int wait_fds(int *fds, size_t k, uint64_t deadline, struct meanwhile *m,
 	}
 	if (m)
 		do_meanwhile(m);
+	/* Two fds of one namespace (a name given twice, two names bound to
+	 * one namespace) share its nsid, and its one RTM_DELNSID must not be
+	 * waited for twice (that wait would only end at the deadline). */
 	qsort(ids, k, sizeof(*ids), cmp_i32);
-	r = wait_delnsid(ev, ids, k, deadline, err);
+	nids = 0;
+	for (size_t i = 0; i < k; i++)
+		if (nids == 0 || ids[i] != ids[nids - 1])
+			ids[nids++] = ids[i];
+	r = wait_delnsid(ev, ids, nids, deadline, err);
 	if (r < 0)
 		goto out;
 	/* The barrier (see the top of this file). */
@@ -1043,7 +1073,7 @@ static int wait_fds(int *fds, size_t k, uint64_t deadline, struct meanwhile *m,
 		r = bfd;
 		goto out;
 	}
-	r = assign_nsids(rq, &bfd, &ids[0], 1, err);
+	r = assign_nsids(rq, &bfd, &ids[0], 1, deadline, err);
 	if (r < 0)
 		goto out;
 	close(bfd);

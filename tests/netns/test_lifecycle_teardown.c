@@ -291,6 +291,43 @@ static void test_teardown_devices_gone(void **state)
 	}
 }
 
+/*
+ * One namespace reached twice (its name given twice; two fds of it) has
+ * one nsid and one RTM_DELNSID: the wait must count it once. Before
+ * assign_nsids' callers deduplicated, this waited for the second
+ * RTM_DELNSID until the deadline and returned -ETIMEDOUT.
+ */
+static void test_teardown_same_namespace_twice(void **state)
+{
+	struct nr_run_teardown_stats st = { 0 };
+	struct nr_os_error err = { 0 };
+	const char *list[3];
+	char path[128];
+	int fds[3];
+
+	(void)state;
+	make_witnesses(2);
+	list[0] = names[0];
+	list[1] = names[1];
+	list[2] = names[0];
+	assert_int_equal(nr_run_delete_ns(list, 3, 5000, &st, &err), 0);
+	assert_int_equal(witnesses_left(2), 0);
+	assert_false(ns_exists(names[0]));
+	assert_false(ns_exists(names[1]));
+
+	/* The waiting part alone: fds 0 and 2 are one namespace. */
+	make_witnesses(2);
+	snprintf(path, sizeof(path), "/run/netns/%s", names[0]);
+	fds[0] = open(path, O_RDONLY | O_CLOEXEC);
+	fds[2] = open(path, O_RDONLY | O_CLOEXEC);
+	snprintf(path, sizeof(path), "/run/netns/%s", names[1]);
+	fds[1] = open(path, O_RDONLY | O_CLOEXEC);
+	assert_true(fds[0] >= 0 && fds[1] >= 0 && fds[2] >= 0);
+	assert_int_equal(sh("ip netns del %s && ip netns del %s", names[0], names[1]), 0);
+	assert_int_equal(nr_run_wait_fds(fds, 3, 5000, &err), 0);
+	assert_int_equal(witnesses_left(2), 0);
+}
+
 /* A process inside is killed; an fd pinning a namespace makes it time out. */
 static void test_teardown_kills_and_times_out(void **state)
 {
@@ -604,6 +641,7 @@ int main(void)
 		cmocka_unit_test(test_proc_start),
 		cmocka_unit_test(test_journal),
 		cmocka_unit_test(test_teardown_devices_gone),
+		cmocka_unit_test(test_teardown_same_namespace_twice),
 		cmocka_unit_test(test_teardown_kills_and_times_out),
 		cmocka_unit_test(test_clean),
 		cmocka_unit_test(test_teardown_foreign_name),
