@@ -77,7 +77,7 @@ fail:
 
 /* Write sysctls into the namespace the calling thread is in. */
 static int write_sysctls(const char *name, const struct nr_knetns_sysctl *s, size_t n,
-			 struct nr_os_error *err)
+			 size_t *ret_failed, struct nr_os_error *err)
 {
 	char path[256];
 
@@ -88,19 +88,29 @@ static int write_sysctls(const char *name, const struct nr_knetns_sysctl *s, siz
 
 		snprintf(path, sizeof(path), "/proc/sys/%s", s[i].path);
 		fd = open(path, O_WRONLY | O_CLOEXEC);
-		if (fd < 0 && errno == ENOENT)
+		if (fd < 0 && errno == ENOENT && !s[i].required)
 			continue;
 		if (fd < 0) {
 			r = -errno;
+			if (ret_failed)
+				*ret_failed = i;
+			if (r == -ENOENT)
+				return nr_os_error_set(err, r, "unknown sysctl (no %s)", path);
 			return nr_os_error_set(err, r, "namespace '%s': %s: %s", name, path,
 					       strerror(-r));
 		}
 		w = write(fd, s[i].value, len);
 		r = w < 0 ? -errno : (size_t)w == len ? 0 : -EIO;
 		close(fd);
-		if (r < 0)
+		if (r < 0) {
+			if (ret_failed)
+				*ret_failed = i;
+			if (r == -EINVAL)
+				return nr_os_error_set(err, r, "%s: value '%.64s' refused by the kernel",
+						       path, s[i].value);
 			return nr_os_error_set(err, r, "namespace '%s': %s = %s: %s", name, path,
 					       s[i].value, strerror(-r));
+		}
 	}
 	return 0;
 }
@@ -167,9 +177,17 @@ int nr_knetns_reserve(const char *const *names, size_t n, struct nr_os_error *er
 int nr_knetns_create_in(const char *name, bool reserved, const struct nr_knetns_sysctl *sysctls,
 			size_t n, struct nr_os_error *err)
 {
+	struct nr_knetns_create_opts o = { .reserved = reserved, .sysctls = sysctls, .nsysctls = n };
+
+	return nr_knetns_create_with(name, &o, err);
+}
+
+int nr_knetns_create_with(const char *name, const struct nr_knetns_create_opts *o,
+			  struct nr_os_error *err)
+{
 	char path[sizeof(RUN_DIR) + NAME_MAX + 1];
-	int r, fd = -1, orig = -1;
-	bool made_file = reserved, moved = false;
+	int r, fd = -1, orig = o->have_home ? o->home_fd : -1;
+	bool made_file = o->reserved, moved = false, mounted = false;
 
 	r = check_name(name, err);
 	if (r < 0)
@@ -177,7 +195,7 @@ int nr_knetns_create_in(const char *name, bool reserved, const struct nr_knetns_
 	snprintf(path, sizeof(path), "%s/%s", RUN_DIR, name);
 
 	/* O_EXCL makes a taken name fail before anything is made. */
-	if (!reserved) {
+	if (!o->reserved) {
 		fd = open(path, O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0);
 		if (fd < 0) {
 			r = taken(name, path, -errno, err);
@@ -188,11 +206,14 @@ int nr_knetns_create_in(const char *name, bool reserved, const struct nr_knetns_
 		fd = -1;
 	}
 
-	orig = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
-	if (orig < 0) {
-		r = -errno;
-		nr_os_error_set(err, r, "opening /proc/thread-self/ns/net: %s", strerror(-r));
-		goto out;
+	if (!o->have_home) {
+		orig = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+		if (orig < 0) {
+			r = -errno;
+			nr_os_error_set(err, r, "opening /proc/thread-self/ns/net: %s",
+					strerror(-r));
+			goto out;
+		}
 	}
 	if (unshare(CLONE_NEWNET) < 0) {
 		r = -errno;
@@ -206,7 +227,7 @@ int nr_knetns_create_in(const char *name, bool reserved, const struct nr_knetns_
 		goto out;
 	}
 	moved = true;
-	r = write_sysctls(name, sysctls, n, err);
+	r = write_sysctls(name, o->sysctls, o->nsysctls, o->ret_failed_sysctl, err);
 	if (r < 0)
 		goto out;
 	if (mount("/proc/thread-self/ns/net", path, "none", MS_BIND, NULL) < 0) {
@@ -215,8 +236,13 @@ int nr_knetns_create_in(const char *name, bool reserved, const struct nr_knetns_
 				strerror(-r));
 		goto out;
 	}
-	r = 0;
+	mounted = true;
+	r = o->inside ? o->inside(o->arg, err) : 0;
 out:
+	/* A failure after the bind loses the name again: the namespace then
+	 * dies below with the thread's reference. */
+	if (r < 0 && mounted)
+		umount2(path, MNT_DETACH);
 	/* The thread goes back whatever happened; the new namespace lives on
 	 * through its bind mount, or dies here with its last reference. */
 	if (moved && setns(orig, CLONE_NEWNET) < 0) {
@@ -230,7 +256,7 @@ out:
 	}
 	if (r < 0 && made_file)
 		unlink(path);
-	if (orig >= 0)
+	if (orig >= 0 && !o->have_home)
 		close(orig);
 	return r;
 }

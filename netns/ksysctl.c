@@ -56,6 +56,25 @@ static int key_path(const char *key, char *path, size_t cap, struct nr_os_error 
 	return 0;
 }
 
+int nr_ksysctl_path(const char *key, char *buf, size_t cap, struct nr_os_error *err)
+{
+	static const char proc[] = "/proc/sys/";
+	char path[PATH_MAX];
+	size_t n;
+	int r;
+
+	if (!key)
+		return nr_os_error_set(err, -EINVAL, "sysctl: no key");
+	r = key_path(key, path, sizeof(path), err);
+	if (r < 0)
+		return r;
+	n = strlen(path + sizeof(proc) - 1);
+	if (n >= cap)
+		return nr_os_error_set(err, -ENAMETOOLONG, "sysctl key '%s' too long", key);
+	memcpy(buf, path + sizeof(proc) - 1, n + 1);
+	return 0;
+}
+
 struct sysctl_ctx {
 	const char *path;
 	int flags;

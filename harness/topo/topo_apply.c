@@ -5,12 +5,17 @@
  * carrying them all, one read loop for the acks); its cost is one round
  * trip per namespace plus the kernel's own work, so there are as few as
  * the dependencies allow:
- *   1. journal every namespace name, then create the namespaces, each
- *      with netrig's defaults written inside before it gets its name (see
- *      node_defaults: no DAD on link-local addresses)
- *   2. sysctls that name no interface (forwarding, conf.default.*), so the
- *      interfaces made next inherit them
- *   3. [flush] lo up; bridges and veth pairs (MAC, MTU, group and alias set
+ *   1. journal every namespace name, then create the namespaces on a
+ *      second thread (the creator), each with netrig's defaults (see
+ *      node_defaults: no DAD on link-local addresses) and the node's
+ *      sysctls that name no interface (forwarding, conf.default.*)
+ *      written inside before it gets its name, so every interface made
+ *      later inherits them; its netlink socket and fd are opened while
+ *      the creator is still inside (no setns later). Namespace creation
+ *      is mostly the kernel's work (setup_net, sleeping on RCU and locks
+ *      part of the time), so on 2 CPUs it runs beside phase 3:
+ *   3. [flush whenever the next link needs a namespace not made yet, and
+ *      at the end] lo up; bridges and veth pairs (MAC, MTU, group and alias set
  *      in the creating request; up at creation too, except a veth's peer,
  *      which the kernel cannot open before the pair is joined: ENOTCONN),
  *      TUN/TAP (ioctl, held open). The kernel echoes every new link
@@ -31,11 +36,14 @@
 #include "topo/topo_apply.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
 #include <time.h>
+#include <unistd.h>
 #include <sys/socket.h>
 
 struct tagrec {
@@ -67,6 +75,37 @@ struct ctx {
 	struct nr_lab *lab;
 	uint32_t group;
 	char alias[32];
+	struct creator *cr;
+};
+
+/* Per node: what the creator writes inside a new namespace. */
+struct node_sys {
+	struct nr_knetns_sysctl *s;
+	const struct nr_topo_sysctl **from; /* NULL: netrig's default */
+	char (*path)[128];
+	size_t n;
+};
+
+/*
+ * The creator thread and what it shares with the main thread (under mu):
+ * nodes [0, ready) have their namespace, c->ns[i] and c->kb[i]; the main
+ * thread touches a node only once it is below ready. stop asks the
+ * creator to make no more; fail says why it stopped on its own.
+ */
+struct creator {
+	pthread_t tid;
+	bool started;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	size_t ready;
+	bool stop, fail;
+	struct ctx *c;
+	struct node_sys *sys;
+	/* Set by the creator before it raises fail. */
+	int err;
+	size_t err_node;
+	size_t err_sysctl; /* index into sys[err_node].s, or SIZE_MAX */
+	struct nr_os_error oe;
 };
 
 static uint64_t mono_ns(void)
@@ -132,28 +171,6 @@ static int tag(struct ctx *c, int node, struct nr_topo_pos pos, const char *what
 	c->tags[c->ntags] = (struct tagrec){ .pos = pos, .what = what };
 	nr_kb_tag(c->kb[node], (long)c->ntags);
 	c->ntags++;
-	return 0;
-}
-
-/* Flush every namespace's queue; the first refusal names its element. */
-static int flush_all(struct ctx *c)
-{
-	for (size_t i = 0; i < c->t->nnodes; i++) {
-		struct nr_os_error oe = { 0 };
-		long failed = -1;
-		int r = nr_kb_flush(c->kb[i], &failed, &oe);
-
-		if (r < 0) {
-			struct nr_topo_pos pos = c->t->nodes[i].pos;
-			const char *what = "node";
-
-			if (failed >= 0 && (size_t)failed < c->ntags) {
-				pos = c->tags[failed].pos;
-				what = c->tags[failed].what;
-			}
-			return fail_at(c, pos, r, "%s: %s", what, oe.msg[0] ? oe.msg : strerror(-r));
-		}
-	}
 	return 0;
 }
 
@@ -278,7 +295,8 @@ static int sysctls(struct ctx *c, bool per_iface)
  */
 static size_t node_defaults(const struct ctx *c, size_t node, struct nr_knetns_sysctl *ret)
 {
-	static const struct nr_knetns_sysctl no_dad = { "net/ipv6/conf/default/accept_dad", "0" };
+	static const struct nr_knetns_sysctl no_dad = { .path = "net/ipv6/conf/default/accept_dad",
+							.value = "0" };
 	const struct nr_topo *t = c->t;
 
 	for (size_t i = 0; i < t->nifaces; i++) {
@@ -294,15 +312,224 @@ static size_t node_defaults(const struct ctx *c, size_t node, struct nr_knetns_s
 	return 1;
 }
 
+/* The node's namespace-wide sysctls, as paths under /proc/sys, after
+ * netrig's defaults (so the node's own win). */
+static int node_sysctls(struct ctx *c, size_t node, struct node_sys *ns)
+{
+	const struct nr_topo_node *nd = &c->t->nodes[node];
+	size_t cap = nd->nsysctls + 1;
+	struct nr_knetns_sysctl def[1];
+	size_t ndef = node_defaults(c, node, def);
+
+	ns->s = calloc(cap, sizeof(*ns->s));
+	ns->from = calloc(cap, sizeof(*ns->from));
+	ns->path = calloc(cap, sizeof(*ns->path));
+	if (!ns->s || !ns->from || !ns->path)
+		return -ENOMEM;
+	for (size_t k = 0; k < ndef; k++)
+		ns->s[ns->n++] = def[k];
+	for (size_t k = 0; k < nd->nsysctls; k++) {
+		const struct nr_topo_sysctl *sy = &nd->sysctls[k];
+		struct nr_os_error oe = { 0 };
+		int r;
+
+		if (sysctl_per_iface(sy->key))
+			continue;
+		if (!sy->value[0] || strchr(sy->value, '\n'))
+			return fail_at(c, sy->pos, -EINVAL, "sysctl %s: bad value", sy->key);
+		r = nr_ksysctl_path(sy->key, ns->path[ns->n], sizeof(ns->path[ns->n]), &oe);
+		if (r < 0)
+			return fail_at(c, sy->pos, r, "sysctl %s = %s: %s", sy->key, sy->value,
+				       oe.msg);
+		ns->from[ns->n] = sy;
+		ns->s[ns->n] = (struct nr_knetns_sysctl){ .path = ns->path[ns->n],
+							  .value = sy->value,
+							  .required = true };
+		ns->n++;
+	}
+	return 0;
+}
+
+struct inside_arg {
+	struct ctx *c;
+	size_t node;
+};
+
+/* In the new namespace, named already: its fd and its builder's socket. */
+static int open_inside(void *arg, struct nr_os_error *err)
+{
+	struct inside_arg *a = arg;
+	struct ctx *c = a->c;
+	int r = nr_netns_open(c->nsname[a->node], &c->ns[a->node], err);
+
+	if (r == 0)
+		r = nr_kb_open(NULL, &c->kb[a->node], err);
+	if (r < 0) {
+		nr_netns_close(c->ns[a->node]);
+		c->ns[a->node] = NULL;
+	}
+	return r;
+}
+
+static void *creator_run(void *arg)
+{
+	struct creator *cr = arg;
+	struct ctx *c = cr->c;
+	int home = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+	struct nr_os_error oe = { 0 };
+	int r = 0;
+
+	if (home < 0) {
+		r = -errno;
+		snprintf(oe.msg, sizeof(oe.msg), "opening /proc/thread-self/ns/net: %s",
+			 strerror(-r));
+	}
+	for (size_t i = 0; r == 0 && i < c->t->nnodes; i++) {
+		struct inside_arg ia = { c, i };
+		size_t failed = SIZE_MAX;
+		struct nr_knetns_create_opts o = {
+			.reserved = true,
+			.sysctls = cr->sys[i].s,
+			.nsysctls = cr->sys[i].n,
+			.have_home = true,
+			.home_fd = home,
+			.inside = open_inside,
+			.arg = &ia,
+			.ret_failed_sysctl = &failed,
+		};
+		bool stop;
+
+		pthread_mutex_lock(&cr->mu);
+		stop = cr->stop;
+		pthread_mutex_unlock(&cr->mu);
+		if (stop)
+			break;
+		r = nr_knetns_create_with(c->nsname[i], &o, &oe);
+		pthread_mutex_lock(&cr->mu);
+		if (r < 0) {
+			cr->err_node = i;
+			cr->err_sysctl = failed;
+		} else {
+			cr->ready = i + 1;
+		}
+		pthread_cond_signal(&cr->cv);
+		pthread_mutex_unlock(&cr->mu);
+	}
+	if (home >= 0)
+		close(home);
+	pthread_mutex_lock(&cr->mu);
+	if (r < 0) {
+		cr->err = r;
+		cr->oe = oe;
+		cr->fail = true;
+		if (home < 0)
+			cr->err_node = cr->ready;
+	}
+	pthread_cond_signal(&cr->cv);
+	pthread_mutex_unlock(&cr->mu);
+	return NULL;
+}
+
+/* Stop the creator and wait for it: after this, the main thread alone
+ * owns c->ns and c->kb (teardown closes what it made). */
+static void creator_end(struct ctx *c)
+{
+	struct creator *cr = c->cr;
+
+	if (!cr)
+		return;
+	if (cr->started) {
+		pthread_mutex_lock(&cr->mu);
+		cr->stop = true;
+		pthread_mutex_unlock(&cr->mu);
+		pthread_join(cr->tid, NULL);
+	}
+	pthread_mutex_destroy(&cr->mu);
+	pthread_cond_destroy(&cr->cv);
+	for (size_t i = 0; cr->sys && i < c->t->nnodes; i++) {
+		free(cr->sys[i].s);
+		free(cr->sys[i].from);
+		free(cr->sys[i].path);
+	}
+	free(cr->sys);
+	free(cr);
+	c->cr = NULL;
+}
+
+/*
+ * Wait until nodes [0, upto) exist; their first use queues lo's state and
+ * tag. A creator failure becomes FILE:LINE:COL of the node, or of the
+ * sysctl the kernel refused.
+ */
+static int nodes_ready(struct ctx *c, size_t upto)
+{
+	struct creator *cr = c->cr;
+	size_t ready;
+	bool fail;
+	int r;
+
+	if (upto <= c->ncreated)
+		return 0;
+	pthread_mutex_lock(&cr->mu);
+	while (cr->ready < upto && !cr->fail)
+		pthread_cond_wait(&cr->cv, &cr->mu);
+	ready = cr->ready;
+	fail = cr->fail && ready < upto;
+	pthread_mutex_unlock(&cr->mu);
+	/* Nodes up to ready are usable even when a later one failed. */
+	for (size_t i = c->ncreated; i < ready && i < upto; i++) {
+		/* lo carries the run's tag: `clean` removes a namespace no
+		 * journal names only with it (run.c, clean_orphan). */
+		struct nr_klink_opts lo = { .up = 1, .group = c->group, .alias = c->alias };
+
+		c->ncreated = i + 1;
+		r = tag(c, (int)i, c->t->nodes[i].pos, "node");
+		if (r == 0)
+			r = nr_kb_link_set(c->kb[i], "lo", &lo);
+		if (r < 0)
+			return fail_at(c, c->t->nodes[i].pos, r, "node %s: lo: %s",
+				       c->t->nodes[i].name, strerror(-r));
+	}
+	if (fail) {
+		const struct nr_topo_node *nd = &c->t->nodes[cr->err_node];
+		const struct node_sys *ns = &cr->sys[cr->err_node];
+
+		if (cr->err_sysctl < ns->n && ns->from[cr->err_sysctl]) {
+			const struct nr_topo_sysctl *sy = ns->from[cr->err_sysctl];
+
+			return fail_at(c, sy->pos, cr->err, "sysctl %s = %s: %s", sy->key,
+				       sy->value, cr->oe.msg);
+		}
+		return fail_at(c, nd->pos, cr->err, "node %s: %s", nd->name, cr->oe.msg);
+	}
+	return 0;
+}
+
+/* Phase 1: names journaled and reserved, then the creator started. */
 static int create_nodes(struct ctx *c)
 {
 	const struct nr_topo *t = c->t;
 	const char **names = calloc(t->nnodes ? t->nnodes : 1, sizeof(*names));
 	struct nr_os_error oe = { 0 };
+	struct creator *cr;
 	int r;
 
 	if (!names)
 		return -ENOMEM;
+	cr = calloc(1, sizeof(*cr));
+	if (!cr) {
+		free(names);
+		return -ENOMEM;
+	}
+	pthread_mutex_init(&cr->mu, NULL);
+	pthread_cond_init(&cr->cv, NULL);
+	cr->c = c;
+	c->cr = cr;
+	cr->sys = calloc(t->nnodes ? t->nnodes : 1, sizeof(*cr->sys));
+	if (!cr->sys) {
+		free(names);
+		return -ENOMEM;
+	}
 	for (size_t i = 0; i < t->nnodes; i++) {
 		r = nr_run_ns_name(nr_run_id(c->run), t->nodes[i].name, c->nsname[i],
 				   sizeof(c->nsname[i]));
@@ -312,6 +539,12 @@ static int create_nodes(struct ctx *c)
 				       t->nodes[i].name);
 		}
 		names[i] = c->nsname[i];
+		/* Refused keys before anything exists. */
+		r = node_sysctls(c, i, &cr->sys[i]);
+		if (r < 0) {
+			free(names);
+			return r;
+		}
 	}
 	/* In the journal (fsync'd) before the first one exists. */
 	r = nr_run_add_ns(c->run, names, t->nnodes, &oe);
@@ -322,32 +555,65 @@ static int create_nodes(struct ctx *c)
 	free(names);
 	if (r < 0)
 		return fail_at(c, (struct nr_topo_pos){ 0, 0 }, r, "%s", oe.msg);
-	for (size_t i = 0; i < t->nnodes; i++) {
-		/* lo carries the run's tag: `clean` removes a namespace no
-		 * journal names only with it (run.c, clean_orphan). */
-		struct nr_klink_opts lo = { .up = 1, .group = c->group, .alias = c->alias };
-		struct nr_knetns_sysctl def[1];
-		size_t ndef = node_defaults(c, i, def);
+	/* The creator inherits this thread's signal mask: signals stay with
+	 * the main thread, which looks at them between phases. */
+	r = -pthread_create(&cr->tid, NULL, creator_run, cr);
+	if (r < 0)
+		return fail_at(c, (struct nr_topo_pos){ 0, 0 }, r, "starting a thread: %s",
+			       strerror(-r));
+	cr->started = true;
+	return 0;
+}
 
-		r = nr_knetns_create_in(c->nsname[i], true, def, ndef, &oe);
-		if (r < 0)
-			return fail_at(c, t->nodes[i].pos, r, "node %s: %s", t->nodes[i].name,
-				       oe.msg);
-		c->ncreated = i + 1;
-		r = nr_netns_open(c->nsname[i], &c->ns[i], &oe);
-		if (r == 0)
-			r = nr_kb_open(c->ns[i], &c->kb[i], &oe);
-		if (r < 0)
-			return fail_at(c, t->nodes[i].pos, r, "node %s: %s", t->nodes[i].name,
-				       oe.msg);
-		r = tag(c, (int)i, t->nodes[i].pos, "node");
-		if (r == 0)
-			r = nr_kb_link_set(c->kb[i], "lo", &lo);
-		if (r < 0)
-			return fail_at(c, t->nodes[i].pos, r, "node %s: lo: %s", t->nodes[i].name,
-				       strerror(-r));
+/* Flush the queues of nodes [0, upto), in order; the first refusal
+ * names its element. */
+static int flush_upto(struct ctx *c, size_t upto)
+{
+	for (size_t i = 0; i < upto; i++) {
+		struct nr_os_error oe = { 0 };
+		long failed = -1;
+		int r = nr_kb_flush(c->kb[i], &failed, &oe);
+
+		if (r < 0) {
+			struct nr_topo_pos pos = c->t->nodes[i].pos;
+			const char *what = "node";
+
+			if (failed >= 0 && (size_t)failed < c->ntags) {
+				pos = c->tags[failed].pos;
+				what = c->tags[failed].what;
+			}
+			return fail_at(c, pos, r, "%s: %s", what, oe.msg[0] ? oe.msg : strerror(-r));
+		}
 	}
 	return 0;
+}
+
+static int flush_all(struct ctx *c)
+{
+	return flush_upto(c, c->t->nnodes);
+}
+
+/*
+ * Phase 3's pace: the namespaces a link needs, [0, upto). When the
+ * creator is not there yet, what is queued goes now, so the kernel builds
+ * links while the creator makes the next namespace.
+ */
+static int need_nodes(struct ctx *c, size_t upto)
+{
+	size_t ready;
+	int r;
+
+	if (upto <= c->ncreated)
+		return 0;
+	pthread_mutex_lock(&c->cr->mu);
+	ready = c->cr->ready;
+	pthread_mutex_unlock(&c->cr->mu);
+	if (ready < upto) {
+		r = flush_upto(c, c->ncreated);
+		if (r < 0)
+			return r;
+	}
+	return nodes_ready(c, upto);
 }
 
 static int add_tuntap(struct ctx *c, const struct nr_topo_link *l)
@@ -439,6 +705,15 @@ static int links(struct ctx *c, bool first)
 		if (first != first_phase(l->kind))
 			continue;
 		any = true;
+		if (first) {
+			size_t need = (size_t)n0 + 1;
+
+			if (l->kind == NR_TOPO_VETH && (size_t)l->ends[1].node >= need)
+				need = (size_t)l->ends[1].node + 1;
+			r = need_nodes(c, need);
+			if (r < 0)
+				return r;
+		}
 		if (l->kind == NR_TOPO_TUN || l->kind == NR_TOPO_TAP) {
 			r = add_tuntap(c, l);
 			if (r < 0)
@@ -502,9 +777,15 @@ static int links(struct ctx *c, bool first)
 			nr_run_note(c->run, t->nodes[l->ends[1].node].name, "veth",
 				    l->ends[1].ifname);
 	}
-	/* Phase 3 always flushes: lo's state is queued since phase 1. */
+	/* Phase 3 always flushes: every node's lo state is queued in it. */
 	if (!first && !any)
 		return 0;
+	if (first) {
+		r = nodes_ready(c, t->nnodes);
+		if (r < 0)
+			return r;
+		creator_end(c);
+	}
 	r = flush_all(c);
 	if (r == 0)
 		r = learn_indexes(c, first);
@@ -720,9 +1001,8 @@ int nr_topo_apply(const struct nr_topo *t, struct nr_run *run, const struct nr_t
 				c.iface_sysctls = true;
 
 	/* Each phase, then a look at pending signals. */
+	/* Phase 2 is in 1: the creator writes namespace-wide sysctls. */
 	r = create_nodes(&c);
-	if (r == 0 && !cancelled(o))
-		r = sysctls(&c, false);
 	if (r == 0 && !cancelled(o))
 		r = links(&c, true);
 	if (r == 0 && !cancelled(o))
@@ -742,6 +1022,7 @@ int nr_topo_apply(const struct nr_topo *t, struct nr_run *run, const struct nr_t
 	if (r == -ENOMEM && err && !err->msg[0])
 		fail_at(&c, (struct nr_topo_pos){ 0, 0 }, r, "out of memory");
 out:
+	creator_end(&c);
 	close_handles(&c);
 	if (r < 0) {
 		struct nr_os_error oe = { 0 };

@@ -1010,10 +1010,10 @@ static void test_reserve_echo(void **state)
 {
 	const char *names[3], *clash[2];
 	struct nr_knetns_sysctl sys[] = {
-		{ "net/ipv6/conf/default/accept_dad", "0" },
-		{ "net/ipv6/conf/default/no_such_key", "1" }, /* skipped */
+		{ .path = "net/ipv6/conf/default/accept_dad", .value = "0" },
+		{ .path = "net/ipv6/conf/default/no_such_key", .value = "1" }, /* skipped */
 	};
-	struct nr_knetns_sysctl bad[] = { { "net/ipv4/ip_forward", "notanumber" } };
+	struct nr_knetns_sysctl bad[] = { { .path = "net/ipv4/ip_forward", .value = "notanumber" } };
 	struct nr_klink_opts up = opts_none();
 	struct nr_os_error err;
 	struct nr_netns *n0, *n1;
@@ -1099,6 +1099,109 @@ static void test_reserve_echo(void **state)
 	nr_netns_close(n0);
 	nr_netns_close(n1);
 	for (int i = 0; i < 4; i++) {
+		nr_knetns_delete(resv[i], NULL);
+		resv[i][0] = '\0';
+	}
+}
+
+/* ---- nr_knetns_create_with: inside the new namespace, failures undone ---- */
+
+struct inside_probe {
+	struct stat ns;   /* the namespace the callback ran in */
+	struct nr_kb *kb; /* a builder opened there, NULL: none */
+	int fail;         /* the callback's result */
+};
+
+static int probe_inside(void *arg, struct nr_os_error *err)
+{
+	struct inside_probe *p = arg;
+
+	(void)err;
+	if (stat("/proc/thread-self/ns/net", &p->ns) < 0)
+		return -errno;
+	if (p->fail)
+		return p->fail;
+	return nr_kb_open(NULL, &p->kb, err);
+}
+
+static void test_create_with(void **state)
+{
+	struct nr_knetns_sysctl req[] = {
+		{ .path = "net/ipv4/ip_forward", .value = "1", .required = true },
+		{ .path = "net/ipv4/no_such_key", .value = "1", .required = true },
+	};
+	struct inside_probe p = { 0 };
+	struct nr_knetns_create_opts o = { .inside = probe_inside, .arg = &p };
+	struct nr_os_error err = { 0 };
+	struct stat self, bound;
+	size_t failed = 99;
+	char path[128];
+	int home;
+
+	(void)state;
+	for (int i = 0; i < 3; i++)
+		snprintf(resv[i], sizeof(resv[i]), "nrt-kbuild-%d-w%d", (int)getpid(), i);
+	home = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+	assert_true(home >= 0);
+	assert_int_equal(fstat(home, &self), 0);
+
+	/* The callback runs in the new namespace, once it has its name; a
+	 * socket opened there builds there, and the thread is back home. */
+	o.have_home = true;
+	o.home_fd = home;
+	o.sysctls = req;
+	o.nsysctls = 1;
+	assert_int_equal(nr_knetns_create_with(resv[0], &o, &err), 0);
+	snprintf(path, sizeof(path), "/run/netns/%s", resv[0]);
+	assert_int_equal(stat(path, &bound), 0);
+	assert_true(p.ns.st_ino == bound.st_ino && p.ns.st_ino != self.st_ino);
+	assert_int_equal(stat("/proc/thread-self/ns/net", &bound), 0);
+	assert_true(bound.st_ino == self.st_ino);
+	assert_non_null(p.kb);
+	{
+		struct nr_klink_opts none = opts_none();
+		long bad = -1;
+
+		assert_int_equal(nr_kb_bridge(p.kb, "brw", &none), 0);
+		assert_int_equal(nr_kb_flush(p.kb, &bad, &err), 0);
+	}
+	nr_kb_close(p.kb);
+	p.kb = NULL;
+	{
+		struct nr_netns *n = open_ns(resv[0]);
+		char v[16];
+
+		assert_int_equal(nr_ksysctl_get(n, "net.ipv4.ip_forward", v, sizeof(v), &err), 0);
+		assert_string_equal(v, "1");
+		struct nr_kb *k = kb_in(n);
+
+		assert_true(nr_kb_ifindex(k, "brw") > 0);
+		nr_kb_close(k);
+		nr_netns_close(n);
+	}
+
+	/* The callback fails: its error, no namespace, no name left. */
+	p.fail = -EMLINK;
+	assert_int_equal(nr_knetns_create_with(resv[1], &o, &err), -EMLINK);
+	assert_false(nr_knetns_exists(resv[1]));
+	snprintf(path, sizeof(path), "/run/netns/%s", resv[1]);
+	assert_int_equal(access(path, F_OK), -1);
+	assert_int_equal(stat("/proc/thread-self/ns/net", &bound), 0);
+	assert_true(bound.st_ino == self.st_ino);
+
+	/* A required key the kernel lacks is an error, with its index;
+	 * the same key not required is skipped (test_reserve_echo). */
+	p.fail = 0;
+	o.nsysctls = 2;
+	o.ret_failed_sysctl = &failed;
+	assert_int_equal(nr_knetns_create_with(resv[2], &o, &err), -ENOENT);
+	assert_int_equal((int)failed, 1);
+	assert_non_null(strstr(err.msg, "no_such_key"));
+	assert_false(nr_knetns_exists(resv[2]));
+	assert_null(p.kb); /* never reached the callback's open */
+
+	close(home);
+	for (int i = 0; i < 3; i++) {
 		nr_knetns_delete(resv[i], NULL);
 		resv[i][0] = '\0';
 	}
@@ -1261,6 +1364,7 @@ int main(void)
 		cmocka_unit_test(test_addrs_routes), cmocka_unit_test(test_rules_neigh),
 		cmocka_unit_test(test_errors),	     cmocka_unit_test(test_sysctl),
 		cmocka_unit_test(test_reserve_echo),
+		cmocka_unit_test(test_create_with),
 	};
 	char after[sizeof(root_links_before)];
 	int r;

@@ -42,11 +42,34 @@ int nr_knetns_create(const char *name, struct nr_os_error *err);
 struct nr_knetns_sysctl {
 	const char *path;  /* under /proc/sys: "net/ipv6/conf/default/accept_dad" */
 	const char *value;
+	bool required;     /* a missing key is an error (-ENOENT), not skipped */
 };
 int nr_knetns_prepare(struct nr_os_error *err);
 int nr_knetns_reserve(const char *const *names, size_t n, struct nr_os_error *err);
 int nr_knetns_create_in(const char *name, bool reserved, const struct nr_knetns_sysctl *sysctls,
 			size_t n, struct nr_os_error *err);
+/*
+ * nr_knetns_create_in with more: the thread's way back given (home_fd,
+ * when have_home: an fd of the namespace to return to, opened once by a
+ * caller that makes many), and inside(arg) run in the new namespace once
+ * it has its name, before the thread leaves it: a socket or an
+ * nr_netns_open made there costs no setns in and out later. When inside
+ * fails, the namespace is removed again (and its reserved file) and its
+ * error returned. A refused sysctl writes its index to *ret_failed_sysctl
+ * (when not NULL), so a caller can name the element it came from.
+ */
+struct nr_knetns_create_opts {
+	bool reserved;
+	const struct nr_knetns_sysctl *sysctls;
+	size_t nsysctls;
+	bool have_home;
+	int home_fd;
+	int (*inside)(void *arg, struct nr_os_error *err);
+	void *arg;
+	size_t *ret_failed_sysctl;
+};
+int nr_knetns_create_with(const char *name, const struct nr_knetns_create_opts *o,
+			  struct nr_os_error *err);
 /* umount2(MNT_DETACH) + unlink; -ENOENT if absent. Does not wait. */
 int nr_knetns_delete(const char *name, struct nr_os_error *err);
 bool nr_knetns_exists(const char *name);
@@ -145,6 +168,10 @@ int nr_ksysctl_set(struct nr_netns *ns, const char *key, const char *value,
 		   struct nr_os_error *err);
 int nr_ksysctl_get(struct nr_netns *ns, const char *key, char *buf, size_t cap,
 		   struct nr_os_error *err);
+/* A key's path under /proc/sys ("net/ipv4/ip_forward"), checked as
+ * nr_ksysctl_set checks it (net.* only, no way out of /proc/sys/net), for
+ * nr_knetns_create_with. */
+int nr_ksysctl_path(const char *key, char *buf, size_t cap, struct nr_os_error *err);
 
 /* --- TUN/TAP: netrig's TunTapInterface --- */
 
