@@ -23,8 +23,11 @@
  * --family 4|6: time only that family's lookups (for profiling one).
  *
  * Prints key=value lines: load_s, routes4, routes6, heap_bytes,
- * bytes_per_route (per route of both families; --synthetic adds
- * bytes_per_route4 and bytes_per_route6), then per family F:
+ * bytes_per_route (malloc's bytes in use, per route of both families;
+ * --synthetic adds bytes_per_route4 and bytes_per_route6, and
+ * rss_bytes_per_route4/6, the growth of the resident set, which also
+ * counts what the trie maps itself: its huge-page chunks), then per
+ * family F:
  * lookupsF_per_s and lookupsF_wall_per_s, destinations drawn inside
  * stored prefixes (random host bits), per second of the thread's CPU time
  * and of wall time (which on a loaded machine includes waiting for the
@@ -48,6 +51,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 static double now_s(void)
 {
@@ -350,6 +354,20 @@ static int syn_routes(struct nr_stack *s, int family, size_t n, bool spread6, ui
 }
 
 /* Bytes in use: the heap's and malloc's own mmaps (large blocks, the trie's huge-page chunks). */
+/* Resident bytes of the process: what the tables cost in memory, huge pages and all. */
+static size_t rss_now(void)
+{
+	unsigned long size = 0, resident = 0;
+	FILE *f = fopen("/proc/self/statm", "r");
+
+	if (f) {
+		if (fscanf(f, "%lu %lu", &size, &resident) != 2)
+			resident = 0;
+		fclose(f);
+	}
+	return (size_t)resident * (size_t)sysconf(_SC_PAGESIZE);
+}
+
 static size_t heap_now(void)
 {
 	struct mallinfo2 mi = mallinfo2();
@@ -370,7 +388,7 @@ static int run_synthetic(const struct opts *o)
 	struct nr_stack *s = nr_stack_new();
 	uint64_t seed = o->seed;
 	struct nr_addr base4 = {.family = AF_INET}, base6 = {.family = AF_INET6};
-	size_t h0, h1, h2, r4, r6;
+	size_t h0, h1, h2, m0, m1, m2, r4, r6;
 	double t0, load;
 	int err;
 
@@ -381,11 +399,14 @@ static int run_synthetic(const struct opts *o)
 	}
 	t0 = now_s();
 	h0 = heap_now();
+	m0 = rss_now();
 	err = syn_routes(s, AF_INET, o->routes4, false, &seed);
 	h1 = heap_now();
+	m1 = rss_now();
 	if (err == 0)
 		err = syn_routes(s, AF_INET6, o->routes6, o->spread6, &seed);
 	h2 = heap_now();
+	m2 = rss_now();
 	load = now_s() - t0;
 	if (err < 0) {
 		fprintf(stderr, "bench_stack: adding routes: %s\n", strerror(-err));
@@ -400,6 +421,9 @@ static int run_synthetic(const struct opts *o)
 	printf("bytes_per_route4=%.1f\nbytes_per_route6=%.1f\n",
 	       (double)(h1 - h0) / (double)(o->routes4 ? o->routes4 : 1),
 	       (double)(h2 - h1) / (double)(o->routes6 ? o->routes6 : 1));
+	printf("rss_bytes_per_route4=%.1f\nrss_bytes_per_route6=%.1f\n",
+	       (double)(m1 - m0) / (double)(o->routes4 ? o->routes4 : 1),
+	       (double)(m2 - m1) / (double)(o->routes6 ? o->routes6 : 1));
 	fflush(stdout);
 	base6.bytes[0] = 0x20;
 	if (!o->spread6)
