@@ -16,6 +16,19 @@
  * its own RTM_DELNSID therefore means the run's devices are gone.
  * tests/netns/test_lifecycle_teardown.c checks this with a veth whose peer
  * stays in the test's namespace.
+ *
+ * The barrier's price is a whole cleanup_net of its own after the run's
+ * (30-40 ms measured, at any N: RCU grace periods), so it is the fallback.
+ * First a witness: before the namespaces are released, a veth joins the
+ * one released last to a private helper namespace, whose sockets receive
+ * both the RTM_DELNSIDs (the nsids are the helper's) and the witness's
+ * RTM_DELLINK, in the kernel's order. Every namespace released before the
+ * last is in its batch or an earlier one; a batch unregisters all its
+ * devices in one unregister_netdevice_many, which unlists them all before
+ * it announces any RTM_DELLINK. So a witness RTM_DELLINK that comes after
+ * every RTM_DELNSID means the devices are gone. If some RTM_DELNSID comes
+ * after it (a namespace a process held, freed by the kill), that one is in
+ * a later batch: the barrier then waits for it.
  */
 #include "netrig/run.h"
 #include "netrig/nlsock.h"
@@ -44,6 +57,7 @@
 #include <linux/netlink.h>
 #include <linux/nsfs.h>
 #include <linux/rtnetlink.h>
+#include <linux/veth.h>
 
 #define NETNS_RUN_DIR "/run/netns"
 #define JOURNAL_SUFFIX ".run"
@@ -691,15 +705,18 @@ static int nl_socket(bool events, struct nr_os_error *err)
 		return nr_os_error_set(err, -e, "netlink bind: %s", strerror(e));
 	}
 	if (events) {
-		int grp = RTNLGRP_NSID;
+		/* Link events too: the witness's RTM_DELLINK (wait_fds). */
+		int grp[2] = { RTNLGRP_NSID, RTNLGRP_LINK };
 
-		if (setsockopt(fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &grp, sizeof(grp)) < 0) {
-			int e = errno;
+		for (int i = 0; i < 2; i++)
+			if (setsockopt(fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &grp[i],
+				       sizeof(grp[i])) < 0) {
+				int e = errno;
 
-			close(fd);
-			return nr_os_error_set(err, -e, "subscribing to RTNLGRP_NSID: %s",
-					       strerror(e));
-		}
+				close(fd);
+				return nr_os_error_set(err, -e, "subscribing to rtnetlink group %d: %s",
+						       grp[i], strerror(e));
+			}
 	}
 	return fd;
 }
@@ -871,13 +888,18 @@ static int cmp_i32(const void *a, const void *b)
 /*
  * Wait until every id in ids (sorted) has had its RTM_DELNSID; ids are set
  * to -1 as they go. Bounded by deadline (CLOCK_MONOTONIC ns).
+ * With a witness (its ifindex in the socket's namespace, else 0), also
+ * until its RTM_DELLINK; *ret_witnessed says whether it came after every
+ * RTM_DELNSID, which proves the devices gone (see wait_fds).
  */
-static int wait_delnsid(int ev, int32_t *ids, size_t n, uint64_t deadline, struct nr_os_error *err)
+static int wait_delnsid(int ev, int32_t *ids, size_t n, int witness, bool *ret_witnessed,
+			uint64_t deadline, struct nr_os_error *err)
 {
 	size_t left = n;
+	bool seen = false;
 	char buf[1 << 16];
 
-	while (left) {
+	while (left || (witness && !seen)) {
 		uint64_t now = now_ns();
 		struct pollfd p = { .fd = ev, .events = POLLIN };
 		ssize_t len;
@@ -906,6 +928,17 @@ static int wait_delnsid(int ev, int32_t *ids, size_t n, uint64_t deadline, struc
 		     h = NLMSG_NEXT(h, mlen)) {
 			int32_t id, *hit;
 
+			if (h->nlmsg_type == RTM_DELLINK && witness && !seen &&
+			    h->nlmsg_len >= NLMSG_LENGTH(sizeof(struct ifinfomsg))) {
+				const struct ifinfomsg *ifi = NLMSG_DATA(h);
+
+				if (ifi->ifi_index == witness) {
+					seen = true;
+					if (ret_witnessed)
+						*ret_witnessed = left == 0;
+				}
+				continue;
+			}
 			if (h->nlmsg_type != RTM_DELNSID || !nsid_attr(h, &id))
 				continue;
 			hit = bsearch(&id, ids, n, sizeof(*ids), cmp_i32);
@@ -919,6 +952,120 @@ static int wait_delnsid(int ev, int32_t *ids, size_t n, uint64_t deadline, struc
 		qsort(ids, n, sizeof(*ids), cmp_i32);
 	}
 	return 0;
+}
+
+/*
+ * The wait's own namespace: its sockets (events, requests) are made in a
+ * new, empty namespace that only they hold, so the witness below never
+ * puts a device into the caller's namespace (the host's, for `down`). It
+ * dies with the sockets, after the wait, unwaited for.
+ */
+static int helper_sockets(int *ret_ev, int *ret_rq, struct nr_os_error *err)
+{
+	int self = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC), ev = -1, rq = -1, e;
+
+	if (self < 0)
+		return nr_os_error_set(err, -errno, "opening own namespace: %s", strerror(errno));
+	if (unshare(CLONE_NEWNET) < 0) {
+		e = errno;
+		close(self);
+		return nr_os_error_set(err, -e, "unshare(CLONE_NEWNET): %s", strerror(e));
+	}
+	ev = nl_socket(true, err);
+	if (ev >= 0)
+		rq = nl_socket(false, err);
+	if (setns(self, CLONE_NEWNET) < 0) {
+		/* Stuck in the wrong namespace: nothing sane can follow. */
+		abort();
+	}
+	close(self);
+	if (ev < 0 || rq < 0) {
+		if (ev >= 0)
+			close(ev);
+		return ev < 0 ? ev : rq;
+	}
+	*ret_ev = ev;
+	*ret_rq = rq;
+	return 0;
+}
+
+#define WITNESS_INDEX 2 /* the helper namespace's first device after lo */
+
+static void wput(char **p, const void *data, size_t len)
+{
+	memcpy(*p, data, len);
+	*p += NLMSG_ALIGN(len);
+}
+
+/* An attribute; a nest when data is NULL (its length set by the caller). */
+static struct nlattr *wattr(char **p, uint16_t type, const void *data, size_t len)
+{
+	struct nlattr a = { .nla_len = (uint16_t)(NLA_HDRLEN + len), .nla_type = type };
+	struct nlattr *at = (struct nlattr *)*p;
+
+	wput(p, &a, sizeof(a));
+	if (data)
+		wput(p, data, len);
+	return at;
+}
+
+/*
+ * A veth whose one end (WITNESS_INDEX) is in the helper namespace and
+ * whose other end is in ns_fd. Best effort: 0 if made, else negative
+ * (the wait then uses the barrier alone). Answers are read until the
+ * ack or the deadline.
+ */
+static int make_witness(int rq, int ns_fd, uint64_t deadline)
+{
+	struct {
+		struct nlmsghdr h;
+		char b[256];
+	} q = { 0 };
+	char rbuf[4096];
+	char *p = (char *)&q + NLMSG_HDRLEN;
+	struct ifinfomsg ifi = { .ifi_index = WITNESS_INDEX };
+	struct nlattr *li, *data, *peer;
+	uint32_t fd = (uint32_t)ns_fd;
+
+	wput(&p, &ifi, sizeof(ifi));
+	wattr(&p, IFLA_IFNAME, "nrw", 4);
+	li = wattr(&p, IFLA_LINKINFO, NULL, 0);
+	wattr(&p, IFLA_INFO_KIND, "veth", 5);
+	data = wattr(&p, IFLA_INFO_DATA, NULL, 0);
+	peer = wattr(&p, VETH_INFO_PEER, NULL, 0);
+	ifi.ifi_index = 0;
+	wput(&p, &ifi, sizeof(ifi));
+	wattr(&p, IFLA_IFNAME, "nrwitness", 10);
+	wattr(&p, IFLA_NET_NS_FD, &fd, sizeof(fd));
+	peer->nla_len = (uint16_t)(p - (char *)peer);
+	data->nla_len = (uint16_t)(p - (char *)data);
+	li->nla_len = (uint16_t)(p - (char *)li);
+	q.h.nlmsg_len = (uint32_t)(p - (char *)&q);
+	q.h.nlmsg_type = RTM_NEWLINK;
+	q.h.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL;
+	q.h.nlmsg_seq = 0x5a5a;
+	if (send(rq, &q, q.h.nlmsg_len, 0) < 0)
+		return -errno;
+	for (int tries = 0; tries < 64; tries++) {
+		struct pollfd pf = { .fd = rq, .events = POLLIN };
+		uint64_t now = now_ns();
+		ssize_t len;
+		int left;
+
+		if (now >= deadline)
+			return -ETIMEDOUT;
+		if (poll(&pf, 1, (int)((deadline - now) / 1000000u) + 1) <= 0)
+			continue;
+		len = recv(rq, rbuf, sizeof(rbuf), MSG_DONTWAIT);
+		if (len < 0)
+			continue;
+		left = (int)len;
+		for (struct nlmsghdr *h = (struct nlmsghdr *)rbuf; NLMSG_OK(h, left);
+		     h = NLMSG_NEXT(h, left))
+			if (h->nlmsg_seq == 0x5a5a && h->nlmsg_type == NLMSG_ERROR)
+				return ((const struct nlmsgerr *)NLMSG_DATA(h))->error;
+	}
+	return -EIO;
 }
 
 /* An empty namespace, held by the returned fd only. */
@@ -1027,29 +1174,27 @@ static void do_meanwhile(struct meanwhile *m)
 
 /* Steps after the namespaces' mounts are gone: nsids, close, wait. */
 static int wait_fds(int *fds, size_t k, uint64_t deadline, struct meanwhile *m,
-		    struct nr_os_error *err)
+		    bool *ret_witnessed, struct nr_os_error *err)
 {
 	int32_t *ids = calloc(k + 1, sizeof(*ids));
-	int ev = -1, rq = -1, bfd = -1, r;
+	int ev = -1, rq = -1, bfd = -1, witness = 0, r;
+	bool witnessed = false;
 	size_t nids;
 
 	if (!ids) {
 		r = nr_os_error_set(err, -ENOMEM, "out of memory");
 		goto out;
 	}
-	ev = nl_socket(true, err);
-	if (ev < 0) {
-		r = ev;
+	r = helper_sockets(&ev, &rq, err);
+	if (r < 0)
 		goto out;
-	}
-	rq = nl_socket(false, err);
-	if (rq < 0) {
-		r = rq;
-		goto out;
-	}
 	r = assign_nsids(rq, fds, ids, k, deadline, err);
 	if (r < 0)
 		goto out;
+	/* The witness lives in the namespace released last (fds close in
+	 * order), so every other one is queued for destruction before it. */
+	if (k > 0 && make_witness(rq, fds[k - 1], deadline) == 0)
+		witness = WITNESS_INDEX;
 	for (size_t i = 0; i < k; i++) {
 		close(fds[i]);
 		fds[i] = -1;
@@ -1064,8 +1209,10 @@ static int wait_fds(int *fds, size_t k, uint64_t deadline, struct meanwhile *m,
 	for (size_t i = 0; i < k; i++)
 		if (nids == 0 || ids[i] != ids[nids - 1])
 			ids[nids++] = ids[i];
-	r = wait_delnsid(ev, ids, nids, deadline, err);
-	if (r < 0)
+	r = wait_delnsid(ev, ids, nids, witness, &witnessed, deadline, err);
+	if (r == 0 && witnessed && ret_witnessed)
+		*ret_witnessed = true;
+	if (r < 0 || witnessed)
 		goto out;
 	/* The barrier (see the top of this file). */
 	bfd = barrier_ns(err);
@@ -1078,7 +1225,7 @@ static int wait_fds(int *fds, size_t k, uint64_t deadline, struct meanwhile *m,
 		goto out;
 	close(bfd);
 	bfd = -1;
-	r = wait_delnsid(ev, &ids[0], 1, deadline, err);
+	r = wait_delnsid(ev, &ids[0], 1, 0, NULL, deadline, err);
 out:
 	for (size_t i = 0; i < k; i++)
 		if (fds[i] >= 0) {
@@ -1097,7 +1244,7 @@ out:
 
 int nr_run_wait_fds(int *fds, size_t n, unsigned timeout_ms, struct nr_os_error *err)
 {
-	return wait_fds(fds, n, now_ns() + (uint64_t)timeout_ms * 1000000u, NULL, err);
+	return wait_fds(fds, n, now_ns() + (uint64_t)timeout_ms * 1000000u, NULL, NULL, err);
 }
 
 int nr_run_delete_ns(const char *const *names, size_t n, unsigned timeout_ms,
@@ -1155,7 +1302,7 @@ int nr_run_delete_ns(const char *const *names, size_t n, unsigned timeout_ms,
 	st.ns_deleted = k;
 	st.ns_delete_ns = now_ns() - t0;
 	mw = (struct meanwhile){ .names = names, .n = n, .keys = keys, .nkeys = k };
-	r = wait_fds(fds, k, deadline, &mw, err);
+	r = wait_fds(fds, k, deadline, &mw, &st.witnessed, err);
 	k = 0; /* closed by wait_fds */
 	st.procs_killed = mw.killed;
 	if (r == 0 && mw.err)

@@ -84,12 +84,14 @@ struct nr_run_teardown_stats {
 	size_t ns_deleted;   /* namespaces that existed and were deleted */
 	size_t procs_killed; /* processes still inside them (SIGKILL) */
 	uint64_t ns_delete_ns, wait_ns; /* time deleting, then waiting for the kernel */
+	bool witnessed;      /* the wait ended on the witness veth, no barrier needed */
 };
 
 /*
  * Tear a run down in bulk: kill what still runs inside its namespaces,
- * give each an nsid in the caller's namespace, delete them all, and wait
- * (netlink RTM_DELNSID events, then a barrier namespace, see run.c) until
+ * give each an nsid in a private helper namespace, delete them all, and
+ * wait (netlink RTM_DELNSID events and a witness veth's RTM_DELLINK, or
+ * then a barrier namespace, see run.c) until
  * the kernel has destroyed their devices, at most timeout_ms. Then the
  * journal is removed. Callers must first close every fd that pins one of
  * the namespaces (TUN/TAP, sockets, nr_netns handles). On failure the
