@@ -506,15 +506,47 @@ static const char *why_text(int why)
  * Answers with default options, per thread (lookups take a const table, and
  * several threads may look up at once). Under one interface table generation
  * and one output device, the answer depends on the destination only through
- * its type, scope, label and orchid bit, all fixed by its first 32 bits
- * outside ::/32, and through rules 1 and 8, fixed by the bits st.bits
- * counts. So an entry holds for every destination sharing its first bits
- * bits. A generation is unique across tables, so an entry can never be
+ * its type, scope, label and orchid bit, all fixed by its first class_bits
+ * bits outside ::/32 (at most 32), and through rules 1 and 8, fixed by the
+ * bits st.bits counts. So an entry holds for every destination sharing its
+ * first bits bits. A generation is unique across tables, so an entry can never be
  * mistaken for another table's. A full cache replaces its most specific
  * entry, which covers the fewest destinations.
  */
 #define SEL_CACHE_WAYS 8
-#define SEL_CACHE_MIN_BITS 32u
+
+/*
+ * The leading bits of dst (outside ::/32) that fix its type, scope, label
+ * and orchid bit. Outside 000 and 111 every address is global unicast
+ * (3 bits), and only the label table's 2001::/32, 2001:10::/28 (also
+ * orchid), 2002::/16 and 3ffe::/16 tell addresses apart: dst needs the
+ * bits that put it inside one, or the bits up to where it leaves each.
+ * So random destinations across 2000::/3 fall in a few wide classes
+ * instead of one class per /32 (a miss per lookup in a BGP-like table).
+ */
+static unsigned class_bits(const struct nr_addr *dst)
+{
+	static const struct {
+		uint32_t prefix;
+		unsigned len;
+	} special[] = {
+		{0x20010000u, 32}, {0x20010010u, 28}, {0x20020000u, 16}, {0x3ffe0000u, 16},
+	};
+	uint32_t w0 = be32_at(dst, 0);
+	unsigned top3 = w0 >> 29, need = 3;
+
+	if (top3 == 0 || top3 == 7)
+		return 32;
+	for (size_t i = 0; i < sizeof(special) / sizeof(special[0]); i++) {
+		uint32_t x = w0 ^ special[i].prefix;
+		unsigned c = x ? (unsigned)__builtin_clz(x) : 32;
+		unsigned n = c >= special[i].len ? special[i].len : c + 1;
+
+		if (n > need)
+			need = n;
+	}
+	return need;
+}
 
 struct sel_cache_entry {
 	uint64_t gen; /* 0: empty */
@@ -628,7 +660,7 @@ int nr_srcsel6_ex(const struct nr_iface_table *t, int ifindex, const struct nr_a
 	 * their source from the outgoing link only. */
 	oif_only = oif && ((dst_type & NR_IPV6_ADDR_MULTICAST) ||
 			   d.scope <= NR_IPV6_SCOPE_LINKLOCAL || opts->use_oif_addrs_only);
-	st.bits = SEL_CACHE_MIN_BITS;
+	st.bits = gen ? class_bits(dst) : 32;
 	walk(&d, t, oif, oif_only, &st);
 	if (!st.best) {
 		err = -EADDRNOTAVAIL;

@@ -371,6 +371,76 @@ static void test_cache_matches_uncached(void **state)
 	nr_iface_table_free(t);
 }
 
+/*
+ * Classes wider than /32 (class_bits): destinations across every top-3
+ * pattern, uniformly over 2000::/3 and next to the label table's prefixes
+ * inside it (2001::/32, 2001:10::/28, 2002::/16, 3ffe::/16), against
+ * candidates of as many labels, cached against the uncached oracle.
+ */
+static void test_cache_wide_classes(void **state)
+{
+	static const struct fx_if ifs[] = {
+		{E1, "e1", {AD("2002:c000:201::1/64", G), AD("3ffe::1/64", G), AD("2400::1/64", G)}},
+		{E2, "e2", {AD("2001:db8:1::1/64", G), AD("2001:10::1/64", G), AD("fd00::1/64", G),
+			    AD("2001::1/64", G)}},
+	};
+	static const uint32_t near[] = {0x20010000u, 0x20010010u, 0x20020000u, 0x3ffe0000u,
+					0x20000000u, 0x24000000u, 0xfd000000u};
+	/* Candidates far from 2001::/16: only the destination's label tells
+	 * 2001::/32 and 2001:10::/28 from the rest of 2001::/16 (rule 6). */
+	static const struct fx_if far[] = {
+		{E1, "e1", {AD("2400::1/64", G), AD("2002::1/64", G), AD("3ffe::1/64", G)}},
+	};
+	static const int oifs[] = {0, E1, E2};
+	struct nr_iface_table *tables[2] = {fx_build(ifs, sizeof(ifs) / sizeof(ifs[0])),
+					    fx_build(far, 1)};
+	struct nr_srcsel6_opts o;
+	uint64_t x = 0x77696465636c6173ull; /* "wideclas" */
+
+	(void)state;
+	nr_srcsel6_opts_default(&o);
+	for (unsigned i = 0; i < 60000; i++) {
+		struct nr_iface_table *t = tables[i / 30000];
+		struct nr_addr dst = {.family = AF_INET6}, got, want;
+		char r1[48], r2[48];
+		uint32_t w0;
+		int e1, e2, oif;
+
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		for (unsigned b = 0; b < 16; b++)
+			dst.bytes[b] = (uint8_t)(x >> (8 * (b % 8)) ^ (x >> (b + 3)));
+		switch (x % 3) {
+		case 0: /* anywhere but ::/32 */
+			w0 = (uint32_t)(x >> 32) | 1u;
+			break;
+		case 1: /* across 2000::/3 */
+			w0 = 0x20000000u | ((uint32_t)(x >> 32) & 0x1fffffffu);
+			break;
+		default: /* next to a label prefix: one of its first 40 bits flipped, or none */
+			w0 = near[(x >> 40) % 7];
+			if ((x >> 45) % 40 < 32)
+				w0 ^= 0x80000000u >> ((x >> 45) % 40);
+			break;
+		}
+		dst.bytes[0] = (uint8_t)(w0 >> 24);
+		dst.bytes[1] = (uint8_t)(w0 >> 16);
+		dst.bytes[2] = (uint8_t)(w0 >> 8);
+		dst.bytes[3] = (uint8_t)w0;
+		oif = oifs[(x >> 50) % (i < 30000 ? 3 : 2)];
+		memset(&got, 0, sizeof(got));
+		memset(&want, 0, sizeof(want));
+		e1 = nr_srcsel6(t, oif, &dst, &got, r1, sizeof(r1));
+		e2 = nr_srcsel6_ex(t, oif, &dst, &o, &want, r2, sizeof(r2));
+		assert_int_equal(e1, e2);
+		assert_true(nr_addr_eq(&got, &want));
+		assert_string_equal(r1, r2);
+	}
+	nr_iface_table_free(tables[0]);
+	nr_iface_table_free(tables[1]);
+}
+
 /* Rules 1 and 8 beyond /64: a class is narrower than the destination's /64. */
 static void test_cache_classes(void **state)
 {
@@ -799,6 +869,7 @@ int main(void)
 		cmocka_unit_test(test_rule4_home),
 		cmocka_unit_test(test_rule5_oif_and_candidate_set),
 		cmocka_unit_test(test_cache_matches_uncached),
+		cmocka_unit_test(test_cache_wide_classes),
 		cmocka_unit_test(test_cache_classes),
 		cmocka_unit_test(test_cache_follows_changes),
 		cmocka_unit_test(test_rule6_label),
