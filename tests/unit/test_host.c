@@ -14,6 +14,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "netrig/arp.h"
@@ -707,6 +708,351 @@ static void test_65536_hosts(void **state)
 	nr_host_free(h);
 }
 
+/* ------------------------------------------------------------------ */
+/*
+ * Echo replies pinned byte for byte (taken from the responders before the
+ * frame path was made cheaper: commit 2165d05), so that a faster path
+ * (incremental checksums, inline cursors) cannot change a single byte.
+ *
+ *   TUN host: 192.0.2.2/24, 2001:db8::2/64       (echo, echo6)
+ *   TAP host: 203.0.113.7/24, 2001:db8:1::7/64   (echo, echo6), derived MACs
+ */
+
+static void pin_put16(uint8_t *p, unsigned v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
+/* Fill a checksum field at f + at over len bytes (plus an optional pseudo sum). */
+static void pin_csum(uint8_t *f, size_t at, const uint8_t *from, size_t len, uint32_t pseudo)
+{
+	uint32_t s = pseudo;
+
+	for (size_t i = 0; i + 1 < len; i += 2)
+		s += (uint32_t)from[i] << 8 | from[i + 1];
+	if (len % 2)
+		s += (uint32_t)from[len - 1] << 8;
+	while (s >> 16)
+		s = (s & 0xffff) + (s >> 16);
+	pin_put16(f + at, ~s & 0xffff);
+}
+
+/* The payload of a pinned request: bytes from a seed, or all zero (seed 0). */
+static void pin_data(uint8_t *d, size_t n, unsigned seed)
+{
+	for (size_t i = 0; i < n; i++)
+		d[i] = seed ? (uint8_t)(seed * 31 + i * 13 + (i >> 3)) : 0;
+}
+
+/*
+ * An IPv4 echo request (Ethernet header first when mac is not NULL):
+ * tos, IP options opts (a multiple of 4), ICMP code, id, seq, n bytes of data.
+ */
+static size_t pin_req4(uint8_t *f, const uint8_t *mac, const char *src, const char *dst,
+		       uint8_t tos, const uint8_t *opts, size_t olen, uint8_t code, unsigned id,
+		       unsigned seq, size_t n, unsigned seed)
+{
+	size_t l2 = mac ? 14 : 0, hl = 20 + olen;
+	uint8_t *ip = f + l2, *icmp = ip + hl;
+	struct nr_addr s = addr(src), d = addr(dst);
+
+	if (mac) {
+		memcpy(f, mac, 6);
+		memcpy(f + 6, (const uint8_t[6]){0x02, 0xaa, 0, 0, 0, 1}, 6);
+		pin_put16(f + 12, 0x0800);
+	}
+	memset(ip, 0, hl);
+	ip[0] = (uint8_t)(0x40 | hl / 4);
+	ip[1] = tos;
+	pin_put16(ip + 2, (unsigned)(hl + 8 + n));
+	pin_put16(ip + 4, 0x1234);
+	pin_put16(ip + 6, 0x4000);
+	ip[8] = 63;
+	ip[9] = 1;
+	memcpy(ip + 12, s.bytes, 4);
+	memcpy(ip + 16, d.bytes, 4);
+	if (olen)
+		memcpy(ip + 20, opts, olen);
+	pin_csum(ip, 10, ip, hl, 0);
+	icmp[0] = 8;
+	icmp[1] = code;
+	icmp[2] = icmp[3] = 0;
+	pin_put16(icmp + 4, id);
+	pin_put16(icmp + 6, seq);
+	pin_data(icmp + 8, n, seed);
+	pin_csum(icmp, 2, icmp, 8 + n, 0);
+	return l2 + hl + 8 + n;
+}
+
+/* An ICMPv6 echo request (Ethernet header first when mac is not NULL). */
+static size_t pin_req6(uint8_t *f, const uint8_t *mac, const char *src, const char *dst,
+		       uint8_t tclass, uint32_t flow, unsigned id, unsigned seq, size_t n,
+		       unsigned seed)
+{
+	size_t l2 = mac ? 14 : 0;
+	uint8_t *ip = f + l2, *icmp = ip + 40;
+	struct nr_addr s = addr(src), d = addr(dst);
+	uint32_t pseudo = 0;
+
+	if (mac) {
+		memcpy(f, mac, 6);
+		memcpy(f + 6, (const uint8_t[6]){0x02, 0xaa, 0, 0, 0, 1}, 6);
+		pin_put16(f + 12, 0x86dd);
+	}
+	ip[0] = (uint8_t)(0x60 | tclass >> 4);
+	ip[1] = (uint8_t)(tclass << 4 | (flow >> 16 & 0x0f));
+	pin_put16(ip + 2, flow & 0xffff);
+	pin_put16(ip + 4, (unsigned)(8 + n));
+	ip[6] = 58;
+	ip[7] = 64;
+	memcpy(ip + 8, s.bytes, 16);
+	memcpy(ip + 24, d.bytes, 16);
+	for (int i = 0; i < 32; i += 2)
+		pseudo += (uint32_t)ip[8 + i] << 8 | ip[9 + i];
+	pseudo += (uint32_t)(8 + n) + 58;
+	icmp[0] = 128;
+	icmp[1] = 0;
+	icmp[2] = icmp[3] = 0;
+	pin_put16(icmp + 4, id);
+	pin_put16(icmp + 6, seq);
+	pin_data(icmp + 8, n, seed);
+	pin_csum(icmp, 2, icmp, 8 + n, pseudo);
+	return l2 + 40 + 8 + n;
+}
+
+static struct nr_host *pin_host(uint8_t link, const char *a4, const char *a6)
+{
+	struct nr_host_config cfg;
+	struct nr_prefix p;
+	struct nr_host *h;
+
+	nr_host_config_default(&cfg);
+	cfg.link = link;
+	assert_int_equal(nr_host_new(&cfg, &h), 0);
+	assert_int_equal(nr_prefix_parse(a4, AF_INET, NR_PREFIX_PARSE_HOST_BITS, &p), 0);
+	assert_int_equal(nr_host_add_addr(h, &p), 0);
+	assert_int_equal(nr_prefix_parse(a6, AF_INET6, NR_PREFIX_PARSE_HOST_BITS, &p), 0);
+	assert_int_equal(nr_host_add_addr(h, &p), 0);
+	assert_int_equal(nr_host_attach_by_name(h, "echo", NULL), 0);
+	assert_int_equal(nr_host_attach_by_name(h, "echo6", "multicast=1"), 0);
+	return h;
+}
+
+/* Feed one frame; the reply (if any) as lowercase hex in out, "" for none. */
+static void pin_run(struct nr_host *h, const uint8_t *f, size_t n, char *out)
+{
+	const uint8_t *o;
+	size_t len;
+
+	out[0] = 0;
+	assert_true(nr_host_input(h, f, n, 0) >= 0);
+	if (nr_host_output_peek(h, &o, &len) < 0)
+		return;
+	for (size_t i = 0; i < len; i++)
+		sprintf(out + 2 * i, "%02x", o[i]);
+	nr_host_output_pop(h);
+}
+
+static void pin_expect(const char *name, const char *got, const char *want)
+{
+	if (getenv("NR_PIN_DUMP")) {
+		printf("\t/* %s */\n\t\"%s\",\n", name, got);
+		return;
+	}
+	if (strcmp(got, want) != 0)
+		fail_msg("%s: reply\n%s\nwanted\n%s", name, got, want);
+}
+
+static const uint8_t pin_mac4[6] = {0x02, 0x00, 0xcb, 0x00, 0x71, 0x07};
+static const uint8_t pin_mac6[6] = {0x02, 0x06, 0x00, 0x00, 0x00, 0x07};
+static const uint8_t pin_mac_all[6] = {0x33, 0x33, 0x00, 0x00, 0x00, 0x01};
+/* NOP, NOP, NOP, end; and Router Alert (RFC 2113) then a timestamp option's head. */
+static const uint8_t pin_opts4[4] = {0x01, 0x01, 0x01, 0x00};
+static const uint8_t pin_opts12[12] = {0x94, 0x04, 0x00, 0x00, 0x44, 0x08, 0x05, 0x00,
+				       0x00, 0x00, 0x00, 0x00};
+
+/* Replies of commit 2165d05, in the order test_echo_replies_pinned sends the requests. */
+static const char *const pin_want[] = {
+	/* v4 tun odd 13 */
+	"45000029000100004001f6cfc0000202c000020100009a82000100019ba8b5c2cfdce9f604111e2b38",
+	/* v4 tun 56 tos */
+	"45b80054000200004001f5ebc0000202c00002010000b54bfffeffff1724313e4b586572808d9aa7b4c1cedb"
+	"e9f603101d2a3744525f6c798693a0adbbc8d5e2effc091624313e4b5865727f8d9aa7b4c1cedbe8",
+	/* v4 tun empty */
+	"4500001c000300004001f6dac0000202c00002010000fff000070008",
+	/* v4 tun all zero */
+	"45000034000400004001f6c1c0000202c00002010000ffff0000000000000000000000000000000000000000"
+	"0000000000000000",
+	/* v4 tun code 3 */
+	"4500001c000500004001f6d8c0000202c00002010000fcff03000000",
+	/* v4 tun opts 4 odd 31 */
+	"4500003b000600004001f6b8c0000202c0000201000021ba00020003d9e6f3000d1a2734424f5c697683909d"
+	"abb8c5d2dfecf90614212e3b485562",
+	/* v4 tap odd 1 */
+	"02aa000000010200cb00710708004500001d00010000400101d9cb007107cb0071fe000060b6424200075d00"
+	"00000000000000000000000000000000",
+	/* v4 tap opts 12 odd 1001 */
+	"02aa000000010200cb007107080045000405000200004001fdefcb007107cb0071fe00000e580009000a7c89"
+	"96a3b0bdcad7e5f2ff0c192633404e5b6875828f9ca9b7c4d1deebf80512202d3a4754616e7b8996a3b0bdca"
+	"d7e4f2ff0c192633404d5b6875828f9ca9b6c4d1deebf805121f2d3a4754616e7b8896a3b0bdcad7e4f1ff0c"
+	"192633404d5a6875828f9ca9b6c3d1deebf805121f2c3a4754616e7b8895a3b0bdcad7e4f1fe0c192633404d"
+	"5a6775828f9ca9b6c3d0deebf805121f2c394754616e7b8895a2b0bdcad7e4f1fe0b192633404d5a6774828f"
+	"9ca9b6c3d0ddebf805121f2c394654616e7b8895a2afbdcad7e4f1fe0b182633404d5a6774818f9ca9b6c3d0"
+	"ddeaf805121f2c394653616e7b8895a2afbccad7e4f1fe0b182533404d5a6774818e9ca9b6c3d0ddeaf70512"
+	"1f2c394653606e7b8895a2afbcc9d7e4f1fe0b182532404d5a6774818e9ba9b6c3d0ddeaf704121f2c394653"
+	"606d7b8895a2afbcc9d6e4f1fe0b1825323f4d5a6774818e9ba8b6c3d0ddeaf704111f2c394653606d7a8895"
+	"a2afbcc9d6e3f1fe0b1825323f4c5a6774818e9ba8b5c3d0ddeaf704111e2c394653606d7a8795a2afbcc9d6"
+	"e3f0fe0b1825323f4c596774818e9ba8b5c2d0ddeaf704111e2b394653606d7a8794a2afbcc9d6e3f0fd0b18"
+	"25323f4c596674818e9ba8b5c2cfddeaf704111e2b384653606d7a8794a1afbcc9d6e3f0fd0a1825323f4c59"
+	"6673818e9ba8b5c2cfdceaf704111e2b384553606d7a8794a1aebcc9d6e3f0fd0a1725323f4c596673808e9b"
+	"a8b5c2cfdce9f704111e2b384552606d7a8794a1aebbc9d6e3f0fd0a1724323f4c596673808d9ba8b5c2cfdc"
+	"e9f604111e2b3845525f6d7a8794a1aebbc8d6e3f0fd0a1724313f4c596673808d9aa8b5c2cfdce9f603111e"
+	"2b3845525f6c7a8794a1aebbc8d5e3f0fd0a1724313e4c596673808d9aa7b5c2cfdce9f603101e2b3845525f"
+	"6c798794a1aebbc8d5e2f0fd0a1724313e4b596673808d9aa7b4c2cfdce9f603101d2b3845525f6c798694a1"
+	"aebbc8d5e2effd0a1724313e4b586673808d9aa7b4c1cfdce9f603101d2a3845525f6c798693a1aebbc8d5e2"
+	"effc0a1724313e4b586573808d9aa7b4c1cedce9f603101d2a3745525f6c798693a0aebbc8d5e2effc091724"
+	"313e4b586572808d9aa7b4c1cedbe9f603101d2a3744525f6c798693a0adbbc8d5e2effc091624313e4b5865"
+	"727f8d9aa7b4c1cedbe8f603101d2a3744515f6c798693a0adbac8d5e2effc091623313e4b5865727f8c9aa7"
+	"b4c1cedbe8f503101d2a3744515e6c798693a0adbac7d5e2effc091623303e4b5865727f8c99a7b4c1cedbe8"
+	"f502101d2a3744515e6b798693a0adbac7d4e2effc091623303d4b5865727f8c99a6b4c1cedbe8f5020f1d2a"
+	"3744515e6b788693a0adbac7d4e1effc091623303d4a5865727f8c99a6b3c1",
+	/* v6 tun odd 13 */
+	"6000000000153a4020010db800000000000000000000000220010db80000000000000000000000018100bdbd"
+	"000100019ba8b5c2cfdce9f604111e2b38",
+	/* v6 tun zeros tclass flow */
+	"6b81234500403a4020010db800000000000000000000000220010db800000000000000000000000181002310"
+	"ffff000000000000000000000000000000000000000000000000000000000000000000000000000000000000"
+	"00000000000000000000000000000000",
+	/* v6 tap odd 37 */
+	"02aa0000000102060000000786dd60000000002d3a4020010db800010000000000000000000720010db80001"
+	"000000000000000000fe8100edc742420007f805121f2c394653616e7b8895a2afbccad7e4f1fe0b18253340"
+	"4d5a6774818e9ca9b6c3d0",
+	/* v6 tap all-nodes */
+	"02aa0000000102060000000786dd60000000000b3a4020010db800010000000000000000000720010db80001"
+	"000000000000000000fe81008bea000500063e4b58",
+};
+
+static void test_echo_replies_pinned(void **state)
+{
+	struct nr_host *tun = pin_host(NR_HOST_LINK_IP, "192.0.2.2/24", "2001:db8::2/64");
+	struct nr_host *tap = pin_host(NR_HOST_LINK_ETHERNET, "203.0.113.7/24", "2001:db8:1::7/64");
+	static char got[2 * 2000 + 1];
+	uint8_t f[2000];
+	size_t k = 0, n;
+
+	(void)state;
+	/* IPv4 on TUN: odd payload, even payload, none, all zeros (checksum 0xffff), code 3. */
+	n = pin_req4(f, NULL, "192.0.2.1", "192.0.2.2", 0, NULL, 0, 0, 1, 1, 13, 5);
+	pin_run(tun, f, n, got), pin_expect("v4 tun odd 13", got, pin_want[k++]);
+	n = pin_req4(f, NULL, "192.0.2.1", "192.0.2.2", 0xb9, NULL, 0, 0, 0xfffe, 0xffff, 56, 9);
+	pin_run(tun, f, n, got), pin_expect("v4 tun 56 tos", got, pin_want[k++]);
+	n = pin_req4(f, NULL, "192.0.2.1", "192.0.2.2", 0, NULL, 0, 0, 7, 8, 0, 1);
+	pin_run(tun, f, n, got), pin_expect("v4 tun empty", got, pin_want[k++]);
+	n = pin_req4(f, NULL, "192.0.2.1", "192.0.2.2", 0, NULL, 0, 0, 0, 0, 24, 0);
+	pin_run(tun, f, n, got), pin_expect("v4 tun all zero", got, pin_want[k++]);
+	n = pin_req4(f, NULL, "192.0.2.1", "192.0.2.2", 0, NULL, 0, 3, 0x0300, 0, 0, 0);
+	pin_run(tun, f, n, got), pin_expect("v4 tun code 3", got, pin_want[k++]);
+	/* IPv4 options: a reply without them. */
+	n = pin_req4(f, NULL, "192.0.2.1", "192.0.2.2", 0, pin_opts4, 4, 0, 2, 3, 31, 7);
+	pin_run(tun, f, n, got), pin_expect("v4 tun opts 4 odd 31", got, pin_want[k++]);
+	/* IPv4 on TAP (padded to 60 bytes when short). */
+	n = pin_req4(f, pin_mac4, "203.0.113.254", "203.0.113.7", 0x03, NULL, 0, 0, 0x4242, 7, 1, 3);
+	pin_run(tap, f, n, got), pin_expect("v4 tap odd 1", got, pin_want[k++]);
+	n = pin_req4(f, pin_mac4, "203.0.113.254", "203.0.113.7", 0, pin_opts12, 12, 0, 9, 10, 1001, 4);
+	pin_run(tap, f, n, got), pin_expect("v4 tap opts 12 odd 1001", got, pin_want[k++]);
+	/* IPv6 echo6 on TUN and TAP, to a unicast and to all-nodes. */
+	n = pin_req6(f, NULL, "2001:db8::1", "2001:db8::2", 0, 0, 1, 1, 13, 5);
+	pin_run(tun, f, n, got), pin_expect("v6 tun odd 13", got, pin_want[k++]);
+	n = pin_req6(f, NULL, "2001:db8::1", "2001:db8::2", 0xb9, 0x12345, 0xffff, 0, 56, 0);
+	pin_run(tun, f, n, got), pin_expect("v6 tun zeros tclass flow", got, pin_want[k++]);
+	n = pin_req6(f, pin_mac6, "2001:db8:1::fe", "2001:db8:1::7", 0, 0, 0x4242, 7, 37, 8);
+	pin_run(tap, f, n, got), pin_expect("v6 tap odd 37", got, pin_want[k++]);
+	n = pin_req6(f, pin_mac_all, "2001:db8:1::fe", "ff02::1", 0, 0, 5, 6, 3, 2);
+	pin_run(tap, f, n, got), pin_expect("v6 tap all-nodes", got, pin_want[k++]);
+	assert_true(getenv("NR_PIN_DUMP") || k == sizeof(pin_want) / sizeof(pin_want[0]));
+	nr_host_free(tun);
+	nr_host_free(tap);
+}
+
+/*
+ * 20,000 requests with every payload length 0..1000 across the four kinds
+ * (v4/v6, TUN/TAP), ids and seqs spread, bad checksums and bad lengths
+ * in between: the replies' bytes and every counter hashed, the hash
+ * pinned (FNV-1a 64).
+ */
+static uint64_t pin_fnv(uint64_t hsh, const void *p, size_t n)
+{
+	const uint8_t *b = p;
+
+	for (size_t i = 0; i < n; i++)
+		hsh = (hsh ^ b[i]) * 0x100000001b3ull;
+	return hsh;
+}
+
+#define PIN_REPLIES 19571
+#define PIN_HASH UINT64_C(0x0cea0b538a6e3694)
+
+static void test_echo_replies_hashed(void **state)
+{
+	struct nr_host *tun = pin_host(NR_HOST_LINK_IP, "192.0.2.2/24", "2001:db8::2/64");
+	struct nr_host *tap = pin_host(NR_HOST_LINK_ETHERNET, "203.0.113.7/24", "2001:db8:1::7/64");
+	struct nr_host *hs[2] = {tun, tap};
+	uint64_t hsh = 0xcbf29ce484222325ull;
+	uint8_t f[2000];
+	unsigned replies = 0;
+
+	(void)state;
+	for (unsigned i = 0; i < 20000; i++) {
+		unsigned kind = i % 4, dlen = (i * 7) % 1001, id = i * 2654435761u >> 16;
+		struct nr_host *h = hs[kind / 2];
+		const uint8_t *o;
+		size_t n, len;
+
+		if (kind == 0)
+			n = pin_req4(f, NULL, "192.0.2.1", "192.0.2.2", (uint8_t)i, NULL, 0, 0, id,
+				     i, dlen, i + 1);
+		else if (kind == 1)
+			n = pin_req6(f, NULL, "2001:db8::1", "2001:db8::2", (uint8_t)i, i * 977u, id,
+				     i, dlen, i % 5 ? i + 1 : 0);
+		else if (kind == 2)
+			n = pin_req4(f, pin_mac4, "203.0.113.254", "203.0.113.7", (uint8_t)i,
+				     i % 3 ? NULL : pin_opts4, i % 3 ? 0 : 4, 0, id, i, dlen,
+				     i % 7 ? i + 1 : 0);
+		else
+			n = pin_req6(f, pin_mac6, "2001:db8:1::fe", "2001:db8:1::7", 0, 0, id, i,
+				     dlen, i + 1);
+		if (i % 97 == 5)
+			f[n - 1] ^= 0x40; /* a bad ICMP checksum (or a bad header one, when empty) */
+		if (i % 89 == 3)
+			n -= 1; /* shorter than the header says */
+		assert_true(nr_host_input(h, f, n, 0) >= 0);
+		while (nr_host_output_peek(h, &o, &len) == 0) {
+			hsh = pin_fnv(hsh, o, len);
+			replies++;
+			nr_host_output_pop(h);
+		}
+	}
+	for (unsigned j = 0; j < 2; j++) {
+		const struct nr_host_stats *st = nr_host_stats(hs[j]);
+
+		hsh = pin_fnv(hsh, st, sizeof(*st));
+		for (size_t r = 0; r < 2; r++) {
+			const struct nr_resp_stats *rs = nr_responder_stats(nr_host_responder_at(hs[j], r));
+
+			hsh = pin_fnv(hsh, rs, sizeof(*rs));
+		}
+	}
+	if (getenv("NR_PIN_DUMP"))
+		printf("replies %u hash 0x%016llx\n", replies, (unsigned long long)hsh);
+	else {
+		assert_int_equal(replies, PIN_REPLIES);
+		assert_true(hsh == PIN_HASH);
+	}
+	nr_host_free(tun);
+	nr_host_free(tap);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -721,6 +1067,8 @@ int main(void)
 		cmocka_unit_test(test_tun_link),
 		cmocka_unit_test(test_bad_input_and_config),
 		cmocka_unit_test(test_65536_hosts),
+		cmocka_unit_test(test_echo_replies_pinned),
+		cmocka_unit_test(test_echo_replies_hashed),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
