@@ -5,7 +5,8 @@
  * lookups of pre-generated keys per family. Two key sets: uniformly random
  * addresses (most stop in the dense upper trie or miss), and addresses
  * drawn inside stored prefixes (every one walks to a stored node, the
- * harder case). One figure per line, "name value unit".
+ * harder case), the latter also through nr_lpm_lookup_many (walks of 16
+ * keys interleaved). One figure per line, "name value unit".
  *
  * A third run, v6db8, puts every IPv6 prefix under 2001:db8::/32 (lengths
  * 33 to 128 shaped like run_routes.sh's table), the clustering that real
@@ -172,6 +173,22 @@ static int run(const char *fam, unsigned maxbits, size_t nprefixes, size_t nlook
 	dt = now_s() - t0;
 	printf("%s_lookup_in_table %.2f M/s (%zu lookups)\n", fam, (double)nlookups / dt / 1e6,
 	       nlookups);
+	/* The same keys through nr_lpm_lookup_many, 64 a call. */
+	t0 = now_s();
+	for (size_t i = 0; i < nlookups; i += 64) {
+		const uint8_t *kp[64];
+		void *vals[64];
+		size_t m = nlookups - i < 64 ? nlookups - i : 64;
+
+		for (size_t j = 0; j < m; j++)
+			kp[j] = keys + (i + j) * len;
+		nr_lpm_lookup_many(t, kp, m, vals, NULL);
+		for (size_t j = 0; j < m; j++)
+			acc += (uintptr_t)vals[j];
+	}
+	dt = now_s() - t0;
+	printf("%s_lookup_in_table_many %.2f M/s (%zu lookups, nr_lpm_lookup_many)\n", fam,
+	       (double)nlookups / dt / 1e6, nlookups);
 	sink = acc;
 	(void)sink;
 	r = 0;
