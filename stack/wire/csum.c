@@ -57,10 +57,20 @@ void nr_csum_add(struct nr_csum *c, const void *data, size_t len)
 	c->odd = c->odd != (len % 2 == 1);
 }
 
+/*
+ * At an even offset a 16-bit word is added as it is, and a 32-bit one as
+ * a whole: 2^16 is 1 in ones' complement arithmetic (modulo 0xffff), so
+ * hi << 16 | lo folds to hi + lo, and it is 0 only when both are. At an
+ * odd offset the bytes go through nr_csum_add.
+ */
 void nr_csum_add_be16(struct nr_csum *c, uint16_t v)
 {
 	uint8_t b[2] = {(uint8_t)(v >> 8), (uint8_t)v};
 
+	if (!c->odd) {
+		c->sum += v;
+		return;
+	}
 	nr_csum_add(c, b, sizeof(b));
 }
 
@@ -68,12 +78,26 @@ void nr_csum_add_be32(struct nr_csum *c, uint32_t v)
 {
 	uint8_t b[4] = {(uint8_t)(v >> 24), (uint8_t)(v >> 16), (uint8_t)(v >> 8), (uint8_t)v};
 
+	if (!c->odd) {
+		c->sum += v;
+		return;
+	}
 	nr_csum_add(c, b, sizeof(b));
+}
+
+/* Four bytes at p, big-endian, as one addend (see above). */
+static inline uint32_t word32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
 void nr_csum_add_pseudo4(struct nr_csum *c, const struct nr_addr *src,
 			 const struct nr_addr *dst, uint8_t proto, uint16_t len)
 {
+	if (!c->odd) {
+		c->sum += (uint64_t)word32(src->bytes) + word32(dst->bytes) + proto + len;
+		return;
+	}
 	nr_csum_add(c, src->bytes, 4);
 	nr_csum_add(c, dst->bytes, 4);
 	nr_csum_add_be16(c, proto);
@@ -83,6 +107,14 @@ void nr_csum_add_pseudo4(struct nr_csum *c, const struct nr_addr *src,
 void nr_csum_add_pseudo6(struct nr_csum *c, const struct nr_addr *src,
 			 const struct nr_addr *dst, uint32_t len, uint8_t next_header)
 {
+	if (!c->odd) {
+		uint64_t s = (uint64_t)len + next_header;
+
+		for (int i = 0; i < 16; i += 4)
+			s += (uint64_t)word32(src->bytes + i) + word32(dst->bytes + i);
+		c->sum += s;
+		return;
+	}
 	nr_csum_add(c, src->bytes, 16);
 	nr_csum_add(c, dst->bytes, 16);
 	nr_csum_add_be32(c, len);
@@ -106,6 +138,16 @@ uint16_t nr_csum_final(const struct nr_csum *c)
 bool nr_csum_verify(const struct nr_csum *c)
 {
 	return nr_csum_fold(c) == 0xffff;
+}
+
+uint16_t nr_csum_update16(uint16_t hc, uint16_t old, uint16_t new_word)
+{
+	/* RFC 1624 eqn. 3: HC' = ~(~HC + ~m + m'), ones' complement sums. */
+	uint32_t s = (uint32_t)(uint16_t)~hc + (uint16_t)~old + new_word;
+
+	s = (s & 0xffff) + (s >> 16);
+	s = (s & 0xffff) + (s >> 16);
+	return (uint16_t)~s;
 }
 
 uint16_t nr_csum(const void *data, size_t len)

@@ -41,12 +41,13 @@ int nr_icmp4_decode(const uint8_t *data, size_t len, struct nr_icmp4 *ret,
 		    enum nr_wire_reason *why)
 {
 	struct nr_icmp4 m = {0};
-	struct nr_buf b;
 
-	nr_buf_init(&b, data, len);
-	if (nr_buf_get_u8(&b, &m.type) < 0 || nr_buf_get_u8(&b, &m.code) < 0 ||
-	    nr_buf_get_be16(&b, &m.checksum) < 0 || nr_buf_get_be32(&b, &m.rest) < 0)
+	if (!data || len < NR_ICMP4_HLEN)
 		return nr_wire_fail(NR_WIRE_TRUNCATED, why);
+	m.type = data[0];
+	m.code = data[1];
+	m.checksum = nr_load_be16(data + 2);
+	m.rest = nr_load_be32(data + 4);
 	if (nr_csum(data, len) != 0)
 		return nr_wire_fail(NR_WIRE_BAD_CHECKSUM, why);
 	if (m.code > max_code(m.type))
@@ -55,8 +56,8 @@ int nr_icmp4_decode(const uint8_t *data, size_t len, struct nr_icmp4 *ret,
 		m.id = (uint16_t)(m.rest >> 16);
 		m.seq = (uint16_t)m.rest;
 	}
-	m.data_len = nr_buf_remaining(&b);
-	m.data = m.data_len ? nr_buf_cur(&b) : NULL;
+	m.data_len = len - NR_ICMP4_HLEN;
+	m.data = m.data_len ? data + NR_ICMP4_HLEN : NULL;
 	*ret = m;
 	return 0;
 }
@@ -70,8 +71,6 @@ int nr_icmp4_encode(const struct nr_icmp4 *m, uint8_t *buf, size_t cap)
 {
 	size_t need = nr_icmp4_encoded_len(m);
 	uint32_t rest = m->rest;
-	struct nr_wbuf w;
-	int r = 0;
 
 	if ((m->data_len && !m->data) || need > NR_IPV4_MAX_LEN - NR_IPV4_HLEN)
 		return -EINVAL;
@@ -79,15 +78,12 @@ int nr_icmp4_encode(const struct nr_icmp4 *m, uint8_t *buf, size_t cap)
 		return -EMSGSIZE;
 	if (nr_icmp4_has_id(m->type))
 		rest = (uint32_t)m->id << 16 | m->seq;
-	if (m->data_len)
+	if (m->data_len && m->data != buf + NR_ICMP4_HLEN)
 		memmove(buf + NR_ICMP4_HLEN, m->data, m->data_len);
-	nr_wbuf_init(&w, buf, NR_ICMP4_HLEN);
-	r |= nr_wbuf_put_u8(&w, m->type);
-	r |= nr_wbuf_put_u8(&w, m->code);
-	r |= nr_wbuf_put_be16(&w, 0);
-	r |= nr_wbuf_put_be32(&w, rest);
-	if (r < 0)
-		return -EMSGSIZE;
+	buf[0] = m->type;
+	buf[1] = m->code;
+	buf[2] = buf[3] = 0;
+	nr_store_be32(buf + 4, rest);
 	nr_store_be16(buf + 2, nr_csum(buf, need));
 	return (int)need;
 }

@@ -22,12 +22,13 @@ int nr_icmp6_decode(const uint8_t *data, size_t len, const struct nr_addr *src,
 {
 	struct nr_icmp6 m = {0};
 	struct nr_csum c;
-	struct nr_buf b;
 
-	nr_buf_init(&b, data, len);
-	if (nr_buf_get_u8(&b, &m.type) < 0 || nr_buf_get_u8(&b, &m.code) < 0 ||
-	    nr_buf_get_be16(&b, &m.checksum) < 0 || nr_buf_get_be32(&b, &m.rest) < 0)
+	if (!data || len < NR_ICMP6_HLEN)
 		return nr_wire_fail(NR_WIRE_TRUNCATED, why);
+	m.type = data[0];
+	m.code = data[1];
+	m.checksum = nr_load_be16(data + 2);
+	m.rest = nr_load_be32(data + 4);
 	nr_csum_init(&c);
 	/* The upper-layer length is 32 bits in the pseudo-header; len fits. */
 	nr_csum_add_pseudo6(&c, src, dst, (uint32_t)len, NR_IPPROTO_ICMPV6);
@@ -38,8 +39,8 @@ int nr_icmp6_decode(const uint8_t *data, size_t len, const struct nr_addr *src,
 		m.id = (uint16_t)(m.rest >> 16);
 		m.seq = (uint16_t)m.rest;
 	}
-	m.data_len = nr_buf_remaining(&b);
-	m.data = m.data_len ? nr_buf_cur(&b) : NULL;
+	m.data_len = len - NR_ICMP6_HLEN;
+	m.data = m.data_len ? data + NR_ICMP6_HLEN : NULL;
 	*ret = m;
 	return 0;
 }
@@ -54,9 +55,7 @@ int nr_icmp6_encode(const struct nr_icmp6 *m, const struct nr_addr *src,
 {
 	size_t need = nr_icmp6_encoded_len(m);
 	uint32_t rest = m->rest;
-	struct nr_wbuf w;
 	struct nr_csum c;
-	int r = 0;
 
 	if (src->family != AF_INET6 || dst->family != AF_INET6 || (m->data_len && !m->data) ||
 	    need > 65535)
@@ -65,15 +64,12 @@ int nr_icmp6_encode(const struct nr_icmp6 *m, const struct nr_addr *src,
 		return -EMSGSIZE;
 	if (has_id(m->type))
 		rest = (uint32_t)m->id << 16 | m->seq;
-	if (m->data_len)
+	if (m->data_len && m->data != buf + NR_ICMP6_HLEN)
 		memmove(buf + NR_ICMP6_HLEN, m->data, m->data_len);
-	nr_wbuf_init(&w, buf, NR_ICMP6_HLEN);
-	r |= nr_wbuf_put_u8(&w, m->type);
-	r |= nr_wbuf_put_u8(&w, m->code);
-	r |= nr_wbuf_put_be16(&w, 0);
-	r |= nr_wbuf_put_be32(&w, rest);
-	if (r < 0)
-		return -EMSGSIZE;
+	buf[0] = m->type;
+	buf[1] = m->code;
+	buf[2] = buf[3] = 0;
+	nr_store_be32(buf + 4, rest);
 	nr_csum_init(&c);
 	nr_csum_add_pseudo6(&c, src, dst, (uint32_t)need, NR_IPPROTO_ICMPV6);
 	nr_csum_add(&c, buf, need);

@@ -11,37 +11,59 @@
 #define FLAG_MF 0x2000
 #define FRAG_OFF_MASK 0x1fff
 
+/*
+ * The ones' complement sum of an IPv4 header, folded (not inverted): hlen
+ * is a multiple of 4 and at most 60, so 32-bit words are summed (2^16 is
+ * 1 modulo 0xffff: a word adds its two halves) and cannot overflow.
+ */
+static uint16_t header_sum(const uint8_t *p, size_t hlen)
+{
+	uint64_t s = 0;
+
+	for (size_t i = 0; i < hlen; i += 4)
+		s += nr_load_be32(p + i);
+	s = (s & 0xffffffffu) + (s >> 32);
+	s = (s & 0xffff) + (s >> 16);
+	s = (s & 0xffff) + (s >> 16);
+	s = (s & 0xffff) + (s >> 16);
+	return (uint16_t)s;
+}
+
 int nr_ipv4_decode(const uint8_t *data, size_t len, struct nr_ipv4 *ret,
 		   enum nr_wire_reason *why)
 {
-	struct nr_ipv4 h = {0};
-	uint8_t vihl, saddr[4], daddr[4];
+	struct nr_ipv4 h;
 	uint16_t frag;
 	size_t hlen;
-	struct nr_buf b;
 
-	nr_buf_init(&b, data, len);
-	if (nr_buf_get_u8(&b, &vihl) < 0 || nr_buf_get_u8(&b, &h.tos) < 0 ||
-	    nr_buf_get_be16(&b, &h.total_len) < 0 || nr_buf_get_be16(&b, &h.id) < 0 ||
-	    nr_buf_get_be16(&b, &frag) < 0 || nr_buf_get_u8(&b, &h.ttl) < 0 ||
-	    nr_buf_get_u8(&b, &h.proto) < 0 || nr_buf_get_be16(&b, &h.checksum) < 0 ||
-	    nr_buf_get_bytes(&b, saddr, 4) < 0 || nr_buf_get_bytes(&b, daddr, 4) < 0)
+	/* The fixed header is read in place once its 20 bytes are known to be there. */
+	if (!data || len < NR_IPV4_HLEN)
 		return nr_wire_fail(NR_WIRE_TRUNCATED, why);
-	if (vihl >> 4 != 4)
+	if (data[0] >> 4 != 4)
 		return nr_wire_fail(NR_WIRE_BAD_VERSION, why);
-	h.ihl = vihl & 0x0f;
+	h.ihl = data[0] & 0x0f;
 	if (h.ihl < 5)
 		return nr_wire_fail(NR_WIRE_BAD_LENGTH, why);
 	hlen = (size_t)h.ihl * 4;
 	if (len < hlen)
 		return nr_wire_fail(NR_WIRE_TRUNCATED, why);
-	/* A correct header, checksum included, sums to 0xffff: its complement is 0. */
-	if (nr_csum(data, hlen) != 0)
+	/*
+	 * A correct header, checksum included, sums to 0xffff. (A sum of 0
+	 * would need an all-zero header, which has version 0: already refused.)
+	 */
+	if (header_sum(data, hlen) != 0xffff)
 		return nr_wire_fail(NR_WIRE_BAD_CHECKSUM, why);
+	h.total_len = nr_load_be16(data + 2);
 	if (h.total_len < hlen)
 		return nr_wire_fail(NR_WIRE_BAD_LENGTH, why);
 	if (len < h.total_len)
 		return nr_wire_fail(NR_WIRE_TRUNCATED, why);
+	h.tos = data[1];
+	h.id = nr_load_be16(data + 4);
+	frag = nr_load_be16(data + 6);
+	h.ttl = data[8];
+	h.proto = data[9];
+	h.checksum = nr_load_be16(data + 10);
 	h.reserved_flag = (frag & FLAG_RESERVED) != 0;
 	h.df = (frag & FLAG_DF) != 0;
 	h.mf = (frag & FLAG_MF) != 0;
@@ -50,8 +72,12 @@ int nr_ipv4_decode(const uint8_t *data, size_t len, struct nr_ipv4 *ret,
 	/* A reassembly would write past 64 KiB ("ping of death"). */
 	if ((size_t)h.frag_off * 8 + h.payload_len > NR_IPV4_MAX_LEN)
 		return nr_wire_fail(NR_WIRE_BAD_FRAGMENT, why);
-	nr_addr_set_v4(&h.src, nr_load_be32(saddr));
-	nr_addr_set_v4(&h.dst, nr_load_be32(daddr));
+	memset(&h.src, 0, sizeof(h.src));
+	memset(&h.dst, 0, sizeof(h.dst));
+	h.src.family = AF_INET;
+	h.dst.family = AF_INET;
+	memcpy(h.src.bytes, data + 12, 4);
+	memcpy(h.dst.bytes, data + 16, 4);
 	h.opts_len = hlen - NR_IPV4_HLEN;
 	h.opts = h.opts_len ? data + NR_IPV4_HLEN : NULL;
 	h.payload = h.payload_len ? data + hlen : NULL;
@@ -78,9 +104,7 @@ int nr_ipv4_encode(const struct nr_ipv4 *h, uint8_t *buf, size_t cap)
 {
 	size_t hlen = nr_ipv4_header_len(h);
 	size_t need;
-	struct nr_wbuf w;
 	uint16_t frag;
-	int r = 0;
 
 	if (h->src.family != AF_INET || h->dst.family != AF_INET || h->opts_len % 4 != 0 ||
 	    h->opts_len > NR_IPV4_OPTS_MAX || (h->opts_len && !h->opts) ||
@@ -93,24 +117,24 @@ int nr_ipv4_encode(const struct nr_ipv4 *h, uint8_t *buf, size_t cap)
 	if (need > cap)
 		return -EMSGSIZE;
 	/* The payload first: it may already be in place, right after the header. */
-	if (h->payload_len)
+	if (h->payload_len && h->payload != buf + hlen)
 		memmove(buf + hlen, h->payload, h->payload_len);
 	frag = (uint16_t)((h->reserved_flag ? FLAG_RESERVED : 0) | (h->df ? FLAG_DF : 0) |
 			  (h->mf ? FLAG_MF : 0) | h->frag_off);
-	nr_wbuf_init(&w, buf, hlen);
-	r |= nr_wbuf_put_u8(&w, (uint8_t)(4 << 4 | hlen / 4));
-	r |= nr_wbuf_put_u8(&w, h->tos);
-	r |= nr_wbuf_put_be16(&w, (uint16_t)need);
-	r |= nr_wbuf_put_be16(&w, h->id);
-	r |= nr_wbuf_put_be16(&w, frag);
-	r |= nr_wbuf_put_u8(&w, h->ttl);
-	r |= nr_wbuf_put_u8(&w, h->proto);
-	r |= nr_wbuf_put_be16(&w, 0);
-	r |= nr_wbuf_put_bytes(&w, h->src.bytes, 4);
-	r |= nr_wbuf_put_bytes(&w, h->dst.bytes, 4);
-	r |= nr_wbuf_put_bytes(&w, h->opts, h->opts_len);
-	if (r < 0)
-		return -EMSGSIZE;
-	nr_store_be16(buf + 10, nr_csum(buf, hlen));
+	/* Every field fits: need <= cap was checked, and hlen <= need. */
+	buf[0] = (uint8_t)(4 << 4 | hlen / 4);
+	buf[1] = h->tos;
+	nr_store_be16(buf + 2, (uint16_t)need);
+	nr_store_be16(buf + 4, h->id);
+	nr_store_be16(buf + 6, frag);
+	buf[8] = h->ttl;
+	buf[9] = h->proto;
+	buf[10] = buf[11] = 0;
+	memcpy(buf + 12, h->src.bytes, 4);
+	memcpy(buf + 16, h->dst.bytes, 4);
+	if (h->opts_len)
+		memmove(buf + NR_IPV4_HLEN, h->opts, h->opts_len);
+	/* The complement of a sum over bytes that are not all zero (version 4) is never 0xffff. */
+	nr_store_be16(buf + 10, (uint16_t)~header_sum(buf, hlen));
 	return (int)need;
 }

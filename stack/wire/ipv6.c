@@ -85,27 +85,29 @@ int nr_ipv6_decode(const uint8_t *data, size_t len, struct nr_ipv6 *ret,
 		   enum nr_wire_reason *why)
 {
 	struct nr_ipv6 h = {0};
-	uint8_t saddr[16], daddr[16];
 	enum nr_wire_reason bad;
 	uint16_t plen;
 	uint32_t vtf;
-	struct nr_buf b;
 
-	nr_buf_init(&b, data, len);
-	if (nr_buf_get_be32(&b, &vtf) < 0 || nr_buf_get_be16(&b, &plen) < 0 ||
-	    nr_buf_get_u8(&b, &h.next_header) < 0 || nr_buf_get_u8(&b, &h.hop_limit) < 0 ||
-	    nr_buf_get_bytes(&b, saddr, 16) < 0 || nr_buf_get_bytes(&b, daddr, 16) < 0)
+	/* The fixed header is read in place once its 40 bytes are known to be there. */
+	if (!data || len < NR_IPV6_HLEN)
 		return nr_wire_fail(NR_WIRE_TRUNCATED, why);
+	vtf = nr_load_be32(data);
+	plen = nr_load_be16(data + 4);
+	h.next_header = data[6];
+	h.hop_limit = data[7];
 	if (vtf >> 28 != 6)
 		return nr_wire_fail(NR_WIRE_BAD_VERSION, why);
 	h.tclass = (uint8_t)(vtf >> 20);
 	h.flow = vtf & 0xfffff;
-	if (nr_buf_remaining(&b) < plen)
+	if (len - NR_IPV6_HLEN < plen)
 		return nr_wire_fail(NR_WIRE_TRUNCATED, why);
-	nr_addr_set_v6(&h.src, saddr);
-	nr_addr_set_v6(&h.dst, daddr);
+	h.src.family = AF_INET6;
+	h.dst.family = AF_INET6;
+	memcpy(h.src.bytes, data + 8, 16);
+	memcpy(h.dst.bytes, data + 24, 16);
 	h.payload_len = plen;
-	h.payload = plen ? nr_buf_cur(&b) : NULL;
+	h.payload = plen ? data + NR_IPV6_HLEN : NULL;
 	bad = walk(&h);
 	if (bad != NR_WIRE_OK)
 		return nr_wire_fail(bad, why);
@@ -121,24 +123,20 @@ size_t nr_ipv6_encoded_len(const struct nr_ipv6 *h)
 int nr_ipv6_encode(const struct nr_ipv6 *h, uint8_t *buf, size_t cap)
 {
 	size_t need = nr_ipv6_encoded_len(h);
-	struct nr_wbuf w;
-	int r = 0;
 
 	if (h->src.family != AF_INET6 || h->dst.family != AF_INET6 || h->flow > 0xfffff ||
 	    h->payload_len > 65535 || (h->payload_len && !h->payload))
 		return -EINVAL;
 	if (need > cap)
 		return -EMSGSIZE;
-	if (h->payload_len)
+	/* A payload already in place (a responder built it there) is not moved onto itself. */
+	if (h->payload_len && h->payload != buf + NR_IPV6_HLEN)
 		memmove(buf + NR_IPV6_HLEN, h->payload, h->payload_len);
-	nr_wbuf_init(&w, buf, NR_IPV6_HLEN);
-	r |= nr_wbuf_put_be32(&w, 6u << 28 | (uint32_t)h->tclass << 20 | h->flow);
-	r |= nr_wbuf_put_be16(&w, (uint16_t)h->payload_len);
-	r |= nr_wbuf_put_u8(&w, h->next_header);
-	r |= nr_wbuf_put_u8(&w, h->hop_limit);
-	r |= nr_wbuf_put_bytes(&w, h->src.bytes, 16);
-	r |= nr_wbuf_put_bytes(&w, h->dst.bytes, 16);
-	if (r < 0)
-		return -EMSGSIZE;
+	nr_store_be32(buf, 6u << 28 | (uint32_t)h->tclass << 20 | h->flow);
+	nr_store_be16(buf + 4, (uint16_t)h->payload_len);
+	buf[6] = h->next_header;
+	buf[7] = h->hop_limit;
+	memcpy(buf + 8, h->src.bytes, 16);
+	memcpy(buf + 24, h->dst.bytes, 16);
 	return (int)need;
 }

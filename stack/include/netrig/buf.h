@@ -14,9 +14,11 @@
 #ifndef NETRIG_BUF_H
 #define NETRIG_BUF_H
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 struct nr_buf {
 	const uint8_t *data;
@@ -24,22 +26,120 @@ struct nr_buf {
 	size_t off; /* next byte to read, 0 <= off <= len */
 };
 
-void nr_buf_init(struct nr_buf *b, const void *data, size_t len);
-size_t nr_buf_remaining(const struct nr_buf *b);
-size_t nr_buf_offset(const struct nr_buf *b);
-/* The next byte to read; a valid pointer only when remaining() > 0. */
-const uint8_t *nr_buf_cur(const struct nr_buf *b);
+/*
+ * The cursor and the loads and stores are inline: a decoder reads a field
+ * with one bounds test and one load, not a call per field (each call cost
+ * more than the field on the echo path).
+ */
 
-int nr_buf_get_u8(struct nr_buf *b, uint8_t *ret);
-int nr_buf_get_be16(struct nr_buf *b, uint16_t *ret);
-int nr_buf_get_be32(struct nr_buf *b, uint32_t *ret);
-int nr_buf_get_bytes(struct nr_buf *b, void *ret, size_t n);
-int nr_buf_skip(struct nr_buf *b, size_t n);
+/* Big-endian loads and stores on memory the caller has bounds-checked. */
+static inline uint16_t nr_load_be16(const uint8_t *p)
+{
+	return (uint16_t)((unsigned)p[0] << 8 | p[1]);
+}
+
+static inline uint32_t nr_load_be32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static inline void nr_store_be16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
+static inline void nr_store_be32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 24);
+	p[1] = (uint8_t)(v >> 16);
+	p[2] = (uint8_t)(v >> 8);
+	p[3] = (uint8_t)v;
+}
+
+static inline void nr_buf_init(struct nr_buf *b, const void *data, size_t len)
+{
+	b->data = data;
+	b->len = data ? len : 0;
+	b->off = 0;
+}
+
+static inline size_t nr_buf_remaining(const struct nr_buf *b)
+{
+	return b->len - b->off;
+}
+
+static inline size_t nr_buf_offset(const struct nr_buf *b)
+{
+	return b->off;
+}
+
+/* The next byte to read; a valid pointer only when remaining() > 0. */
+static inline const uint8_t *nr_buf_cur(const struct nr_buf *b)
+{
+	/* data + off with off == len is one past the end: allowed, not read. */
+	return b->data ? b->data + b->off : NULL;
+}
+
+static inline int nr_buf_get_u8(struct nr_buf *b, uint8_t *ret)
+{
+	if (b->len - b->off < 1)
+		return -EBADMSG;
+	*ret = b->data[b->off];
+	b->off += 1;
+	return 0;
+}
+
+static inline int nr_buf_get_be16(struct nr_buf *b, uint16_t *ret)
+{
+	if (b->len - b->off < 2)
+		return -EBADMSG;
+	*ret = nr_load_be16(b->data + b->off);
+	b->off += 2;
+	return 0;
+}
+
+static inline int nr_buf_get_be32(struct nr_buf *b, uint32_t *ret)
+{
+	if (b->len - b->off < 4)
+		return -EBADMSG;
+	*ret = nr_load_be32(b->data + b->off);
+	b->off += 4;
+	return 0;
+}
+
+static inline int nr_buf_get_bytes(struct nr_buf *b, void *ret, size_t n)
+{
+	if (b->len - b->off < n)
+		return -EBADMSG;
+	if (n)
+		memcpy(ret, b->data + b->off, n);
+	b->off += n;
+	return 0;
+}
+
+static inline int nr_buf_skip(struct nr_buf *b, size_t n)
+{
+	if (b->len - b->off < n)
+		return -EBADMSG;
+	b->off += n;
+	return 0;
+}
+
 /*
  * The next n bytes as a cursor of their own (for options and TLVs): the
  * sub-cursor cannot read past them, and b moves past them.
  */
-int nr_buf_sub(struct nr_buf *b, size_t n, struct nr_buf *ret);
+static inline int nr_buf_sub(struct nr_buf *b, size_t n, struct nr_buf *ret)
+{
+	if (b->len - b->off < n)
+		return -EBADMSG;
+	ret->data = n ? b->data + b->off : b->data;
+	ret->len = n;
+	ret->off = 0;
+	b->off += n;
+	return 0;
+}
 
 struct nr_wbuf {
 	uint8_t *data;
@@ -47,22 +147,69 @@ struct nr_wbuf {
 	size_t len; /* bytes written so far */
 };
 
-void nr_wbuf_init(struct nr_wbuf *w, void *data, size_t cap);
-size_t nr_wbuf_len(const struct nr_wbuf *w);
-size_t nr_wbuf_room(const struct nr_wbuf *w);
+static inline void nr_wbuf_init(struct nr_wbuf *w, void *data, size_t cap)
+{
+	w->data = data;
+	w->cap = data ? cap : 0;
+	w->len = 0;
+}
 
-int nr_wbuf_put_u8(struct nr_wbuf *w, uint8_t v);
-int nr_wbuf_put_be16(struct nr_wbuf *w, uint16_t v);
-int nr_wbuf_put_be32(struct nr_wbuf *w, uint32_t v);
+static inline size_t nr_wbuf_len(const struct nr_wbuf *w)
+{
+	return w->len;
+}
+
+static inline size_t nr_wbuf_room(const struct nr_wbuf *w)
+{
+	return w->cap - w->len;
+}
+
+static inline int nr_wbuf_put_u8(struct nr_wbuf *w, uint8_t v)
+{
+	if (w->cap - w->len < 1)
+		return -EMSGSIZE;
+	w->data[w->len++] = v;
+	return 0;
+}
+
+static inline int nr_wbuf_put_be16(struct nr_wbuf *w, uint16_t v)
+{
+	if (w->cap - w->len < 2)
+		return -EMSGSIZE;
+	nr_store_be16(w->data + w->len, v);
+	w->len += 2;
+	return 0;
+}
+
+static inline int nr_wbuf_put_be32(struct nr_wbuf *w, uint32_t v)
+{
+	if (w->cap - w->len < 4)
+		return -EMSGSIZE;
+	nr_store_be32(w->data + w->len, v);
+	w->len += 4;
+	return 0;
+}
+
 /* src may overlap the destination (memmove), so a payload already in place stays put. */
-int nr_wbuf_put_bytes(struct nr_wbuf *w, const void *src, size_t n);
-int nr_wbuf_put_zero(struct nr_wbuf *w, size_t n);
+static inline int nr_wbuf_put_bytes(struct nr_wbuf *w, const void *src, size_t n)
+{
+	if (w->cap - w->len < n)
+		return -EMSGSIZE;
+	if (n)
+		memmove(w->data + w->len, src, n);
+	w->len += n;
+	return 0;
+}
 
-/* Big-endian loads and stores on memory the caller has bounds-checked. */
-uint16_t nr_load_be16(const uint8_t *p);
-uint32_t nr_load_be32(const uint8_t *p);
-void nr_store_be16(uint8_t *p, uint16_t v);
-void nr_store_be32(uint8_t *p, uint32_t v);
+static inline int nr_wbuf_put_zero(struct nr_wbuf *w, size_t n)
+{
+	if (w->cap - w->len < n)
+		return -EMSGSIZE;
+	if (n)
+		memset(w->data + w->len, 0, n);
+	w->len += n;
+	return 0;
+}
 
 /*
  * Why a decoder refused its input. Every decoder returns a negative errno

@@ -40,6 +40,15 @@ uint16_t nr_csum_final(const struct nr_csum *c);
 /* True when the covered bytes, checksum field included, sum to 0xffff. */
 bool nr_csum_verify(const struct nr_csum *c);
 
+/*
+ * RFC 1624 eqn. 3: the checksum field once a 16-bit word of the covered
+ * bytes changes from old to new_word, from the field hc of a checksum that
+ * verified. It equals a recomputation, except that a recomputation over
+ * bytes that are all zero gives 0xffff where this gives 0: when this
+ * returns 0 and the difference matters, recompute.
+ */
+uint16_t nr_csum_update16(uint16_t hc, uint16_t old, uint16_t new_word);
+
 /* One-shot: the checksum field value for len bytes at data. */
 uint16_t nr_csum(const void *data, size_t len);
 
