@@ -133,10 +133,21 @@ static bool addr_unusable(const struct nr_addr *a)
 /* Are the bits of a past len all zero (value 0) or all one (value 1)? */
 static bool host_bits_all(const struct nr_addr *a, unsigned len, unsigned value)
 {
-	unsigned bits = nr_addr_bits(a->family);
+	unsigned bits = nr_addr_bits(a->family), i = len / 8;
+	uint8_t want = value ? 0xff : 0;
 
-	for (unsigned i = len; i < bits; i++)
-		if (nr_addr_bit(a, i) != value)
+	if (len >= bits)
+		return true;
+	/* Whole bytes, not bit by bit: every packet asks this of its source. */
+	if (len % 8) {
+		uint8_t m = (uint8_t)(0xffu >> (len % 8));
+
+		if ((a->bytes[i] & m) != (want & m))
+			return false;
+		i++;
+	}
+	for (; i < bits / 8; i++)
+		if (a->bytes[i] != want)
 			return false;
 	return true;
 }

@@ -27,6 +27,7 @@
  * to reserved ones (0/8, 127/8, 240/4, our network addresses).
  * Replies go back to the MAC the request came from.
  */
+#include "netrig/csum.h"
 #include "netrig/eth.h"
 #include "netrig/host.h"
 #include "netrig/icmp4.h"
@@ -99,9 +100,11 @@ static enum nr_resp_verdict echo_input(struct nr_responder *r, const struct nr_r
 	const struct echo_priv *p = r->priv;
 	const struct nr_ipv4 *ip = in->ip4;
 	enum nr_wire_reason why = NR_WIRE_OK;
-	struct nr_icmp4 req, rep;
+	struct nr_icmp4 req;
 	struct nr_ipv4 h;
 	struct nr_addr src;
+	uint8_t *icmp;
+	uint16_t csum;
 	uint32_t dst;
 	int n;
 
@@ -152,16 +155,28 @@ static enum nr_resp_verdict echo_input(struct nr_responder *r, const struct nr_r
 
 	if (NR_IPV4_HLEN + NR_ICMP4_HLEN + req.data_len > out->cap)
 		return drop(r, NR_RESP_DROP_TOO_BIG);
-	memset(&rep, 0, sizeof(rep));
-	rep.type = NR_ICMP4_ECHO_REPLY;
-	rep.code = 0;
-	rep.id = req.id;
-	rep.seq = req.seq;
-	rep.data = req.data;
-	rep.data_len = req.data_len;
-	n = nr_icmp4_encode(&rep, out->buf + NR_IPV4_HLEN, out->cap - NR_IPV4_HLEN);
-	if (n < 0)
-		return drop(r, NR_RESP_DROP_TOO_BIG);
+	/*
+	 * The reply is the request with its first word (type 8, code) made
+	 * 0 (echo reply, code 0): id, seq and data are the same words. So its
+	 * checksum follows from the request's, which the decoder verified
+	 * (RFC 1624), instead of a second pass over the data. Only when the
+	 * update gives 0 could a recomputation differ (0xffff for a message
+	 * of zeros): then it is recomputed, so replies stay what a full
+	 * computation gives.
+	 */
+	icmp = out->buf + NR_IPV4_HLEN;
+	icmp[0] = NR_ICMP4_ECHO_REPLY;
+	icmp[1] = 0;
+	icmp[2] = icmp[3] = 0;
+	nr_store_be16(icmp + 4, req.id);
+	nr_store_be16(icmp + 6, req.seq);
+	if (req.data_len)
+		memmove(icmp + NR_ICMP4_HLEN, req.data, req.data_len);
+	n = (int)(NR_ICMP4_HLEN + req.data_len);
+	csum = nr_csum_update16(req.checksum, (uint16_t)(NR_ICMP4_ECHO_REQUEST << 8 | req.code), 0);
+	if (csum == 0)
+		csum = nr_csum(icmp, (size_t)n);
+	nr_store_be16(icmp + 2, csum);
 
 	memset(&h, 0, sizeof(h));
 	h.tos = ip->tos & 0xfc;

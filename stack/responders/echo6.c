@@ -18,6 +18,7 @@
  * for any unicast destination but ::1, from that destination (the Scapy
  * compatibility mode).
  */
+#include "netrig/csum.h"
 #include "netrig/eth.h"
 #include "netrig/host.h"
 #include "netrig/icmp6.h"
@@ -124,16 +125,42 @@ static enum nr_resp_verdict echo6_input(struct nr_responder *r, const struct nr_
 
 	if (NR_IPV6_HLEN + NR_ICMP6_HLEN + req.data_len > out->cap)
 		return drop(r, NR_RESP_DROP_TOO_BIG);
-	memset(&rep, 0, sizeof(rep));
-	rep.type = NR_ICMP6_ECHO_REPLY;
-	rep.id = req.id;
-	rep.seq = req.seq;
-	rep.data = req.data;
-	rep.data_len = req.data_len;
-	n = nr_icmp6_encode(&rep, &src, &ip->src, out->buf + NR_IPV6_HLEN,
-			    out->cap - NR_IPV6_HLEN);
-	if (n < 0)
-		return drop(r, NR_RESP_DROP_TOO_BIG);
+	if (!nr_addr_eq(&src, &ip->dst)) {
+		/* Another source (a multicast request): the pseudo-header changes, recompute. */
+		memset(&rep, 0, sizeof(rep));
+		rep.type = NR_ICMP6_ECHO_REPLY;
+		rep.id = req.id;
+		rep.seq = req.seq;
+		rep.data = req.data;
+		rep.data_len = req.data_len;
+		n = nr_icmp6_encode(&rep, &src, &ip->src, out->buf + NR_IPV6_HLEN,
+				    out->cap - NR_IPV6_HLEN);
+		if (n < 0)
+			return drop(r, NR_RESP_DROP_TOO_BIG);
+	} else {
+		/*
+		 * The reply is the request with its first word (type 128, code)
+		 * made type 129, code 0, and the pseudo-header's addresses
+		 * swapped (the same sum): its checksum follows from the
+		 * request's, which the decoder verified (RFC 1624), without a
+		 * second pass. The pseudo-header's next header (58) is never
+		 * zero, so a recomputation could not give 0xffff: the update is
+		 * exact.
+		 */
+		uint8_t *icmp = out->buf + NR_IPV6_HLEN;
+
+		icmp[0] = NR_ICMP6_ECHO_REPLY;
+		icmp[1] = 0;
+		nr_store_be16(icmp + 4, req.id);
+		nr_store_be16(icmp + 6, req.seq);
+		if (req.data_len)
+			memmove(icmp + NR_ICMP6_HLEN, req.data, req.data_len);
+		nr_store_be16(icmp + 2,
+			      nr_csum_update16(req.checksum,
+					       (uint16_t)(NR_ICMP6_ECHO_REQUEST << 8 | req.code),
+					       NR_ICMP6_ECHO_REPLY << 8));
+		n = (int)(NR_ICMP6_HLEN + req.data_len);
+	}
 	memset(&h, 0, sizeof(h));
 	h.tclass = ip->tclass & 0xfc;
 	h.flow = ip->flow;

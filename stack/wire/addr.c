@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 #include "netrig/addr.h"
+#include "netrig/buf.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -43,7 +44,14 @@ void nr_addr_set_v6(struct nr_addr *a, const uint8_t bytes[16])
 
 bool nr_addr_eq(const struct nr_addr *a, const struct nr_addr *b)
 {
-	return a->family == b->family && memcmp(a->bytes, b->bytes, 16) == 0;
+	uint64_t a0, a1, b0, b1;
+
+	/* Two word compares, not a call to memcmp: this is asked on every packet. */
+	memcpy(&a0, a->bytes, 8);
+	memcpy(&a1, a->bytes + 8, 8);
+	memcpy(&b0, b->bytes, 8);
+	memcpy(&b1, b->bytes + 8, 8);
+	return a->family == b->family && ((a0 ^ b0) | (a1 ^ b1)) == 0;
 }
 
 bool nr_addr_is_unspec(const struct nr_addr *a)
@@ -67,21 +75,16 @@ unsigned nr_addr_bit(const struct nr_addr *a, unsigned i)
 
 unsigned nr_addr_common_bits(const struct nr_addr *a, const struct nr_addr *b)
 {
-	unsigned bits = nr_addr_bits(a->family);
+	unsigned words = nr_addr_bits(a->family) / 32;
 	unsigned n = 0;
 
-	for (unsigned i = 0; i < bits / 8; i++) {
-		uint8_t x = (uint8_t)(a->bytes[i] ^ b->bytes[i]);
+	/* 32 bits at a time; the first differing bit is the highest set bit of the xor. */
+	for (unsigned i = 0; i < words; i++) {
+		uint32_t x = nr_load_be32(a->bytes + 4 * i) ^ nr_load_be32(b->bytes + 4 * i);
 
-		if (x == 0) {
-			n += 8;
-			continue;
-		}
-		while (!(x & 0x80)) {
-			x = (uint8_t)(x << 1);
-			n++;
-		}
-		return n;
+		if (x)
+			return n + (unsigned)__builtin_clz(x);
+		n += 32;
 	}
 	return n;
 }
@@ -204,8 +207,15 @@ char *nr_prefix_format(const struct nr_prefix *p, char *buf, size_t cap)
 
 bool nr_prefix_contains(const struct nr_prefix *p, const struct nr_addr *a)
 {
+	uint32_t mask;
+
 	if (p->addr.family != a->family)
 		return false;
+	if (a->family == AF_INET && p->len <= 32) {
+		/* The common case on the packet path: one masked word compare. */
+		mask = p->len ? ~0u << (32 - p->len) : 0;
+		return ((nr_load_be32(p->addr.bytes) ^ nr_load_be32(a->bytes)) & mask) == 0;
+	}
 	return nr_addr_common_bits(&p->addr, a) >= p->len;
 }
 
