@@ -676,9 +676,17 @@ const struct nr_host_stats *nr_host_stats(const struct nr_host *h)
 /* ------------------------------------------------------------------ */
 /* Output queue                                                        */
 
+/* Index of the i-th queued frame (i <= txq_len): a wrap, not a division. */
+static size_t txq_index(const struct nr_host *h, size_t i)
+{
+	size_t k = h->txq_head + i;
+
+	return k >= h->cfg.txq_len ? k - h->cfg.txq_len : k;
+}
+
 static uint8_t *txq_slot(const struct nr_host *h, size_t i)
 {
-	return h->txq + ((h->txq_head + i) % h->cfg.txq_len) * h->frame_max;
+	return h->txq + txq_index(h, i) * h->frame_max;
 }
 
 /* The next free slot, or NULL when the queue is full. */
@@ -691,7 +699,7 @@ static uint8_t *txq_reserve(struct nr_host *h)
 
 static void txq_commit(struct nr_host *h, size_t len)
 {
-	h->txq_lens[(h->txq_head + h->txq_count) % h->cfg.txq_len] = len;
+	h->txq_lens[txq_index(h, h->txq_count)] = len;
 	h->txq_count++;
 	h->stats.tx++;
 }
@@ -711,7 +719,7 @@ void nr_host_output_pop(struct nr_host *h)
 {
 	if (!h || h->txq_count == 0)
 		return;
-	h->txq_head = (h->txq_head + 1) % h->cfg.txq_len;
+	h->txq_head = txq_index(h, 1);
 	h->txq_count--;
 }
 
@@ -1310,6 +1318,7 @@ static bool mac_accepts(const struct nr_host *h, const struct nr_resp_in *in,
 static int host_demux(struct nr_host *h, struct nr_resp_in *in, const struct nr_arp *arp)
 {
 	size_t hl = l2_hlen(h);
+	uint8_t *slot, *buf;
 
 	if (!mac_accepts(h, in, arp)) {
 		h->stats.drop[NR_HOST_DROP_NOT_FOR_US]++;
@@ -1322,13 +1331,17 @@ static int host_demux(struct nr_host *h, struct nr_resp_in *in, const struct nr_
 	if (host_resolution_input(h, in, arp))
 		return 0; /* packets it released are counted by the caller from stats.tx */
 
+	/* Nothing is queued while the responders are asked: one slot serves them all. */
+	slot = txq_reserve(h);
+	buf = slot ? slot : h->scratch;
 	for (size_t i = 0; i < h->nresp; i++) {
 		struct nr_responder *r = h->resp[i];
-		uint8_t *slot = txq_reserve(h);
-		uint8_t *buf = slot ? slot : h->scratch;
 		struct nr_resp_out out;
 		enum nr_resp_verdict v;
 
+		/* A responder of one ethertype would pass the others: not asked. */
+		if (r->ops->ethertype && r->ops->ethertype != in->ethertype)
+			continue;
 		memset(&out, 0, sizeof(out));
 		out.buf = buf + hl;
 		out.cap = h->frame_max - hl;

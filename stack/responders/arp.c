@@ -137,5 +137,6 @@ const struct nr_responder_ops nr_resp_arp_ops = {
 	.options = arp_options,
 	.init = arp_init,
 	.set_option = arp_set_option,
+	.ethertype = NR_ETHERTYPE_ARP,
 	.input = arp_input,
 };

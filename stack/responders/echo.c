@@ -206,5 +206,6 @@ const struct nr_responder_ops nr_resp_echo_ops = {
 	.options = echo_options,
 	.init = echo_init,
 	.set_option = echo_set_option,
+	.ethertype = NR_ETHERTYPE_IPV4,
 	.input = echo_input,
 };

@@ -189,5 +189,6 @@ const struct nr_responder_ops nr_resp_echo6_ops = {
 	.options = echo6_options,
 	.init = echo6_init,
 	.set_option = echo6_set_option,
+	.ethertype = NR_ETHERTYPE_IPV6,
 	.input = echo6_input,
 };

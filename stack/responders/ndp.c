@@ -362,6 +362,7 @@ const struct nr_responder_ops nr_resp_ndp_ops = {
 	.options = ndp_options,
 	.init = ndp_init,
 	.set_option = ndp_set_option,
+	.ethertype = NR_ETHERTYPE_IPV6,
 	.input = ndp_input,
 	.next_deadline = ndp_next_deadline,
 	.tick = ndp_tick,

@@ -108,6 +108,11 @@ struct nr_responder_ops {
 	void (*init)(void *priv);
 	/* -ENOENT unknown key, -EINVAL bad value; nothing changed on error. */
 	int (*set_option)(void *priv, const char *key, const char *value);
+	/*
+	 * The only ethertype whose frames input handles (NR_ETHERTYPE_ARP,
+	 * _IPV4, _IPV6); the host does not offer it the others. 0: all.
+	 */
+	uint16_t ethertype;
 	/* One packet; stats are r->stats. */
 	enum nr_resp_verdict (*input)(struct nr_responder *r, const struct nr_resp_in *in,
 				      struct nr_resp_out *out);
