@@ -133,9 +133,15 @@ static bool addr_unusable(const struct nr_addr *a)
 /* Are the bits of a past len all zero (value 0) or all one (value 1)? */
 static bool host_bits_all(const struct nr_addr *a, unsigned len, unsigned value)
 {
-	unsigned bits = nr_addr_bits(a->family), i = len / 8;
+	unsigned bits, i = len / 8;
 	uint8_t want = value ? 0xff : 0;
 
+	if (a->family == AF_INET) {
+		uint32_t m = len >= 32 ? 0 : 0xffffffffu >> len;
+
+		return (nr_load_be32(a->bytes) & m) == (value ? m : 0);
+	}
+	bits = nr_addr_bits(a->family);
 	if (len >= bits)
 		return true;
 	/* Whole bytes, not bit by bit: every packet asks this of its source. */
@@ -160,12 +166,30 @@ static bool range_excluded(const struct nr_prefix *p, const struct nr_addr *a)
 	return p->len <= 126 && host_bits_all(a, p->len, 0);
 }
 
+/* The network mask of an IPv4 prefix length (<= 32), host order. */
+static inline uint32_t mask4(unsigned len)
+{
+	return len ? ~0u << (32 - len) : 0;
+}
+
+/* Same family and bytes; inline, as the owner test asks it per entry and packet. */
+static inline bool addr_same(const struct nr_addr *a, const struct nr_addr *b)
+{
+	uint64_t a0, a1, b0, b1;
+
+	memcpy(&a0, a->bytes, 8);
+	memcpy(&a1, a->bytes + 8, 8);
+	memcpy(&b0, b->bytes, 8);
+	memcpy(&b1, b->bytes + 8, 8);
+	return a->family == b->family && ((a0 ^ b0) | (a1 ^ b1)) == 0;
+}
+
 static bool entry_owns(const struct nr_host_addr *e, const struct nr_addr *a)
 {
 	if (e->p.addr.family != a->family)
 		return false;
 	if (!e->range)
-		return nr_addr_eq(&e->p.addr, a);
+		return addr_same(&e->p.addr, a);
 	return nr_prefix_contains(&e->p, a) && !range_excluded(&e->p, a);
 }
 
@@ -195,7 +219,7 @@ bool nr_host_owns(const struct nr_host *h, const struct nr_addr *a)
 	if (!h || !a)
 		return false;
 	for (size_t i = 0; i < h->nexcl; i++)
-		if (nr_addr_eq(&h->excl[i], a))
+		if (addr_same(&h->excl[i], a))
 			return false;
 	for (size_t i = 0; i < h->naddrs; i++)
 		if (entry_owns(&h->addrs[i], a))
@@ -252,15 +276,22 @@ bool nr_host_mac_is_own(const struct nr_host *h, const uint8_t mac[6])
 
 bool nr_host_is_broadcast4(const struct nr_host *h, const struct nr_addr *a)
 {
+	uint32_t v;
+
 	if (a->family != AF_INET)
 		return false;
-	if (nr_addr_v4(a) == 0xffffffffu)
+	v = nr_load_be32(a->bytes);
+	if (v == 0xffffffffu)
 		return true;
 	for (size_t i = 0; i < h->naddrs; i++) {
 		const struct nr_host_addr *e = &h->addrs[i];
+		uint32_t m;
 
-		if (e->p.addr.family == AF_INET && e->p.len <= 30 && nr_prefix_contains(&e->p, a) &&
-		    host_bits_all(a, e->p.len, 1))
+		if (e->p.addr.family != AF_INET || e->p.len > 30)
+			continue;
+		/* In the prefix (a /30 or wider), with every host bit set. */
+		m = mask4(e->p.len);
+		if (((nr_load_be32(e->p.addr.bytes) ^ v) & m) == 0 && (v | m) == 0xffffffffu)
 			return true;
 	}
 	return false;
@@ -268,22 +299,25 @@ bool nr_host_is_broadcast4(const struct nr_host *h, const struct nr_addr *a)
 
 bool nr_host_is_martian(const struct nr_host *h, const struct nr_addr *a)
 {
+	uint32_t v;
+
 	if (a->family == AF_INET6)
 		return nr_addr_is_unspec(a) || v6_is_loopback(a) || v6_is_multicast(a);
 	if (a->family != AF_INET)
 		return true;
-	{
-		uint32_t v = nr_addr_v4(a);
-
-		if ((v >> 24) == 0 || (v >> 24) == 127 || v4_multicast(v) || v == 0xffffffffu)
-			return true;
-	}
+	v = nr_load_be32(a->bytes);
+	if ((v >> 24) == 0 || (v >> 24) == 127 || v4_multicast(v) || v == 0xffffffffu)
+		return true;
 	for (size_t i = 0; i < h->naddrs; i++) {
 		const struct nr_host_addr *e = &h->addrs[i];
+		uint32_t m;
 
+		if (e->p.addr.family != AF_INET || e->p.len > 30)
+			continue;
 		/* {net, -1} and the old BSD {net, 0} broadcast: never a sender. */
-		if (e->p.addr.family == AF_INET && e->p.len <= 30 && nr_prefix_contains(&e->p, a) &&
-		    (host_bits_all(a, e->p.len, 1) || host_bits_all(a, e->p.len, 0)))
+		m = mask4(e->p.len);
+		if (((nr_load_be32(e->p.addr.bytes) ^ v) & m) == 0 &&
+		    ((v | m) == 0xffffffffu || (v & ~m) == 0))
 			return true;
 	}
 	return false;

@@ -140,16 +140,6 @@ bool nr_csum_verify(const struct nr_csum *c)
 	return nr_csum_fold(c) == 0xffff;
 }
 
-uint16_t nr_csum_update16(uint16_t hc, uint16_t old, uint16_t new_word)
-{
-	/* RFC 1624 eqn. 3: HC' = ~(~HC + ~m + m'), ones' complement sums. */
-	uint32_t s = (uint32_t)(uint16_t)~hc + (uint16_t)~old + new_word;
-
-	s = (s & 0xffff) + (s >> 16);
-	s = (s & 0xffff) + (s >> 16);
-	return (uint16_t)~s;
-}
-
 uint16_t nr_csum(const void *data, size_t len)
 {
 	struct nr_csum c;

@@ -47,7 +47,15 @@ bool nr_csum_verify(const struct nr_csum *c);
  * bytes that are all zero gives 0xffff where this gives 0: when this
  * returns 0 and the difference matters, recompute.
  */
-uint16_t nr_csum_update16(uint16_t hc, uint16_t old, uint16_t new_word);
+static inline uint16_t nr_csum_update16(uint16_t hc, uint16_t old, uint16_t new_word)
+{
+	/* HC' = ~(~HC + ~m + m'), ones' complement sums. */
+	uint32_t s = (uint32_t)(uint16_t)~hc + (uint16_t)~old + new_word;
+
+	s = (s & 0xffff) + (s >> 16);
+	s = (s & 0xffff) + (s >> 16);
+	return (uint16_t)~s;
+}
 
 /* One-shot: the checksum field value for len bytes at data. */
 uint16_t nr_csum(const void *data, size_t len);
