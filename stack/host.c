@@ -221,9 +221,15 @@ bool nr_host_owns(const struct nr_host *h, const struct nr_addr *a)
 	for (size_t i = 0; i < h->nexcl; i++)
 		if (addr_same(&h->excl[i], a))
 			return false;
-	for (size_t i = 0; i < h->naddrs; i++)
-		if (entry_owns(&h->addrs[i], a))
+	for (size_t i = 0; i < h->naddrs; i++) {
+		const struct nr_host_addr *e = &h->addrs[i];
+
+		/* Single addresses compared here, ranges in entry_owns: no call per entry. */
+		if (e->p.addr.family != a->family)
+			continue;
+		if (!e->range ? addr_same(&e->p.addr, a) : entry_owns(e, a))
 			return true;
+	}
 	return false;
 }
 

@@ -4,13 +4,53 @@
 
 #include <string.h>
 
-/* Native 64-bit load of wire bytes, as a big-endian value. */
-static inline uint64_t load_be64(uint64_t v)
+/*
+ * The ones' complement sum of n bytes (n even) starting on a word of the
+ * checksum, folded to 16 bits, as big-endian words. The words are summed
+ * as they lie in memory, 64 bits at a time with the carries counted apart
+ * (2^16 is 1 modulo 0xffff, so any grouping of words sums the same), and
+ * the folded result is byte-swapped on a little-endian machine: summing
+ * byte-swapped words gives the byte-swapped sum (RFC 1071 2(B)). It is 0
+ * only when every byte is: each fold keeps a non-zero sum non-zero.
+ */
+static uint16_t body_sum(const uint8_t *p, size_t n)
 {
+	uint64_t s = 0, carry = 0, r;
+	size_t i = 0;
+
+	for (; n - i >= 16; i += 16) {
+		uint64_t a, b;
+
+		memcpy(&a, p + i, 8);
+		memcpy(&b, p + i + 8, 8);
+		s += a;
+		carry += s < a;
+		s += b;
+		carry += s < b;
+	}
+	r = carry;
+	for (; n - i >= 4; i += 4) {
+		uint32_t w;
+
+		memcpy(&w, p + i, 4);
+		r += w;
+	}
+	if (n - i >= 2) {
+		uint16_t w;
+
+		memcpy(&w, p + i, 2);
+		r += w;
+	}
+	/* r < 2^36 here: the halves of s add at most 2^33 more. */
+	r += (s & 0xffffffffu) + (s >> 32);
+	r = (r & 0xffffffffu) + (r >> 32);
+	r = (r & 0xffff) + (r >> 16);
+	r = (r & 0xffff) + (r >> 16);
+	r = (r & 0xffff) + (r >> 16);
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	return __builtin_bswap64(v);
+	return __builtin_bswap16((uint16_t)r);
 #else
-	return v;
+	return (uint16_t)r;
 #endif
 }
 
@@ -24,7 +64,7 @@ void nr_csum_add(struct nr_csum *c, const void *data, size_t len)
 {
 	const uint8_t *p = data;
 	uint64_t sum = c->sum;
-	size_t i = 0;
+	size_t i = 0, even;
 
 	if (!len)
 		return;
@@ -33,26 +73,13 @@ void nr_csum_add(struct nr_csum *c, const void *data, size_t len)
 		sum += p[0];
 		i = 1;
 	}
-	/*
-	 * Eight bytes at a time, read big-endian: the two 32-bit halves each
-	 * stand for two 16-bit words, and folding a 32-bit value into 16 bits
-	 * with end-around carry adds those words (RFC 1071 2(B)). Each step
-	 * adds less than 2^33, so the 64-bit sum cannot overflow for any
-	 * packet; nr_csum_fold folds the carries.
-	 */
-	for (; len - i >= 8; i += 8) {
-		uint64_t v;
-
-		memcpy(&v, p + i, sizeof(v));
-		v = load_be64(v);
-		sum += (v >> 32) + (v & 0xffffffffu);
-	}
-	for (; len - i >= 2; i += 2)
-		sum += (uint32_t)p[i] << 8 | p[i + 1];
-	if (i < len) {
+	/* Each piece adds at most 0xffff + 0xff00: the 64-bit sum cannot overflow. */
+	even = (len - i) & ~(size_t)1;
+	if (even)
+		sum += body_sum(p + i, even);
+	i += even;
+	if (i < len)
 		sum += (uint32_t)p[i] << 8;
-		i++;
-	}
 	c->sum = sum;
 	c->odd = c->odd != (len % 2 == 1);
 }

@@ -13,38 +13,51 @@
 
 /*
  * The ones' complement sum of an IPv4 header, folded (not inverted): hlen
- * is a multiple of 4 and at most 60, so 32-bit words are summed (2^16 is
- * 1 modulo 0xffff: a word adds its two halves) and cannot overflow.
+ * is a multiple of 4 and at most 60. 32-bit words are summed as they lie
+ * in memory (2^16 is 1 modulo 0xffff: a word adds its two halves) and the
+ * folded result byte-swapped on a little-endian machine (RFC 1071 2(B)).
+ * The 20-byte header without options is summed unrolled.
  */
-static uint16_t header_sum(const uint8_t *p, size_t hlen)
+static inline uint16_t header_sum(const uint8_t *p, size_t hlen)
 {
-	uint64_t s = 0;
+	uint32_t w[5];
+	uint64_t s;
 
-	for (size_t i = 0; i < hlen; i += 4)
-		s += nr_load_be32(p + i);
+	memcpy(w, p, sizeof(w));
+	s = (uint64_t)w[0] + w[1] + w[2] + w[3] + w[4];
+	for (size_t i = NR_IPV4_HLEN; i < hlen; i += 4) {
+		uint32_t o;
+
+		memcpy(&o, p + i, 4);
+		s += o;
+	}
 	s = (s & 0xffffffffu) + (s >> 32);
 	s = (s & 0xffff) + (s >> 16);
 	s = (s & 0xffff) + (s >> 16);
 	s = (s & 0xffff) + (s >> 16);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	return __builtin_bswap16((uint16_t)s);
+#else
 	return (uint16_t)s;
+#endif
 }
 
 int nr_ipv4_decode(const uint8_t *data, size_t len, struct nr_ipv4 *ret,
 		   enum nr_wire_reason *why)
 {
-	struct nr_ipv4 h;
-	uint16_t frag;
-	size_t hlen;
+	uint16_t frag, total_len, frag_off;
+	size_t hlen, payload_len;
+	uint8_t ihl;
 
 	/* The fixed header is read in place once its 20 bytes are known to be there. */
 	if (!data || len < NR_IPV4_HLEN)
 		return nr_wire_fail(NR_WIRE_TRUNCATED, why);
 	if (data[0] >> 4 != 4)
 		return nr_wire_fail(NR_WIRE_BAD_VERSION, why);
-	h.ihl = data[0] & 0x0f;
-	if (h.ihl < 5)
+	ihl = data[0] & 0x0f;
+	if (ihl < 5)
 		return nr_wire_fail(NR_WIRE_BAD_LENGTH, why);
-	hlen = (size_t)h.ihl * 4;
+	hlen = (size_t)ihl * 4;
 	if (len < hlen)
 		return nr_wire_fail(NR_WIRE_TRUNCATED, why);
 	/*
@@ -53,35 +66,38 @@ int nr_ipv4_decode(const uint8_t *data, size_t len, struct nr_ipv4 *ret,
 	 */
 	if (header_sum(data, hlen) != 0xffff)
 		return nr_wire_fail(NR_WIRE_BAD_CHECKSUM, why);
-	h.total_len = nr_load_be16(data + 2);
-	if (h.total_len < hlen)
+	total_len = nr_load_be16(data + 2);
+	if (total_len < hlen)
 		return nr_wire_fail(NR_WIRE_BAD_LENGTH, why);
-	if (len < h.total_len)
+	if (len < total_len)
 		return nr_wire_fail(NR_WIRE_TRUNCATED, why);
-	h.tos = data[1];
-	h.id = nr_load_be16(data + 4);
 	frag = nr_load_be16(data + 6);
-	h.ttl = data[8];
-	h.proto = data[9];
-	h.checksum = nr_load_be16(data + 10);
-	h.reserved_flag = (frag & FLAG_RESERVED) != 0;
-	h.df = (frag & FLAG_DF) != 0;
-	h.mf = (frag & FLAG_MF) != 0;
-	h.frag_off = frag & FRAG_OFF_MASK;
-	h.payload_len = h.total_len - hlen;
+	frag_off = frag & FRAG_OFF_MASK;
+	payload_len = total_len - hlen;
 	/* A reassembly would write past 64 KiB ("ping of death"). */
-	if ((size_t)h.frag_off * 8 + h.payload_len > NR_IPV4_MAX_LEN)
+	if ((size_t)frag_off * 8 + payload_len > NR_IPV4_MAX_LEN)
 		return nr_wire_fail(NR_WIRE_BAD_FRAGMENT, why);
-	memset(&h.src, 0, sizeof(h.src));
-	memset(&h.dst, 0, sizeof(h.dst));
-	h.src.family = AF_INET;
-	h.dst.family = AF_INET;
-	memcpy(h.src.bytes, data + 12, 4);
-	memcpy(h.dst.bytes, data + 16, 4);
-	h.opts_len = hlen - NR_IPV4_HLEN;
-	h.opts = h.opts_len ? data + NR_IPV4_HLEN : NULL;
-	h.payload = h.payload_len ? data + hlen : NULL;
-	*ret = h;
+	/* Every check passed: *ret is written now, field by field, with no copy in between. */
+	memset(ret, 0, sizeof(*ret));
+	ret->ihl = ihl;
+	ret->tos = data[1];
+	ret->total_len = total_len;
+	ret->id = nr_load_be16(data + 4);
+	ret->reserved_flag = (frag & FLAG_RESERVED) != 0;
+	ret->df = (frag & FLAG_DF) != 0;
+	ret->mf = (frag & FLAG_MF) != 0;
+	ret->frag_off = frag_off;
+	ret->ttl = data[8];
+	ret->proto = data[9];
+	ret->checksum = nr_load_be16(data + 10);
+	ret->src.family = AF_INET;
+	ret->dst.family = AF_INET;
+	memcpy(ret->src.bytes, data + 12, 4);
+	memcpy(ret->dst.bytes, data + 16, 4);
+	ret->opts_len = hlen - NR_IPV4_HLEN;
+	ret->opts = ret->opts_len ? data + NR_IPV4_HLEN : NULL;
+	ret->payload_len = payload_len;
+	ret->payload = payload_len ? data + hlen : NULL;
 	return 0;
 }
 
