@@ -708,12 +708,97 @@ static int route_input4(const struct nr_stack *s, const struct nr_route_query *q
 	return 0;
 }
 
+/*
+ * The usual query, answered without the general machinery: a destination
+ * only (no source, oif, iif), default rules, no local-table match, and a
+ * main-table longest match whose first alias is a plain unicast route with
+ * one live nexthop. route_output4 gives the same answer by the same steps
+ * (merged_lookup's first scan, fib_select_path, __mkroute_output); this
+ * only skips building the flow and the backtracking state. Every other
+ * case, and any surprise found on the way, returns false before ret is
+ * touched, and the general path answers. The batched lookups spend most
+ * of their instructions around the trie, and this is nearly all of them.
+ */
+static bool route_output4_plain(const struct nr_stack *s, const struct nr_route_query *q,
+				struct nr_route_result *ret, const struct nr_rt_hint *hint)
+{
+	const struct nr_rtset *set = &s->routes4;
+	const struct nr_rtable *main_t = set->known[1];
+	uint32_t daddr;
+	struct nr_rt_list l, ll;
+	unsigned plen, lplen;
+	const struct nr_route *r;
+	const struct nr_nexthop *nh;
+	uint32_t saddr;
+
+	if (q->iif || q->oif || addr4(&q->src) || !nr_ruleset_is_default(&s->rules4))
+		return false;
+	daddr = addr4(&q->dst);
+	if (!daddr || v4_multicast(daddr) || v4_lbcast(daddr) || !main_t)
+		return false;
+	/* merged_lookup: a local match at any length may come first; leave it to it. */
+	if (nr_rtable_longest(set->known[2], &q->dst, &ll, &lplen))
+		return false;
+	if (!nr_rtable_longest_hinted(main_t, &q->dst, hint, &l, &plen))
+		return false;
+	/* scan_list's first alias: it must be the one taken, with tos unset. */
+	r = nr_rt_list_at(&l, 0);
+	if (r->tos || r->type != NR_RTN_UNICAST || r->nh_count != 1)
+		return false;
+	nh = &r->nh[0];
+	if (nr_nexthop_dead(s, r, nh))
+		return false;
+	/* fib_select_path: fib_select_default's candidates need the general path. */
+	if (plen == 0 && l.n > 1)
+		return false;
+	/* fib_result_prefsrc */
+	if (r->prefsrc.family == AF_INET && !addr_unset(&r->prefsrc)) {
+		saddr = nr_addr_v4(&r->prefsrc);
+		if (v4_loopback(saddr))
+			return false; /* __mkroute_output's device check */
+		copy_reason(ret->why.src_reason, "prefsrc");
+	} else {
+		struct nr_addr d, out;
+		const char *reason = NULL;
+
+		nr_addr_set_v4(&d, addr4(&nh->gw));
+		if (nr_srcsel4(s->ifaces, nh->ifindex, &d, r->scope, &out, &reason) != 0) {
+			saddr = 0;
+		} else {
+			saddr = nr_addr_v4(&out);
+			if (v4_loopback(saddr))
+				return false;
+			if (saddr)
+				copy_reason(ret->why.src_reason, reason ? reason : "");
+		}
+	}
+	ret->why.tables_tried = 1;
+	ret->why.rule_priority = PRIO_RULE_MAIN;
+	ret->type = NR_RTN_UNICAST;
+	ret->ifindex = nh->ifindex;
+	ret->route = r;
+	ret->table = NR_TABLE_MAIN;
+	ret->why.table = NR_TABLE_MAIN;
+	ret->metric = r->metric;
+	ret->why.prefix.addr = r->dst.addr;
+	ret->why.prefix.len = (uint8_t)plen;
+	if (!addr_unset(&nh->gw))
+		ret->gateway = nh->gw;
+	ret->nh = nh;
+	ret->nh_count = 1;
+	if (saddr)
+		nr_addr_set_v4(&ret->prefsrc, saddr);
+	return true;
+}
+
 int nr_route_get4(const struct nr_stack *s, const struct nr_route_query *q,
 		  struct nr_route_result *ret, const struct nr_rt_hint *hint)
 {
 	int err;
 
 	nr_route_result_start(ret, AF_INET);
+	if (route_output4_plain(s, q, ret, hint))
+		return 0;
 	err = q->iif ? route_input4(s, q, ret, hint) : route_output4(s, q, ret, hint);
 	if (err) {
 		ret->error = err;
