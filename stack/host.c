@@ -329,6 +329,50 @@ bool nr_host_is_martian(const struct nr_host *h, const struct nr_addr *a)
 	return false;
 }
 
+unsigned nr_host_classify(const struct nr_host *h, const struct nr_addr *a)
+{
+	unsigned r = 0;
+	bool excluded = false;
+	uint32_t v;
+
+	if (!h || !a)
+		return 0;
+	if (a->family != AF_INET)
+		return (nr_host_owns(h, a) ? NR_HOST_ADDR_OWN : 0) |
+		       (nr_host_is_martian(h, a) ? NR_HOST_ADDR_MARTIAN : 0);
+	v = nr_load_be32(a->bytes);
+	if (v == 0xffffffffu)
+		r |= NR_HOST_ADDR_MARTIAN | NR_HOST_ADDR_BROADCAST;
+	if ((v >> 24) == 0 || (v >> 24) == 127 || v4_multicast(v))
+		r |= NR_HOST_ADDR_MARTIAN;
+	for (size_t i = 0; i < h->nexcl; i++)
+		if (addr_same(&h->excl[i], a))
+			excluded = true;
+	for (size_t i = 0; i < h->naddrs; i++) {
+		const struct nr_host_addr *e = &h->addrs[i];
+		uint32_t net, m, hb;
+
+		if (e->p.addr.family != AF_INET)
+			continue;
+		net = nr_load_be32(e->p.addr.bytes);
+		m = mask4(e->p.len);
+		/* Outside the prefix, the entry says nothing (a single address is in its own). */
+		if ((net ^ v) & m)
+			continue;
+		hb = v & ~m;
+		/* Network and broadcast addresses of a /30 or wider: martian, never owned by a range. */
+		if (e->p.len <= 30 && (hb == ~m || hb == 0)) {
+			r |= NR_HOST_ADDR_MARTIAN | (hb == ~m ? NR_HOST_ADDR_BROADCAST : 0);
+			if (!e->range && !excluded && net == v)
+				r |= NR_HOST_ADDR_OWN;
+			continue;
+		}
+		if (!excluded && (e->range || net == v))
+			r |= NR_HOST_ADDR_OWN;
+	}
+	return r;
+}
+
 bool nr_host_in_group6(const struct nr_host *h, const struct nr_addr *g)
 {
 	static const uint8_t snm_head[13] = {0xff, 0x02, [11] = 0x01, [12] = 0xff};

@@ -106,6 +106,7 @@ static enum nr_resp_verdict echo_input(struct nr_responder *r, const struct nr_r
 	uint8_t *icmp;
 	uint16_t csum;
 	uint32_t dst;
+	unsigned cls;
 	int n;
 
 	if (!ip || ip->proto != NR_IPPROTO_ICMP)
@@ -126,27 +127,29 @@ static enum nr_resp_verdict echo_input(struct nr_responder *r, const struct nr_r
 	 * multicast address is discarded silently; from one of our own
 	 * addresses it is a spoof or a loop.
 	 */
-	if (nr_host_is_martian(in->host, &ip->src) || nr_host_owns(in->host, &ip->src))
+	if (nr_host_classify(in->host, &ip->src) & (NR_HOST_ADDR_MARTIAN | NR_HOST_ADDR_OWN))
 		return drop(r, NR_RESP_DROP_BAD_SOURCE);
 	if (ip->opts_len && p->drop_options)
 		return drop(r, NR_RESP_DROP_IP_OPTIONS);
 
-	dst = nr_addr_v4(&ip->dst);
-	if ((dst >> 28) == 0xe || nr_host_is_broadcast4(in->host, &ip->dst) || in->l2_group) {
+	/* One walk of the host's addresses answers owner, broadcast and martian for dst. */
+	cls = nr_host_classify(in->host, &ip->dst);
+	dst = nr_load_be32(ip->dst.bytes);
+	if ((dst >> 28) == 0xe || (cls & NR_HOST_ADDR_BROADCAST) || in->l2_group) {
 		if (!p->broadcast)
 			return drop(r, NR_RESP_DROP_BROADCAST);
 		/* RFC 1122 3.3.6: a unicast datagram in a link-layer broadcast SHOULD be discarded. */
-		if (in->l2_group && (dst >> 28) != 0xe && !nr_host_is_broadcast4(in->host, &ip->dst))
+		if (in->l2_group && (dst >> 28) != 0xe && !(cls & NR_HOST_ADDR_BROADCAST))
 			return drop(r, NR_RESP_DROP_L2_BROADCAST);
-		if (nr_host_owns(in->host, &ip->dst))
+		if (cls & NR_HOST_ADDR_OWN)
 			src = ip->dst;
 		else if (nr_host_pick_source(in->host, AF_INET, &ip->src, &src) < 0)
 			return drop(r, NR_RESP_DROP_NO_ADDRESS);
-	} else if (nr_host_owns(in->host, &ip->dst)) {
+	} else if (cls & NR_HOST_ADDR_OWN) {
 		src = ip->dst;
 	} else if (p->any) {
 		/* Not from 0/8, 127/8 or a network address: no reply can come from those. */
-		if (nr_host_is_martian(in->host, &ip->dst) || (dst >> 28) == 0xf)
+		if ((cls & NR_HOST_ADDR_MARTIAN) || (dst >> 28) == 0xf)
 			return drop(r, NR_RESP_DROP_BAD_DEST);
 		src = ip->dst;
 	} else {

@@ -708,6 +708,78 @@ static void test_65536_hosts(void **state)
 	nr_host_free(h);
 }
 
+/*
+ * nr_host_classify against the three predicates it stands for, on hosts
+ * with single addresses (network and broadcast ones too), ranges of
+ * every width around /30, exclusions and an IPv6 entry: every address of
+ * 198.51.100.0/24 and of 203.0.113.0/24, and the special ones.
+ */
+static void test_classify_oracle(void **state)
+{
+	static const char *const singles[] = {"198.51.100.7/24", "198.51.100.0/24",
+					       "198.51.100.255/24", "203.0.113.9/31",
+					       "203.0.113.64/32"};
+	static const char *const ranges[] = {"203.0.113.128/26", "203.0.113.200/30",
+					      "203.0.113.240/31", "203.0.113.250/32",
+					      "198.51.100.64/29"};
+	static const char *const specials[] = {"0.0.0.0", "0.1.2.3", "127.0.0.1", "224.0.0.1",
+					        "239.255.255.255", "255.255.255.255", "192.0.2.1"};
+	struct nr_host_config cfg;
+	struct nr_host *h;
+	struct nr_prefix p;
+	unsigned checked = 0, own = 0, mart = 0, bc = 0;
+
+	(void)state;
+	nr_host_config_default(&cfg);
+	assert_int_equal(nr_host_new(&cfg, &h), 0);
+	for (size_t i = 0; i < sizeof(singles) / sizeof(singles[0]); i++) {
+		assert_int_equal(nr_prefix_parse(singles[i], AF_INET, NR_PREFIX_PARSE_HOST_BITS, &p), 0);
+		assert_int_equal(nr_host_add_addr(h, &p), 0);
+	}
+	for (size_t i = 0; i < sizeof(ranges) / sizeof(ranges[0]); i++) {
+		assert_int_equal(nr_prefix_parse(ranges[i], AF_INET, 0, &p), 0);
+		assert_int_equal(nr_host_add_range(h, &p), 0);
+	}
+	assert_int_equal(nr_prefix_parse("2001:db8::2/64", AF_INET6, NR_PREFIX_PARSE_HOST_BITS, &p), 0);
+	assert_int_equal(nr_host_add_addr(h, &p), 0);
+	{
+		struct nr_addr x = addr("203.0.113.130"), y = addr("198.51.100.66");
+
+		assert_int_equal(nr_host_exclude(h, &x), 0);
+		assert_int_equal(nr_host_exclude(h, &y), 0);
+	}
+	for (unsigned k = 0; k < 512 + sizeof(specials) / sizeof(specials[0]) + 3; k++) {
+		struct nr_addr a;
+		unsigned want, got;
+
+		if (k < 512)
+			nr_addr_set_v4(&a, (k < 256 ? 0xc6336400u : 0xcb007100u) | (k & 0xff));
+		else if (k < 512 + sizeof(specials) / sizeof(specials[0]))
+			a = addr(specials[k - 512]);
+		else
+			a = addr(k % 2 ? "2001:db8::2" : (k % 3 ? "ff02::1" : "::1"));
+		want = (nr_host_owns(h, &a) ? NR_HOST_ADDR_OWN : 0) |
+		       (nr_host_is_martian(h, &a) ? NR_HOST_ADDR_MARTIAN : 0) |
+		       (nr_host_is_broadcast4(h, &a) ? NR_HOST_ADDR_BROADCAST : 0);
+		got = nr_host_classify(h, &a);
+		if (got != want) {
+			char s[NR_ADDR_STRLEN];
+
+			fail_msg("%s: classify %#x, predicates %#x", nr_addr_format(&a, s, sizeof(s)),
+				 got, want);
+		}
+		own += (want & NR_HOST_ADDR_OWN) != 0;
+		mart += (want & NR_HOST_ADDR_MARTIAN) != 0;
+		bc += (want & NR_HOST_ADDR_BROADCAST) != 0;
+		checked++;
+	}
+	/* Every answer occurred (the walk was not trivially all-false). */
+	assert_true(own > 60 && mart > 10 && bc > 4);
+	assert_int_equal(checked, 522);
+	nr_host_free(h);
+}
+
+
 /* ------------------------------------------------------------------ */
 /*
  * Echo replies pinned byte for byte (taken from the responders before the
@@ -1067,6 +1139,7 @@ int main(void)
 		cmocka_unit_test(test_tun_link),
 		cmocka_unit_test(test_bad_input_and_config),
 		cmocka_unit_test(test_65536_hosts),
+		cmocka_unit_test(test_classify_oracle),
 		cmocka_unit_test(test_echo_replies_pinned),
 		cmocka_unit_test(test_echo_replies_hashed),
 	};

@@ -166,6 +166,18 @@ bool nr_host_is_broadcast4(const struct nr_host *h, const struct nr_addr *a);
  */
 bool nr_host_is_martian(const struct nr_host *h, const struct nr_addr *a);
 /*
+ * The three answers above in one walk of the addresses, as bits: what a
+ * responder asks of each source and destination on every packet.
+ * NR_HOST_ADDR_OWN is nr_host_owns, NR_HOST_ADDR_MARTIAN
+ * nr_host_is_martian, NR_HOST_ADDR_BROADCAST nr_host_is_broadcast4.
+ */
+enum {
+	NR_HOST_ADDR_OWN = 1u << 0,
+	NR_HOST_ADDR_MARTIAN = 1u << 1,
+	NR_HOST_ADDR_BROADCAST = 1u << 2,
+};
+unsigned nr_host_classify(const struct nr_host *h, const struct nr_addr *a);
+/*
  * Has the host joined IPv6 multicast group g (RFC 4291 2.8)? ff02::1, the
  * solicited-node group of one of its addresses, ff02::2 when it is a
  * router. Nothing else: not ff01::1 (interface-local), not reserved scopes.
