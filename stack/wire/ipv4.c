@@ -77,8 +77,7 @@ int nr_ipv4_decode(const uint8_t *data, size_t len, struct nr_ipv4 *ret,
 	/* A reassembly would write past 64 KiB ("ping of death"). */
 	if ((size_t)frag_off * 8 + payload_len > NR_IPV4_MAX_LEN)
 		return nr_wire_fail(NR_WIRE_BAD_FRAGMENT, why);
-	/* Every check passed: *ret is written now, field by field, with no copy in between. */
-	memset(ret, 0, sizeof(*ret));
+	/* Every check passed: *ret is written now, every field, with no copy in between. */
 	ret->ihl = ihl;
 	ret->tos = data[1];
 	ret->total_len = total_len;
@@ -94,6 +93,8 @@ int nr_ipv4_decode(const uint8_t *data, size_t len, struct nr_ipv4 *ret,
 	ret->dst.family = AF_INET;
 	memcpy(ret->src.bytes, data + 12, 4);
 	memcpy(ret->dst.bytes, data + 16, 4);
+	memset(ret->src.bytes + 4, 0, sizeof(ret->src.bytes) - 4);
+	memset(ret->dst.bytes + 4, 0, sizeof(ret->dst.bytes) - 4);
 	ret->opts_len = hlen - NR_IPV4_HLEN;
 	ret->opts = ret->opts_len ? data + NR_IPV4_HLEN : NULL;
 	ret->payload_len = payload_len;
@@ -104,6 +105,12 @@ int nr_ipv4_decode(const uint8_t *data, size_t len, struct nr_ipv4 *ret,
 void nr_ipv4_options(const struct nr_ipv4 *h, struct nr_buf *ret)
 {
 	nr_buf_init(ret, h->opts, h->opts ? h->opts_len : 0);
+}
+
+uint16_t nr_ipv4_header_checksum(const uint8_t *hdr, size_t hlen)
+{
+	/* Version 4 makes the bytes non-zero: the complement is never 0xffff. */
+	return (uint16_t)~header_sum(hdr, hlen);
 }
 
 size_t nr_ipv4_header_len(const struct nr_ipv4 *h)

@@ -66,5 +66,11 @@ size_t nr_ipv4_encoded_len(const struct nr_ipv4 *h); /* header + payload */
  * when over cap (nothing written).
  */
 int nr_ipv4_encode(const struct nr_ipv4 *h, uint8_t *buf, size_t cap);
+/*
+ * The header checksum field for the hlen bytes (20..60, a multiple of 4)
+ * at hdr, whose checksum field is zero: for a responder that writes a
+ * fixed header in place on its fast path.
+ */
+uint16_t nr_ipv4_header_checksum(const uint8_t *hdr, size_t hlen);
 
 #endif
