@@ -33,7 +33,72 @@ struct nr_rtable {
 	size_t bytes; /* route allocations, vectors, nexthop blocks and their index */
 	struct nh_block **blocks; /* open addressing, power-of-two size */
 	size_t blocks_cap, blocks_used;
+	uint64_t *cover;   /* IPv4: see cover_set; NULL for IPv6 */
+	size_t cover_gone; /* prefixes removed since the cover was computed */
 };
+
+/*
+ * IPv4 tables keep a map of the /16s their prefixes reach (bit a >> 16),
+ * so that a lookup of an address no prefix covers ends on one load instead
+ * of a walk. That is the usual lookup of the local table, a few host and
+ * broadcast routes that nearly every destination misses: its walk was a
+ * tenth of a route decision. Bits are set as prefixes come and left set as
+ * they go (a stale bit only costs the walk, never an answer), and the map
+ * is recomputed once as many prefixes went as routes remain: amortised
+ * O(1) per removal.
+ */
+#define COVER_BITS 16u
+#define COVER_WORDS (((size_t)1 << COVER_BITS) / 64)
+#define COVER_BYTES (COVER_WORDS * sizeof(uint64_t))
+
+static unsigned cover_index(const uint8_t *key)
+{
+	return (unsigned)key[0] << 8 | key[1];
+}
+
+static void cover_set(uint64_t *cover, const uint8_t *key, unsigned plen)
+{
+	unsigned first = cover_index(key), span;
+
+	if (plen >= COVER_BITS) {
+		cover[first / 64] |= (uint64_t)1 << (first % 64);
+		return;
+	}
+	span = 1u << (COVER_BITS - plen);
+	first &= ~(span - 1); /* the prefix's host bits are clear; to be sure */
+	if (span >= 64) {
+		memset(&cover[first / 64], 0xff, span / 8);
+		return;
+	}
+	/* Aligned and under 64 bits: inside one word. */
+	cover[first / 64] |= (((uint64_t)1 << span) - 1) << (first % 64);
+}
+
+static bool cover_miss(const struct nr_rtable *t, const uint8_t *key)
+{
+	unsigned i;
+
+	if (!t->cover)
+		return false;
+	i = cover_index(key);
+	return !((t->cover[i / 64] >> (i % 64)) & 1);
+}
+
+static int cover_prefix(const uint8_t *key, unsigned plen, void *value, void *arg)
+{
+	(void)value;
+	cover_set(arg, key, plen);
+	return 0;
+}
+
+static void cover_removed(struct nr_rtable *t)
+{
+	if (!t->cover || ++t->cover_gone <= t->count)
+		return;
+	memset(t->cover, 0, COVER_BYTES);
+	nr_lpm_walk(t->lpm, cover_prefix, t->cover);
+	t->cover_gone = 0;
+}
 
 /* A prefix holding several routes: the trie value is (vec | 1). */
 struct rt_vec {
@@ -242,6 +307,15 @@ struct nr_rtable *nr_rtable_new(int family, uint32_t id)
 		free(t);
 		return NULL;
 	}
+	if (family == AF_INET) {
+		t->cover = calloc(COVER_WORDS, sizeof(*t->cover));
+		if (!t->cover) {
+			nr_lpm_free(t->lpm, NULL);
+			free(t);
+			return NULL;
+		}
+		t->bytes = COVER_BYTES;
+	}
 	t->id = id;
 	t->family = family;
 	return t;
@@ -255,6 +329,7 @@ void nr_rtable_free(struct nr_rtable *t)
 	for (size_t i = 0; i < t->blocks_cap; i++)
 		free(t->blocks[i]);
 	free(t->blocks);
+	free(t->cover);
 	free(t);
 }
 
@@ -371,6 +446,8 @@ int nr_rtable_add(struct nr_rtable *t, const struct nr_route *r)
 		err = nr_lpm_insert(t->lpm, r->dst.addr.bytes, r->dst.len, c, &old);
 		if (err)
 			goto fail;
+		if (t->cover)
+			cover_set(t->cover, r->dst.addr.bytes, r->dst.len);
 	} else if (!is_vec(value)) {
 		v = malloc(sizeof(*v) + 4 * sizeof(v->v[0]));
 		if (!v) {
@@ -472,6 +549,8 @@ static struct nr_route *list_remove(struct nr_rtable *t, const struct nr_prefix 
 	}
 	t->count--;
 	t->bytes -= sizeof(*gone);
+	if (!is_vec(value))
+		cover_removed(t);
 	return gone;
 }
 
@@ -572,7 +651,7 @@ size_t nr_rtable_matches(const struct nr_rtable *t, const struct nr_addr *a,
 	unsigned lens[129];
 	size_t n;
 
-	if (!t)
+	if (!t || cover_miss(t, a->bytes))
 		return 0;
 	n = nr_lpm_matches(t->lpm, a->bytes, values, lens, 129);
 	if (n > 129)
@@ -592,7 +671,7 @@ bool nr_rtable_longest(const struct nr_rtable *t, const struct nr_addr *a,
 	unsigned plen;
 	void *value;
 
-	if (!t)
+	if (!t || cover_miss(t, a->bytes))
 		return false;
 	value = nr_lpm_lookup(t->lpm, a->bytes, &plen);
 	if (!value)

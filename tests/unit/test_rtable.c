@@ -339,6 +339,154 @@ static void test_copies_nexthops(void **state)
  * vectors, interned nexthops), with each route allocation rounded the way
  * glibc's malloc rounds it (header + 16-byte chunks).
  */
+static uint64_t cover_rng(uint64_t *x)
+{
+	*x ^= *x << 13;
+	*x ^= *x >> 7;
+	*x ^= *x << 17;
+	return *x;
+}
+
+static uint32_t v4_mask(unsigned len)
+{
+	return len ? 0xffffffffu << (32 - len) : 0;
+}
+
+/* Oracle: the longest of the live prefixes containing a, -1 when none. */
+static int cover_oracle(const uint32_t *pfx, const unsigned *len, const bool *live, size_t n,
+			uint32_t a, size_t *ret_count)
+{
+	int best = -1;
+	size_t count = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (!live[i] || (a & v4_mask(len[i])) != pfx[i])
+			continue;
+		count++;
+		if ((int)len[i] > best)
+			best = (int)len[i];
+	}
+	*ret_count = count;
+	return best;
+}
+
+/*
+ * An IPv4 table answers "no prefix here" from its map of covered /16s
+ * without walking: fixed cases across the map's edges (a /8 spans 256
+ * bits, a /10 64, a /12 16 inside one word, /0 all), then random adds and
+ * deletes against a linear scan, through enough removals that the map is
+ * recomputed several times.
+ */
+static void test_cover_misses(void **state)
+{
+	struct nr_nexthop nh = nhv(NULL, 2);
+	struct nr_rtable *t = nr_rtable_new(AF_INET, 255);
+	struct nr_rt_list l;
+	struct nr_route r;
+	struct nr_addr a;
+	unsigned plen = 99;
+	enum { N = 400 };
+	static uint32_t pfx[N];
+	static unsigned len[N];
+	static bool live[N];
+	uint64_t x = 0x9e3779b97f4a7c15u;
+
+	(void)state;
+	assert_non_null(t);
+	r = rt("10.0.0.0/8", 255, 0, 0, &nh, 1);
+	assert_int_equal(nr_rtable_add(t, &r), 0);
+	r = rt("172.16.0.0/12", 255, 0, 0, &nh, 1);
+	assert_int_equal(nr_rtable_add(t, &r), 0);
+	r = rt("192.0.2.7/32", 255, 0, 0, &nh, 1);
+	assert_int_equal(nr_rtable_add(t, &r), 0);
+	nr_addr_set_v4(&a, 0x0affff01u); /* 10.255.255.1: the /8's last /16 */
+	assert_true(nr_rtable_longest(t, &a, &l, &plen));
+	assert_int_equal(plen, 8);
+	nr_addr_set_v4(&a, 0x0b000001u); /* 11.0.0.1: the next /16 */
+	assert_false(nr_rtable_longest(t, &a, &l, &plen));
+	nr_addr_set_v4(&a, 0xac1f0001u); /* 172.31.0.1: last /16 of the /12 */
+	assert_true(nr_rtable_longest(t, &a, &l, &plen));
+	assert_int_equal(plen, 12);
+	nr_addr_set_v4(&a, 0xac200001u); /* 172.32.0.1 */
+	assert_false(nr_rtable_longest(t, &a, &l, &plen));
+	nr_addr_set_v4(&a, 0xac0f0001u); /* 172.15.0.1 */
+	assert_false(nr_rtable_longest(t, &a, &l, &plen));
+	nr_addr_set_v4(&a, 0xc0000207u); /* 192.0.2.7 */
+	assert_true(nr_rtable_longest(t, &a, &l, &plen));
+	assert_int_equal(plen, 32);
+	nr_addr_set_v4(&a, 0xc0000208u); /* same /16, no prefix: the walk says no */
+	assert_false(nr_rtable_longest(t, &a, &l, &plen));
+	r = rt("10.0.0.0/8", 255, 0, 0, &nh, 1);
+	assert_int_equal(nr_rtable_del(t, &r), 0);
+	nr_addr_set_v4(&a, 0x0a000001u);
+	assert_false(nr_rtable_longest(t, &a, &l, &plen));
+	assert_int_equal(nr_rtable_matches(t, &a, &l, &plen, 1), 0);
+	r = rt("0.0.0.0/0", 255, 0, 0, &nh, 1);
+	assert_int_equal(nr_rtable_add(t, &r), 0);
+	assert_true(nr_rtable_longest(t, &a, &l, &plen));
+	assert_int_equal(plen, 0);
+	assert_int_equal(nr_rtable_del(t, &r), 0);
+	r = rt("172.16.0.0/12", 255, 0, 0, &nh, 1);
+	assert_int_equal(nr_rtable_del(t, &r), 0);
+	r = rt("192.0.2.7/32", 255, 0, 0, &nh, 1);
+	assert_int_equal(nr_rtable_del(t, &r), 0);
+	assert_int_equal(nr_rtable_count(t), 0);
+
+	/* Random prefixes under 10.0.0.0/9 (lengths 6-32, so some cover it all). */
+	for (size_t i = 0; i < N; i++) {
+		bool dup;
+
+		do { /* distinct prefixes, so live[] is the table's state */
+			len[i] = 6 + (unsigned)(cover_rng(&x) % 27);
+			pfx[i] = (0x0a000000u | (uint32_t)(cover_rng(&x) & 0x007fffffu)) &
+				 v4_mask(len[i]);
+			dup = false;
+			for (size_t k = 0; k < i; k++)
+				dup = dup || (pfx[k] == pfx[i] && len[k] == len[i]);
+		} while (dup);
+	}
+	for (unsigned step = 0; step < 6000; step++) {
+		size_t i = (size_t)(cover_rng(&x) % N);
+		char text[32];
+		uint32_t q;
+		size_t count, got;
+		struct nr_rt_list lists[33];
+		unsigned plens[33];
+		int best;
+
+		snprintf(text, sizeof(text), "%u.%u.%u.%u/%u", pfx[i] >> 24, (pfx[i] >> 16) & 255,
+			 (pfx[i] >> 8) & 255, pfx[i] & 255, len[i]);
+		r = rt(text, 255, 0, 0, &nh, 1);
+		/* Mostly deletions past the middle, so the map is recomputed as it empties. */
+		if (cover_rng(&x) % 100 < (step < 3000 ? 60u : 15u)) {
+			int err = nr_rtable_add(t, &r);
+
+			assert_int_equal(err, live[i] ? -EEXIST : 0);
+			live[i] = true;
+		} else {
+			int err = nr_rtable_del(t, &r);
+
+			assert_int_equal(err, live[i] ? 0 : -ESRCH);
+			live[i] = false;
+		}
+		for (unsigned k = 0; k < 8; k++) {
+			q = k < 4 ? pfx[cover_rng(&x) % N] ^ (uint32_t)(cover_rng(&x) & 0x1ffffu)
+				  : 0x0a000000u ^ (uint32_t)(cover_rng(&x) & 0x03ffffffu);
+			best = cover_oracle(pfx, len, live, N, q, &count);
+			nr_addr_set_v4(&a, q);
+			if (best < 0) {
+				assert_false(nr_rtable_longest(t, &a, &l, &plen));
+			} else {
+				assert_true(nr_rtable_longest(t, &a, &l, &plen));
+				assert_int_equal(plen, (unsigned)best);
+			}
+			got = nr_rtable_matches(t, &a, lists, plens, 33);
+			assert_int_equal(got, count);
+		}
+	}
+	nr_rtable_free(t);
+}
+
 static void test_memory_per_route(void **state)
 {
 	struct nr_rtable *t = nr_rtable_new(AF_INET, 254);
@@ -380,6 +528,7 @@ int main(void)
 		cmocka_unit_test(test_walk_order_and_stop),
 		cmocka_unit_test(test_copies_nexthops),
 		cmocka_unit_test(test_memory_per_route),
+		cmocka_unit_test(test_cover_misses),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
