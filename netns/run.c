@@ -1667,6 +1667,12 @@ int nr_run_clean(const char *dir, unsigned timeout_ms,
 
 		if (nr_run_ns_parse(name, id) < 0)
 			continue;
+		/* A run journaled in the default directory is never this pass's
+		 * orphan, even when cleaning a private directory (tests): its
+		 * namespaces share /run/netns with everyone's. */
+		snprintf(path, sizeof(path), NR_RUN_DIR "/%s" JOURNAL_SUFFIX, id);
+		if (strcmp(dir, NR_RUN_DIR) != 0 && stat(path, &sb) == 0)
+			continue;
 		snprintf(path, sizeof(path), "%s/%s" JOURNAL_SUFFIX, dir, id);
 		if (stat(path, &sb) == 0) {
 			bool unreadable = false;

@@ -586,9 +586,9 @@ static void test_clean_unreadable_journal(void **state)
 	struct nr_os_error err = { 0 };
 	struct clean_seen seen = { 0 };
 	struct nr_run_info *runs;
-	char dir[64], id[8], nst[64], nsu[64], jpath[128], longname[64];
-	const char *ln = longname;
-	struct nr_run *run;
+	char dir[64], id[8], nst[64], nsu[64], nsl[64], jpath[128], longname[64];
+	const char *ln = longname, *lp = nsl;
+	struct nr_run *run, *live;
 	size_t n;
 	pid_t pid;
 	FILE *f;
@@ -624,7 +624,18 @@ static void test_clean_unreadable_journal(void **state)
 	assert_int_equal(sh("ip -n %s link set lo group %u alias netrig:%s", nst, nr_run_group(id),
 			    id), 0);
 	pid = spawn_in(nsu);
+	/* A live lab journaled in the default directory, tagged: a clean of
+	 * this private directory must not take it for an orphan. */
+	assert_int_equal(nr_run_create(NULL, "", "bystander", false, &live, &err), 0);
+	nr_run_ns_name(nr_run_id(live), "b", nsl, sizeof(nsl));
+	assert_int_equal(nr_run_add_ns(live, &lp, 1, &err), 0);
+	assert_int_equal(sh("ip netns add %s && ip -n %s link set lo group %u alias netrig:%s",
+			    nsl, nsl, nr_run_group(nr_run_id(live)), nr_run_id(live)), 0);
 	assert_int_equal(nr_run_clean(dir, 10000, clean_cb, &seen, &err), -EBADMSG);
+	assert_true(ns_exists(nsl));
+	assert_int_equal(nr_run_teardown(live, 10000, NULL, &err), 0);
+	nr_run_close(live);
+	assert_false(ns_exists(nsl));
 	assert_string_equal(seen.id, id);
 	assert_int_equal(seen.err, -EBADMSG);
 	assert_non_null(strstr(err.msg, "cannot be read"));
