@@ -80,7 +80,7 @@ static enum nr_resp_verdict echo6_input(struct nr_responder *r, const struct nr_
 	const struct nr_ipv6 *ip = in->ip6;
 	enum nr_wire_reason why = NR_WIRE_OK;
 	struct nr_icmp6 req, rep;
-	struct nr_ipv6 h;
+	uint8_t *ipb;
 	struct nr_addr src;
 	int n;
 
@@ -161,18 +161,15 @@ static enum nr_resp_verdict echo6_input(struct nr_responder *r, const struct nr_
 					       NR_ICMP6_ECHO_REPLY << 8));
 		n = (int)(NR_ICMP6_HLEN + req.data_len);
 	}
-	memset(&h, 0, sizeof(h));
-	h.tclass = ip->tclass & 0xfc;
-	h.flow = ip->flow;
-	h.next_header = NR_IPPROTO_ICMPV6;
-	h.hop_limit = p->hlim;
-	h.src = src;
-	h.dst = ip->src;
-	h.payload = out->buf + NR_IPV6_HLEN;
-	h.payload_len = (size_t)n;
-	n = nr_ipv6_encode(&h, out->buf, out->cap);
-	if (n < 0)
-		return drop(r, NR_RESP_DROP_TOO_BIG);
+	/* The fixed header written in place: n fits in 16 bits, the request's payload length did. */
+	ipb = out->buf;
+	nr_store_be32(ipb, 6u << 28 | (uint32_t)(ip->tclass & 0xfc) << 20 | ip->flow);
+	nr_store_be16(ipb + 4, (uint16_t)n);
+	ipb[6] = NR_IPPROTO_ICMPV6;
+	ipb[7] = p->hlim;
+	memcpy(ipb + 8, src.bytes, 16);
+	memcpy(ipb + 24, ip->src.bytes, 16);
+	n += NR_IPV6_HLEN;
 	out->len = (size_t)n;
 	out->ethertype = NR_ETHERTYPE_IPV6;
 	if (in->eth)

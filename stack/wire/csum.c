@@ -135,11 +135,12 @@ void nr_csum_add_pseudo6(struct nr_csum *c, const struct nr_addr *src,
 			 const struct nr_addr *dst, uint32_t len, uint8_t next_header)
 {
 	if (!c->odd) {
-		uint64_t s = (uint64_t)len + next_header;
+		/* The 32 address bytes as body_sum does; length and next header as words. */
+		uint8_t a[32];
 
-		for (int i = 0; i < 16; i += 4)
-			s += (uint64_t)word32(src->bytes + i) + word32(dst->bytes + i);
-		c->sum += s;
+		memcpy(a, src->bytes, 16);
+		memcpy(a + 16, dst->bytes, 16);
+		c->sum += (uint64_t)body_sum(a, sizeof(a)) + len + next_header;
 		return;
 	}
 	nr_csum_add(c, src->bytes, 16);

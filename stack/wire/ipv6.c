@@ -81,10 +81,17 @@ upper:
 	return NR_WIRE_OK;
 }
 
+/* The extension headers the walk follows. */
+static bool is_ext(uint8_t proto)
+{
+	return proto == NR_IPPROTO_HOPOPTS || proto == NR_IPPROTO_ROUTING ||
+	       proto == NR_IPPROTO_DSTOPTS || proto == NR_IPPROTO_AH || proto == NR_IPPROTO_FRAGMENT;
+}
+
 int nr_ipv6_decode(const uint8_t *data, size_t len, struct nr_ipv6 *ret,
 		   enum nr_wire_reason *why)
 {
-	struct nr_ipv6 h = {0};
+	struct nr_ipv6 h;
 	enum nr_wire_reason bad;
 	uint16_t plen;
 	uint32_t vtf;
@@ -94,14 +101,44 @@ int nr_ipv6_decode(const uint8_t *data, size_t len, struct nr_ipv6 *ret,
 		return nr_wire_fail(NR_WIRE_TRUNCATED, why);
 	vtf = nr_load_be32(data);
 	plen = nr_load_be16(data + 4);
-	h.next_header = data[6];
-	h.hop_limit = data[7];
 	if (vtf >> 28 != 6)
 		return nr_wire_fail(NR_WIRE_BAD_VERSION, why);
-	h.tclass = (uint8_t)(vtf >> 20);
-	h.flow = vtf & 0xfffff;
 	if (len - NR_IPV6_HLEN < plen)
 		return nr_wire_fail(NR_WIRE_TRUNCATED, why);
+	if (!is_ext(data[6])) {
+		/*
+		 * No extension header: nothing more can fail, so *ret is
+		 * written directly, what the walk would find included,
+		 * without a zeroed struct to fill and copy.
+		 */
+		ret->tclass = (uint8_t)(vtf >> 20);
+		ret->flow = vtf & 0xfffff;
+		ret->next_header = data[6];
+		ret->hop_limit = data[7];
+		ret->src.family = AF_INET6;
+		ret->dst.family = AF_INET6;
+		memcpy(ret->src.bytes, data + 8, 16);
+		memcpy(ret->dst.bytes, data + 24, 16);
+		ret->payload_len = plen;
+		ret->payload = plen ? data + NR_IPV6_HLEN : NULL;
+		ret->n_ext = 0;
+		memset(ret->ext, 0, sizeof(ret->ext));
+		ret->upper_proto = data[6];
+		ret->upper_off = NR_IPV6_HLEN;
+		ret->upper_len = plen;
+		ret->upper = ret->payload;
+		ret->is_fragment = false;
+		ret->frag_off = 0;
+		ret->frag_more = false;
+		ret->frag_id = 0;
+		return 0;
+	}
+	/* The walk fills h, from zero. */
+	memset(&h, 0, sizeof(h));
+	h.tclass = (uint8_t)(vtf >> 20);
+	h.flow = vtf & 0xfffff;
+	h.next_header = data[6];
+	h.hop_limit = data[7];
 	h.src.family = AF_INET6;
 	h.dst.family = AF_INET6;
 	memcpy(h.src.bytes, data + 8, 16);
