@@ -47,6 +47,18 @@ struct nr_host {
 	size_t nexcl;
 	struct nr_responder *resp[NR_HOST_RESPONDER_MAX];
 	size_t nresp;
+	/*
+	 * Derived, for the per-packet path: the IPv4 entries as words, and
+	 * per ethertype (ARP, IPv4, IPv6) the responders to ask, in order.
+	 */
+	struct {
+		uint32_t addr, mask;
+		uint8_t len;
+		bool range;
+	} v4[NR_HOST_ADDR_MAX];
+	size_t nv4;
+	uint8_t resp_of[3][NR_HOST_RESPONDER_MAX];
+	uint8_t nresp_of[3];
 	struct nr_host_stats stats;
 	/* Output queue: txq_len slots of frame_max bytes, a ring. */
 	size_t frame_max;
@@ -348,26 +360,21 @@ unsigned nr_host_classify(const struct nr_host *h, const struct nr_addr *a)
 	for (size_t i = 0; i < h->nexcl; i++)
 		if (addr_same(&h->excl[i], a))
 			excluded = true;
-	for (size_t i = 0; i < h->naddrs; i++) {
-		const struct nr_host_addr *e = &h->addrs[i];
-		uint32_t net, m, hb;
+	for (size_t i = 0; i < h->nv4; i++) {
+		uint32_t net = h->v4[i].addr, m = h->v4[i].mask, hb;
 
-		if (e->p.addr.family != AF_INET)
-			continue;
-		net = nr_load_be32(e->p.addr.bytes);
-		m = mask4(e->p.len);
 		/* Outside the prefix, the entry says nothing (a single address is in its own). */
 		if ((net ^ v) & m)
 			continue;
 		hb = v & ~m;
 		/* Network and broadcast addresses of a /30 or wider: martian, never owned by a range. */
-		if (e->p.len <= 30 && (hb == ~m || hb == 0)) {
+		if (h->v4[i].len <= 30 && (hb == ~m || hb == 0)) {
 			r |= NR_HOST_ADDR_MARTIAN | (hb == ~m ? NR_HOST_ADDR_BROADCAST : 0);
-			if (!e->range && !excluded && net == v)
+			if (!h->v4[i].range && !excluded && net == v)
 				r |= NR_HOST_ADDR_OWN;
 			continue;
 		}
-		if (!excluded && (e->range || net == v))
+		if (!excluded && (h->v4[i].range || net == v))
 			r |= NR_HOST_ADDR_OWN;
 	}
 	return r;
@@ -636,6 +643,13 @@ static int host_add_entry(struct nr_host *h, const struct nr_prefix *p, bool ran
 		if (r < 0 && r != -EEXIST)
 			return r;
 	}
+	if (e.p.addr.family == AF_INET) {
+		h->v4[h->nv4].addr = nr_load_be32(e.p.addr.bytes);
+		h->v4[h->nv4].mask = mask4(e.p.len);
+		h->v4[h->nv4].len = e.p.len;
+		h->v4[h->nv4].range = e.range;
+		h->nv4++;
+	}
 	h->addrs[h->naddrs++] = e;
 	return 0;
 }
@@ -704,6 +718,13 @@ int nr_host_attach(struct nr_host *h, struct nr_responder *r)
 		return -EINVAL;
 	if (h->nresp >= NR_HOST_RESPONDER_MAX)
 		return -ENOSPC;
+	for (unsigned k = 0; k < 3; k++) {
+		static const uint16_t types[3] = {NR_ETHERTYPE_ARP, NR_ETHERTYPE_IPV4,
+						  NR_ETHERTYPE_IPV6};
+
+		if (!r->ops->ethertype || r->ops->ethertype == types[k])
+			h->resp_of[k][h->nresp_of[k]++] = (uint8_t)h->nresp;
+	}
 	h->resp[h->nresp++] = r;
 	return 0;
 }
@@ -1403,6 +1424,7 @@ static int host_demux(struct nr_host *h, struct nr_resp_in *in, const struct nr_
 {
 	size_t hl = l2_hlen(h);
 	uint8_t *slot, *buf;
+	unsigned kind;
 
 	if (!mac_accepts(h, in, arp)) {
 		h->stats.drop[NR_HOST_DROP_NOT_FOR_US]++;
@@ -1418,14 +1440,13 @@ static int host_demux(struct nr_host *h, struct nr_resp_in *in, const struct nr_
 	/* Nothing is queued while the responders are asked: one slot serves them all. */
 	slot = txq_reserve(h);
 	buf = slot ? slot : h->scratch;
-	for (size_t i = 0; i < h->nresp; i++) {
-		struct nr_responder *r = h->resp[i];
+	/* A responder of one ethertype would pass the others: only this kind's are asked. */
+	kind = in->ethertype == NR_ETHERTYPE_ARP ? 0 : in->ethertype == NR_ETHERTYPE_IPV4 ? 1 : 2;
+	for (size_t i = 0; i < h->nresp_of[kind]; i++) {
+		struct nr_responder *r = h->resp[h->resp_of[kind][i]];
 		struct nr_resp_out out;
 		enum nr_resp_verdict v;
 
-		/* A responder of one ethertype would pass the others: not asked. */
-		if (r->ops->ethertype && r->ops->ethertype != in->ethertype)
-			continue;
 		memset(&out, 0, sizeof(out));
 		out.buf = buf + hl;
 		out.cap = h->frame_max - hl;
