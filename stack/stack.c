@@ -207,17 +207,46 @@ int nr_stack_loopback_index(const struct nr_stack *s)
 	return ifc ? ifc->index : 1;
 }
 
+/*
+ * Whether a nexthop's device is known and down, remembered per thread by
+ * the interface table's generation (unique across tables and changed by
+ * every change to one) and the index: every route decision asks it, and
+ * the device's binary search was 60 of a batched IPv4 lookup's ~725
+ * instructions. Per thread, so concurrent readers share nothing.
+ */
+#define DOWN_CACHE_SLOTS 8u
+
+struct down_cache_entry {
+	uint64_t gen; /* 0: empty (no table has generation 0) */
+	int ifindex;
+	bool down;
+};
+
+static _Thread_local struct down_cache_entry down_cache[DOWN_CACHE_SLOTS];
+
+static bool dev_known_down(const struct nr_stack *s, int ifindex)
+{
+	uint64_t gen = nr_iface_generation(s->ifaces);
+	struct down_cache_entry *e = &down_cache[(unsigned)ifindex % DOWN_CACHE_SLOTS];
+	const struct nr_iface *ifc;
+
+	if (gen && e->gen == gen && e->ifindex == ifindex)
+		return e->down;
+	ifc = nr_iface_by_index(s->ifaces, ifindex);
+	e->gen = gen;
+	e->ifindex = ifindex;
+	e->down = ifc && !(ifc->flags & NR_IFF_UP);
+	return e->down;
+}
+
 bool nr_nexthop_dead(const struct nr_stack *s, const struct nr_route *r,
 		     const struct nr_nexthop *nh)
 {
-	const struct nr_iface *ifc;
-
 	if (nh->flags & NR_RTNH_F_DEAD)
 		return true;
 	if (r->type == NR_RTN_LOCAL || r->scope == NR_SCOPE_HOST)
 		return false;
-	ifc = nh->ifindex ? nr_iface_by_index(s->ifaces, nh->ifindex) : NULL;
-	return ifc && !(ifc->flags & NR_IFF_UP);
+	return nh->ifindex && dev_known_down(s, nh->ifindex);
 }
 
 static int route_get(const struct nr_stack *s, const struct nr_route_query *q,
@@ -277,7 +306,10 @@ static void route_hints(const struct nr_stack *s, const struct nr_route_query *q
 			a6[n6++] = &q[i].dst;
 		}
 	}
-	if (n4) {
+	if (n4 == n) {
+		/* All IPv4 (the usual batch): the hints land in place, no copy. */
+		nr_rtable_longest_many(m4, a4, n4, hints);
+	} else if (n4) {
 		nr_rtable_longest_many(m4, a4, n4, h4);
 		for (size_t k = 0; k < n4; k++)
 			hints[i4[k]] = h4[k];

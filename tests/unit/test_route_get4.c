@@ -676,6 +676,31 @@ static void test_dead_nexthops(void **state)
 	assert_int_equal(nr_stack_route_add(s, &rt), 0);
 	get(s, "192.0.2.100", &r);
 	assert_string_equal(nr_addr_format(&r.gateway, gw, sizeof(gw)), "203.0.113.7");
+	/*
+	 * Whether a device is down is remembered per thread by the interface
+	 * table's generation: vc coming up and going down again must show in
+	 * the next lookup, single and batched alike.
+	 */
+	add_iface(s, VC, "vc", IFF_BROADCAST | NR_IFF_UP | NR_IFF_RUNNING);
+	get(s, "192.0.2.100", &r);
+	assert_int_equal(r.ifindex, VC);
+	assert_string_equal(nr_addr_format(&r.gateway, gw, sizeof(gw)), "198.51.100.7");
+	{
+		struct nr_route_query q[2];
+		struct nr_route_result m[2];
+
+		memset(q, 0, sizeof(q));
+		nr_addr_parse("192.0.2.100", AF_INET, &q[0].dst);
+		q[1] = q[0];
+		assert_int_equal(nr_stack_route_get_many(s, q, 2, m, NULL), 0);
+		assert_int_equal(m[0].ifindex, VC);
+		add_iface(s, VC, "vc", IFF_BROADCAST);
+		assert_int_equal(nr_stack_route_get_many(s, q, 2, m, NULL), 0);
+		assert_int_equal(m[1].ifindex, VB);
+		assert_string_equal(nr_addr_format(&m[1].gateway, gw, sizeof(gw)), "203.0.113.7");
+	}
+	get(s, "192.0.2.100", &r);
+	assert_int_equal(r.ifindex, VB);
 	nr_stack_free(s);
 }
 
