@@ -40,25 +40,24 @@ static uint8_t max_code(uint8_t type)
 int nr_icmp4_decode(const uint8_t *data, size_t len, struct nr_icmp4 *ret,
 		    enum nr_wire_reason *why)
 {
-	struct nr_icmp4 m = {0};
+	uint32_t rest;
 
 	if (!data || len < NR_ICMP4_HLEN)
 		return nr_wire_fail(NR_WIRE_TRUNCATED, why);
-	m.type = data[0];
-	m.code = data[1];
-	m.checksum = nr_load_be16(data + 2);
-	m.rest = nr_load_be32(data + 4);
 	if (nr_csum(data, len) != 0)
 		return nr_wire_fail(NR_WIRE_BAD_CHECKSUM, why);
-	if (m.code > max_code(m.type))
+	if (data[1] > max_code(data[0]))
 		return nr_wire_fail(NR_WIRE_BAD_CODE, why);
-	if (nr_icmp4_has_id(m.type)) {
-		m.id = (uint16_t)(m.rest >> 16);
-		m.seq = (uint16_t)m.rest;
-	}
-	m.data_len = len - NR_ICMP4_HLEN;
-	m.data = m.data_len ? data + NR_ICMP4_HLEN : NULL;
-	*ret = m;
+	/* Every check passed: *ret is written now, every field. */
+	rest = nr_load_be32(data + 4);
+	ret->type = data[0];
+	ret->code = data[1];
+	ret->checksum = nr_load_be16(data + 2);
+	ret->rest = rest;
+	ret->id = nr_icmp4_has_id(data[0]) ? (uint16_t)(rest >> 16) : 0;
+	ret->seq = nr_icmp4_has_id(data[0]) ? (uint16_t)rest : 0;
+	ret->data_len = len - NR_ICMP4_HLEN;
+	ret->data = ret->data_len ? data + NR_ICMP4_HLEN : NULL;
 	return 0;
 }
 
