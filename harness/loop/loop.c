@@ -1,15 +1,17 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-#include "loop/loop.h"
+/*
+ * The epoll loop (see loop/loop.h). The optional io_uring path lives in
+ * uring.c; it comes in at one place, the wait of iterate(), and at the
+ * loop's liveness and teardown.
+ */
+#include "loop/loop_priv.h"
 
 #include <errno.h>
-#include <linux/io_uring.h>
-#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
-#include <sys/mman.h>
 #include <sys/queue.h>
 #include <sys/signalfd.h>
 #include <sys/syscall.h>
@@ -18,10 +20,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#define NR_LOOP_NSIG 65 /* signals 1..64 on Linux */
 #define NO_DEADLINE UINT64_MAX
 #define NO_LIMIT UINT64_MAX
-#define EVENT_BATCH 64
 
 struct nr_loop_watch {
 	struct nr_loop *loop;
@@ -35,46 +35,14 @@ struct nr_loop_watch {
 	LIST_ENTRY(nr_loop_watch) link; /* live list, then dead list */
 };
 
-struct child {
+struct nr_loop_child {
 	struct nr_loop *loop;
 	pid_t pid;
 	int pidfd;
 	nr_loop_child_fn fn;
 	void *arg;
 	struct nr_loop_watch *w;
-	LIST_ENTRY(child) link;
-};
-
-struct sig_slot {
-	nr_loop_signal_fn fn;
-	void *arg;
-	bool handled;
-	bool was_blocked; /* restore the caller's mask as it was */
-};
-
-struct ring;
-
-struct nr_loop {
-	struct nr_clock *clock;
-	struct ring *ring; /* NULL: epoll alone */
-	int epfd;
-	int tfd; /* -1 on a fake clock */
-	int sfd; /* created with the first signal */
-	uint64_t tfd_armed; /* absolute deadline the timerfd is set to, 0 = disarmed */
-	uint64_t now;
-	struct nr_timerheap timers;
-	size_t user_watches;
-	size_t nsignals;
-	LIST_HEAD(, nr_loop_watch) watches;
-	LIST_HEAD(, nr_loop_watch) dead;
-	LIST_HEAD(, child) children;
-	sigset_t sigmask;
-	struct sig_slot sig[NR_LOOP_NSIG];
-	bool stop;
-	uint64_t busy_ns;
-	unsigned busy_skip;   /* blocking waits left that sleep at once (after misses) */
-	unsigned busy_misses; /* busy polls in a row that found nothing */
-	struct nr_loop_stats stats;
+	LIST_ENTRY(nr_loop_child) link;
 };
 
 static uint32_t to_epoll(unsigned events)
@@ -294,7 +262,7 @@ static void signalfd_ready(struct nr_loop *l, int fd, unsigned events, void *arg
 
 int nr_loop_signal_add(struct nr_loop *l, int signo, nr_loop_signal_fn fn, void *arg)
 {
-	struct sig_slot *s;
+	struct nr_loop_sig_slot *s;
 	sigset_t one, old;
 	int r;
 
@@ -343,7 +311,7 @@ fail:
 
 int nr_loop_signal_remove(struct nr_loop *l, int signo)
 {
-	struct sig_slot *s;
+	struct nr_loop_sig_slot *s;
 	sigset_t one;
 
 	if (signo <= 0 || signo >= NR_LOOP_NSIG)
@@ -375,7 +343,7 @@ int nr_loop_signal_remove(struct nr_loop *l, int signo)
 
 /* --- children --- */
 
-static void child_free(struct child *c)
+static void child_free(struct nr_loop_child *c)
 {
 	nr_loop_fd_remove(c->w);
 	close(c->pidfd);
@@ -385,7 +353,7 @@ static void child_free(struct child *c)
 
 static void pidfd_ready(struct nr_loop *l, int fd, unsigned events, void *arg)
 {
-	struct child *c = arg;
+	struct nr_loop_child *c = arg;
 	nr_loop_child_fn fn = c->fn;
 	void *fn_arg = c->arg;
 	pid_t pid = c->pid;
@@ -406,7 +374,7 @@ static void pidfd_ready(struct nr_loop *l, int fd, unsigned events, void *arg)
 
 int nr_loop_child_add(struct nr_loop *l, pid_t pid, nr_loop_child_fn fn, void *arg)
 {
-	struct child *c;
+	struct nr_loop_child *c;
 	int r;
 
 	if (pid <= 0 || !fn)
@@ -433,668 +401,6 @@ int nr_loop_child_add(struct nr_loop *l, pid_t pid, nr_loop_child_fn fn, void *a
 	}
 	LIST_INSERT_HEAD(&l->children, c, link);
 	return 0;
-}
-
-/* --- io_uring --- */
-
-/*
- * Raw syscalls on <linux/io_uring.h>: liburing is not a dependency, and
- * the loop needs little of it (one wait, a few opcodes, provided buffers).
- */
-#define TAG_IGNORE 0u /* the loop's cancel requests: nothing to do */
-#define TAG_EPOLL 1u  /* the poll request on the loop's epoll fd */
-#define RING_ENTRIES 256u
-#define CANCEL_WAIT_MS 100
-#define CANCEL_TRIES 50 /* 5 s in all */
-
-struct deferred_cqe {
-	struct nr_loop_op *op;
-	int32_t res;
-	uint32_t flags;
-};
-
-struct ring {
-	int fd;
-	unsigned setup_flags;
-	void *map;
-	size_t map_len;
-	struct io_uring_sqe *sqes;
-	size_t sqes_len;
-	unsigned sq_entries;
-	unsigned *sq_head, *sq_tail, *sq_mask, *sq_array, *sq_flags;
-	unsigned sq_fill; /* next entry to fill; published to *sq_tail on submit */
-	unsigned quick;   /* queued requests of quick ops (nr_loop_op.quick) */
-	unsigned *cq_head, *cq_tail, *cq_mask;
-	struct io_uring_cqe *cqes;
-	bool epoll_armed; /* the poll on the epoll fd is in flight */
-	bool epoll_ready; /* it fired (or the last batch was full): epoll_wait(0) next */
-	unsigned waiting_cancel; /* inside nr_loop_op_cancel: defer other ops' completions */
-	size_t inflight;  /* user requests not finished */
-	uint16_t next_bgid;
-	struct deferred_cqe *deferred;
-	size_t ndeferred, deferred_cap;
-	uint8_t ops[256]; /* IO_URING_OP_SUPPORTED per opcode, from the probe */
-};
-
-static int sys_uring_setup(unsigned entries, struct io_uring_params *p)
-{
-	return (int)syscall(__NR_io_uring_setup, entries, p);
-}
-
-static int sys_uring_enter(int fd, unsigned submit, unsigned min, unsigned flags, void *arg,
-			   size_t argsz)
-{
-	return (int)syscall(__NR_io_uring_enter, fd, submit, min, flags, arg, argsz);
-}
-
-static int sys_uring_register(int fd, unsigned op, void *arg, unsigned n)
-{
-	return (int)syscall(__NR_io_uring_register, fd, op, arg, n);
-}
-
-static void ring_free(struct ring *g)
-{
-	if (!g)
-		return;
-	/* Closing the fd cancels what is left; users cancelled theirs first. */
-	if (g->fd >= 0)
-		close(g->fd);
-	if (g->sqes)
-		munmap(g->sqes, g->sqes_len);
-	if (g->map)
-		munmap(g->map, g->map_len);
-	free(g->deferred);
-	free(g);
-}
-
-static void ring_probe(struct ring *g)
-{
-	size_t len = sizeof(struct io_uring_probe) + 256 * sizeof(struct io_uring_probe_op);
-	struct io_uring_probe *p = calloc(1, len);
-
-	if (!p)
-		return;
-	if (sys_uring_register(g->fd, IORING_REGISTER_PROBE, p, 256) == 0)
-		for (unsigned i = 0; i < p->ops_len && i < 256; i++)
-			if (p->ops[i].flags & IO_URING_OP_SUPPORTED)
-				g->ops[p->ops[i].op] = 1;
-	free(p);
-}
-
-static void *at(void *base, uint32_t off)
-{
-	return (uint8_t *)base + off;
-}
-
-int nr_loop_uring_enable(struct nr_loop *l, unsigned entries)
-{
-	/*
-	 * Task work deferred to our own waits (DEFER_TASKRUN) spares the
-	 * interrupts of completions arriving while we run; older kernels
-	 * refuse those flags (EINVAL) and get the next set.
-	 */
-	/* TASKRUN_FLAG: pending task work shows in the ring's flags, for busy polling. */
-	static const unsigned flag_sets[] = {
-		IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN | IORING_SETUP_SUBMIT_ALL |
-		    IORING_SETUP_TASKRUN_FLAG,
-		IORING_SETUP_COOP_TASKRUN | IORING_SETUP_SUBMIT_ALL | IORING_SETUP_TASKRUN_FLAG,
-		0,
-	};
-	struct io_uring_params p;
-	struct ring *g;
-	int r = -EINVAL;
-
-	if (l->ring)
-		return 0;
-	if (entries == 0)
-		entries = RING_ENTRIES;
-	if (entries & (entries - 1))
-		return -EINVAL;
-	g = calloc(1, sizeof(*g));
-	if (!g)
-		return -ENOMEM;
-	g->fd = -1;
-	for (size_t i = 0; i < sizeof(flag_sets) / sizeof(flag_sets[0]); i++) {
-		memset(&p, 0, sizeof(p));
-		p.flags = flag_sets[i];
-		g->fd = sys_uring_setup(entries, &p);
-		if (g->fd >= 0) {
-			g->setup_flags = flag_sets[i];
-			break;
-		}
-		r = -errno;
-		if (r != -EINVAL)
-			break;
-	}
-	if (g->fd < 0)
-		goto fail;
-	/* NODROP: a full completion queue holds completions back, never loses them. */
-	if (!(p.features & IORING_FEAT_SINGLE_MMAP) || !(p.features & IORING_FEAT_NODROP) ||
-	    !(p.features & IORING_FEAT_EXT_ARG)) {
-		r = -EOPNOTSUPP;
-		goto fail;
-	}
-	g->map_len = p.sq_off.array + p.sq_entries * sizeof(unsigned);
-	if (g->map_len < p.cq_off.cqes + p.cq_entries * sizeof(struct io_uring_cqe))
-		g->map_len = p.cq_off.cqes + p.cq_entries * sizeof(struct io_uring_cqe);
-	g->map = mmap(NULL, g->map_len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, g->fd,
-		      IORING_OFF_SQ_RING);
-	if (g->map == MAP_FAILED) {
-		g->map = NULL;
-		r = -errno;
-		goto fail;
-	}
-	g->sqes_len = p.sq_entries * sizeof(struct io_uring_sqe);
-	g->sqes = mmap(NULL, g->sqes_len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, g->fd,
-		       IORING_OFF_SQES);
-	if (g->sqes == MAP_FAILED) {
-		g->sqes = NULL;
-		r = -errno;
-		goto fail;
-	}
-	g->sq_entries = p.sq_entries;
-	g->sq_head = at(g->map, p.sq_off.head);
-	g->sq_tail = at(g->map, p.sq_off.tail);
-	g->sq_mask = at(g->map, p.sq_off.ring_mask);
-	g->sq_array = at(g->map, p.sq_off.array);
-	g->sq_flags = at(g->map, p.sq_off.flags);
-	g->sq_fill = *g->sq_tail;
-	g->cq_head = at(g->map, p.cq_off.head);
-	g->cq_tail = at(g->map, p.cq_off.tail);
-	g->cq_mask = at(g->map, p.cq_off.ring_mask);
-	g->cqes = at(g->map, p.cq_off.cqes);
-	ring_probe(g);
-	if (!g->ops[IORING_OP_POLL_ADD] || !g->ops[IORING_OP_ASYNC_CANCEL]) {
-		r = -EOPNOTSUPP;
-		goto fail;
-	}
-	l->ring = g;
-	return 0;
-
-fail:
-	ring_free(g);
-	return r;
-}
-
-bool nr_loop_uring_enabled(const struct nr_loop *l)
-{
-	return l->ring != NULL;
-}
-
-bool nr_loop_uring_supports(const struct nr_loop *l, unsigned opcode)
-{
-	return l->ring && opcode < 256 && l->ring->ops[opcode];
-}
-
-void nr_loop_op_init(struct nr_loop_op *op, nr_loop_op_fn fn, void *arg)
-{
-	memset(op, 0, sizeof(*op));
-	op->fn = fn;
-	op->arg = arg;
-}
-
-/* 0 or -errno; the queue is handed to the kernel up to sq_fill. */
-static int ring_enter(struct nr_loop *l, unsigned min, unsigned flags, void *arg, size_t argsz)
-{
-	struct ring *g = l->ring;
-	unsigned submit;
-	int n;
-
-	__atomic_store_n(g->sq_tail, g->sq_fill, __ATOMIC_RELEASE);
-	submit = g->sq_fill - __atomic_load_n(g->sq_head, __ATOMIC_ACQUIRE);
-	g->quick = 0;
-	l->stats.ring_enters++;
-	n = sys_uring_enter(g->fd, submit, min, flags, arg, argsz);
-	if (n < 0 && errno != EINTR && errno != EAGAIN && errno != EBUSY && errno != ETIME)
-		return -errno;
-	return 0;
-}
-
-int nr_loop_uring_submit(struct nr_loop *l)
-{
-	if (!l->ring)
-		return -EOPNOTSUPP;
-	/* With deferred task work, completions are only posted for GETEVENTS. */
-	return ring_enter(l, 0, IORING_ENTER_GETEVENTS, NULL, 0);
-}
-
-static struct io_uring_sqe *ring_sqe(struct nr_loop *l, uint64_t user_data)
-{
-	struct ring *g = l->ring;
-	struct io_uring_sqe *sqe;
-	unsigned idx;
-
-	if (g->sq_fill - __atomic_load_n(g->sq_head, __ATOMIC_ACQUIRE) >= g->sq_entries) {
-		(void)ring_enter(l, 0, 0, NULL, 0);
-		if (g->sq_fill - __atomic_load_n(g->sq_head, __ATOMIC_ACQUIRE) >= g->sq_entries)
-			return NULL;
-	}
-	idx = g->sq_fill & *g->sq_mask;
-	sqe = &g->sqes[idx];
-	memset(sqe, 0, sizeof(*sqe));
-	sqe->user_data = user_data;
-	g->sq_array[idx] = idx;
-	g->sq_fill++;
-	return sqe;
-}
-
-struct io_uring_sqe *nr_loop_uring_sqe(struct nr_loop *l, struct nr_loop_op *op)
-{
-	struct io_uring_sqe *sqe;
-
-	if (!l->ring || !op || !op->fn)
-		return NULL;
-	sqe = ring_sqe(l, (uint64_t)(uintptr_t)op);
-	if (!sqe)
-		return NULL;
-	op->inflight++;
-	op->cancelled = false;
-	l->ring->inflight++;
-	if (op->quick)
-		l->ring->quick++;
-	return sqe;
-}
-
-static int defer_cqe(struct ring *g, struct nr_loop_op *op, int32_t res, uint32_t flags)
-{
-	if (g->ndeferred == g->deferred_cap) {
-		size_t cap = g->deferred_cap ? 2 * g->deferred_cap : 16;
-		struct deferred_cqe *d = realloc(g->deferred, cap * sizeof(*d));
-
-		if (!d)
-			return -ENOMEM;
-		g->deferred = d;
-		g->deferred_cap = cap;
-	}
-	g->deferred[g->ndeferred++] = (struct deferred_cqe){op, res, flags};
-	return 0;
-}
-
-/*
- * Take the completions the kernel posted: account for them, then hand
- * them to their ops (or keep them, inside a cancel). Returns how many
- * were handed over. Stops early once the loop is stopped; what is left
- * stays in the queue. The head is re-read for every entry: a callback
- * may cancel an op, which reaps too.
- */
-static size_t ring_reap(struct nr_loop *l, bool dispatch)
-{
-	struct ring *g = l->ring;
-	size_t handed = 0;
-
-	while (!(dispatch && l->stop)) {
-		unsigned head = *g->cq_head;
-		struct io_uring_cqe c;
-		struct nr_loop_op *op;
-
-		if (head == __atomic_load_n(g->cq_tail, __ATOMIC_ACQUIRE))
-			break;
-		c = g->cqes[head & *g->cq_mask];
-		__atomic_store_n(g->cq_head, head + 1, __ATOMIC_RELEASE);
-		if (c.user_data == TAG_IGNORE)
-			continue;
-		if (c.user_data == TAG_EPOLL) {
-			g->epoll_armed = false;
-			g->epoll_ready = true;
-			continue;
-		}
-		op = (struct nr_loop_op *)(uintptr_t)c.user_data;
-		if (!(c.flags & IORING_CQE_F_MORE)) {
-			op->inflight--;
-			g->inflight--;
-		}
-		if (op->cancelled)
-			continue;
-		if (!dispatch) {
-			/* Lost only if memory runs out; the op's count is right either way. */
-			(void)defer_cqe(g, op, c.res, c.flags);
-			continue;
-		}
-		l->stats.completions++;
-		handed++;
-		op->fn(l, op, c.res, c.flags, op->arg);
-	}
-	return handed;
-}
-
-static size_t ring_dispatch_deferred(struct nr_loop *l)
-{
-	struct ring *g = l->ring;
-	struct deferred_cqe *d = g->deferred;
-	size_t n = g->ndeferred, cap = g->deferred_cap, i = 0;
-
-	if (n == 0)
-		return 0;
-	/*
-	 * Taken off the ring first: a callback that cancels an op compacts
-	 * or grows the list under us otherwise. In order; entries of an op
-	 * cancelled meanwhile are dropped.
-	 */
-	g->deferred = NULL;
-	g->ndeferred = g->deferred_cap = 0;
-	for (; i < n && !l->stop; i++) {
-		if (d[i].op->cancelled)
-			continue;
-		l->stats.completions++;
-		d[i].op->fn(l, d[i].op, d[i].res, d[i].flags, d[i].op->arg);
-	}
-	/* Stopped: what is left goes back in front of anything deferred since. */
-	if (i < n) {
-		size_t left = n - i, more = g->ndeferred;
-		struct deferred_cqe *m = d;
-
-		memmove(d, d + i, left * sizeof(*d));
-		if (left + more > cap) {
-			m = realloc(d, (left + more) * sizeof(*d));
-			if (m) {
-				cap = left + more;
-			} else {
-				/* Out of memory: the older ones stay, they must come first. */
-				m = d;
-				more = 0;
-			}
-		}
-		if (more)
-			memcpy(m + left, g->deferred, more * sizeof(*m));
-		free(g->deferred);
-		g->deferred = m;
-		g->ndeferred = left + more;
-		g->deferred_cap = cap;
-	} else {
-		free(d);
-	}
-	return i;
-}
-
-int nr_loop_op_cancel(struct nr_loop *l, struct nr_loop_op *op)
-{
-	struct ring *g = l->ring;
-	struct io_uring_sqe *sqe;
-	size_t k = 0;
-
-	if (!op)
-		return 0;
-	op->cancelled = true;
-	if (!g || op->inflight == 0)
-		return 0;
-	for (size_t i = 0; i < g->ndeferred; i++)
-		if (g->deferred[i].op != op)
-			g->deferred[k++] = g->deferred[i];
-	g->ndeferred = k;
-	sqe = ring_sqe(l, TAG_IGNORE);
-	if (sqe) {
-		sqe->opcode = IORING_OP_ASYNC_CANCEL;
-		sqe->addr = (uint64_t)(uintptr_t)op;
-		sqe->cancel_flags = IORING_ASYNC_CANCEL_ALL;
-	}
-	g->waiting_cancel++;
-	for (int i = 0; i < CANCEL_TRIES && op->inflight > 0; i++) {
-		struct __kernel_timespec ts = {.tv_sec = 0, .tv_nsec = CANCEL_WAIT_MS * 1000000L};
-		struct io_uring_getevents_arg arg = {.ts = (uint64_t)(uintptr_t)&ts};
-
-		(void)ring_enter(l, 1, IORING_ENTER_GETEVENTS | IORING_ENTER_EXT_ARG, &arg,
-				 sizeof(arg));
-		ring_reap(l, false);
-		if (i > 0 && !sqe && op->inflight > 0) {
-			/* The queue was full at first: try the cancel again. */
-			sqe = ring_sqe(l, TAG_IGNORE);
-			if (sqe) {
-				sqe->opcode = IORING_OP_ASYNC_CANCEL;
-				sqe->addr = (uint64_t)(uintptr_t)op;
-				sqe->cancel_flags = IORING_ASYNC_CANCEL_ALL;
-			}
-		}
-	}
-	g->waiting_cancel--;
-	return op->inflight > 0 ? -ETIMEDOUT : 0;
-}
-
-/*
- * A poll that found nothing makes the next 2^misses waits (up to 1024)
- * sleep at once, so a poll that does not pay costs little.
- */
-static bool busy_try(struct nr_loop *l)
-{
-	if (!l->busy_ns)
-		return false;
-	if (l->busy_skip) {
-		l->busy_skip--;
-		return false;
-	}
-	return true;
-}
-
-static void busy_result(struct nr_loop *l, bool hit)
-{
-	if (hit) {
-		l->stats.busy_hits++;
-		l->busy_misses = 0;
-		return;
-	}
-	l->stats.busy_misses++;
-	if (l->busy_misses < 10)
-		l->busy_misses++;
-	l->busy_skip = 1u << l->busy_misses;
-}
-
-static inline void cpu_relax(void)
-{
-#if defined(__x86_64__) || defined(__i386__)
-	__builtin_ia32_pause();
-#elif defined(__aarch64__)
-	__asm__ volatile("yield" ::: "memory");
-#endif
-}
-
-/*
- * Before sleeping: submit what is queued (the reply must be on its way
- * before we poll for the next request), then watch the ring's memory
- * until the kernel has task work for us (a frame arrived: IORING_SQ_TASKRUN)
- * or a completion, at most busy_ns and never past the next timer. true:
- * something came, do not sleep.
- */
-static bool ring_busy_poll(struct nr_loop *l)
-{
-	struct ring *g = l->ring;
-	uint64_t until = l->clock->now_ns(l->clock) + l->busy_ns;
-	const struct nr_timerheap_node *top = nr_timerheap_peek(&l->timers);
-
-	if (top && top->deadline < until)
-		until = top->deadline;
-	if (!(g->setup_flags & IORING_SETUP_TASKRUN_FLAG))
-		return false;
-	if (ring_enter(l, 0, IORING_ENTER_GETEVENTS, NULL, 0) < 0)
-		return false;
-	for (unsigned i = 1;; i++) {
-		if (*g->cq_head != __atomic_load_n(g->cq_tail, __ATOMIC_ACQUIRE) ||
-		    (__atomic_load_n(g->sq_flags, __ATOMIC_ACQUIRE) & IORING_SQ_TASKRUN)) {
-			busy_result(l, true);
-			return true;
-		}
-		cpu_relax();
-		/* The clock every 64 turns: a vDSO call costs more than a look at the ring. */
-		if (i % 64 == 0 && l->clock->now_ns(l->clock) >= until) {
-			busy_result(l, false);
-			return false;
-		}
-	}
-}
-
-/*
- * One wait through the ring. The epoll fd is watched by a one-shot poll,
- * armed again after each firing: a new poll checks readiness as it is
- * armed, so a level-triggered fd still ready after its callback wakes
- * the loop again whatever wake-ups the epoll fd gives (tested).
- */
-static int ring_wait(struct nr_loop *l, bool block, struct epoll_event *evs, int *ret_events,
-		     size_t *ret_handed)
-{
-	struct ring *g = l->ring;
-	unsigned min = 0;
-	size_t handed;
-	int n = 0, r;
-
-	if (g->epoll_ready || g->ndeferred)
-		block = false;
-	if (!g->epoll_armed && !g->epoll_ready) {
-		struct io_uring_sqe *sqe = ring_sqe(l, TAG_EPOLL);
-
-		if (sqe) {
-			sqe->opcode = IORING_OP_POLL_ADD;
-			sqe->fd = l->epfd;
-			sqe->poll32_events = POLLIN;
-			g->epoll_armed = true;
-		} else {
-			block = false; /* no poll on the epoll fd: do not sleep past its events */
-			g->epoll_ready = true;
-		}
-	}
-	if (block && busy_try(l) && ring_busy_poll(l))
-		block = false;
-	if (block) {
-		/*
-		 * The wait counts completions already posted and those of quick
-		 * requests, which arrive during their submission: sleep past
-		 * them until one more. Only when every queued entry is sure to
-		 * be submitted (SUBMIT_ALL), or the count could never be met.
-		 */
-		min = 1;
-		if (g->setup_flags & IORING_SETUP_SUBMIT_ALL)
-			min += g->quick +
-			       (__atomic_load_n(g->cq_tail, __ATOMIC_ACQUIRE) - *g->cq_head);
-	}
-	/*
-	 * Not blocking after a busy poll that saw task work: the enter runs
-	 * it (the frame is read), and the completion is there on return.
-	 */
-	r = ring_enter(l, min, IORING_ENTER_GETEVENTS, NULL, 0);
-	if (r < 0)
-		return r;
-	nr_loop_update_time(l);
-	handed = ring_dispatch_deferred(l);
-	handed += ring_reap(l, true);
-	if (!l->stop && g->epoll_ready) {
-		g->epoll_ready = false;
-		n = epoll_wait(l->epfd, evs, EVENT_BATCH, 0);
-		if (n < 0) {
-			if (errno != EINTR)
-				return -errno;
-			n = 0;
-		}
-		/* A full batch may have left events behind: look again before sleeping. */
-		if (n == EVENT_BATCH)
-			g->epoll_ready = true;
-	}
-	*ret_events = n;
-	*ret_handed = handed;
-	return 0;
-}
-
-/* --- provided buffers --- */
-
-struct nr_loop_bufs {
-	struct nr_loop *loop;
-	struct io_uring_buf_ring *br;
-	size_t br_len;
-	uint8_t *mem;
-	size_t size;
-	unsigned count;
-	uint16_t bgid;
-	uint16_t tail;
-};
-
-int nr_loop_bufs_new(struct nr_loop *l, unsigned count, size_t size, struct nr_loop_bufs **ret)
-{
-	struct io_uring_buf_reg reg = {0};
-	struct nr_loop_bufs *b;
-	int r;
-
-	if (!l->ring)
-		return -EOPNOTSUPP;
-	if (count == 0 || count > 32768 || (count & (count - 1)) || size == 0 || size > UINT32_MAX)
-		return -EINVAL;
-	b = calloc(1, sizeof(*b));
-	if (!b)
-		return -ENOMEM;
-	b->loop = l;
-	b->size = size;
-	b->count = count;
-	/* The kernel wants the ring page-aligned: an anonymous mapping is. */
-	b->br_len = count * sizeof(struct io_uring_buf);
-	b->br = mmap(NULL, b->br_len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (b->br == MAP_FAILED) {
-		b->br = NULL;
-		r = -errno;
-		goto fail;
-	}
-	b->mem = malloc(count * size);
-	if (!b->mem) {
-		r = -ENOMEM;
-		goto fail;
-	}
-	b->bgid = l->ring->next_bgid++;
-	reg.ring_addr = (uint64_t)(uintptr_t)b->br;
-	reg.ring_entries = count;
-	reg.bgid = b->bgid;
-	if (sys_uring_register(l->ring->fd, IORING_REGISTER_PBUF_RING, &reg, 1) < 0) {
-		r = errno == EINVAL ? -EOPNOTSUPP : -errno;
-		goto fail;
-	}
-	for (unsigned i = 0; i < count; i++)
-		nr_loop_bufs_put(b, i);
-	*ret = b;
-	return 0;
-
-fail:
-	if (b->br)
-		munmap(b->br, b->br_len);
-	free(b->mem);
-	free(b);
-	return r;
-}
-
-void nr_loop_bufs_free(struct nr_loop_bufs *b)
-{
-	struct io_uring_buf_reg reg = {0};
-
-	if (!b)
-		return;
-	if (b->loop->ring) {
-		reg.bgid = b->bgid;
-		(void)sys_uring_register(b->loop->ring->fd, IORING_UNREGISTER_PBUF_RING, &reg, 1);
-	}
-	munmap(b->br, b->br_len);
-	free(b->mem);
-	free(b);
-}
-
-uint16_t nr_loop_bufs_group(const struct nr_loop_bufs *b)
-{
-	return b->bgid;
-}
-
-size_t nr_loop_bufs_size(const struct nr_loop_bufs *b)
-{
-	return b->size;
-}
-
-void *nr_loop_bufs_get(const struct nr_loop_bufs *b, unsigned bid)
-{
-	return bid < b->count ? b->mem + (size_t)bid * b->size : NULL;
-}
-
-void nr_loop_bufs_put(struct nr_loop_bufs *b, unsigned bid)
-{
-	struct io_uring_buf *e;
-
-	if (bid >= b->count)
-		return;
-	e = &b->br->bufs[b->tail & (b->count - 1)];
-	e->addr = (uint64_t)(uintptr_t)(b->mem + (size_t)bid * b->size);
-	e->len = (uint32_t)b->size;
-	e->bid = (uint16_t)bid;
-	b->tail++;
-	__atomic_store_n(&b->br->tail, b->tail, __ATOMIC_RELEASE);
 }
 
 /* --- the loop --- */
@@ -1149,7 +455,7 @@ fail:
 void nr_loop_free(struct nr_loop *l)
 {
 	struct nr_loop_watch *w;
-	struct child *c;
+	struct nr_loop_child *c;
 
 	if (!l)
 		return;
@@ -1162,7 +468,7 @@ void nr_loop_free(struct nr_loop *l)
 		nr_loop_fd_remove(w);
 	reap_dead(l);
 	nr_timerheap_done(&l->timers);
-	ring_free(l->ring);
+	nr_loop_ring_free(l->ring);
 	if (l->sfd >= 0)
 		close(l->sfd);
 	if (l->tfd >= 0)
@@ -1206,7 +512,7 @@ void nr_loop_stop(struct nr_loop *l)
 static bool alive(const struct nr_loop *l)
 {
 	return l->user_watches > 0 || nr_timerheap_size(&l->timers) > 0 || l->nsignals > 0 ||
-	       !LIST_EMPTY(&l->children) || (l->ring && l->ring->inflight > 0);
+	       !LIST_EMPTY(&l->children) || nr_loop_ring_inflight(l->ring) > 0;
 }
 
 static uint64_t next_deadline(const struct nr_loop *l, uint64_t until)
@@ -1221,28 +527,25 @@ static uint64_t next_deadline(const struct nr_loop *l, uint64_t until)
 /* Busy polling without a ring: epoll_wait(0) until events or busy_ns (see loop.h). */
 static int epoll_busy_poll(struct nr_loop *l, struct epoll_event *evs)
 {
-	uint64_t until = l->clock->now_ns(l->clock) + l->busy_ns;
-	const struct nr_timerheap_node *top = nr_timerheap_peek(&l->timers);
+	uint64_t until = nr_loop_busy_until(l);
 	int n;
 
-	if (top && top->deadline < until)
-		until = top->deadline;
 	do {
-		n = epoll_wait(l->epfd, evs, EVENT_BATCH, 0);
+		n = epoll_wait(l->epfd, evs, NR_LOOP_EVENT_BATCH, 0);
 		if (n != 0) {
 			if (n > 0)
-				busy_result(l, true);
+				nr_loop_busy_result(l, true);
 			return n < 0 && errno == EINTR ? 0 : n;
 		}
 	} while (l->clock->now_ns(l->clock) < until);
-	busy_result(l, false);
+	nr_loop_busy_result(l, false);
 	return 0;
 }
 
 /* One wait and its callbacks. 0, NR_LOOP_IDLE, or a negative errno. */
 static int iterate(struct nr_loop *l, uint64_t until)
 {
-	struct epoll_event evs[EVENT_BATCH];
+	struct epoll_event evs[NR_LOOP_EVENT_BATCH];
 	bool fake = l->clock->advance_to != NULL;
 	uint64_t next = next_deadline(l, until);
 	size_t handed = 0;
@@ -1263,16 +566,22 @@ static int iterate(struct nr_loop *l, uint64_t until)
 	l->stats.waits++;
 	if (timeout != 0)
 		l->stats.blocking_waits++;
+	/*
+	 * The wait. With a ring (uring.c) the loop sleeps in io_uring_enter
+	 * instead, the epoll fd one of its requests, and completions of user
+	 * requests are handed over there (handed); the epoll events it
+	 * fetched come back in evs as epoll_wait's would.
+	 */
 	if (l->ring) {
-		r = ring_wait(l, timeout != 0, evs, &n, &handed);
+		r = nr_loop_ring_wait(l, timeout != 0, evs, &n, &handed);
 		if (r < 0)
 			return r;
 	} else {
 		n = 0;
-		if (timeout != 0 && busy_try(l))
+		if (timeout != 0 && nr_loop_busy_try(l))
 			n = epoll_busy_poll(l, evs);
 		if (n == 0)
-			n = epoll_wait(l->epfd, evs, EVENT_BATCH, timeout);
+			n = epoll_wait(l->epfd, evs, NR_LOOP_EVENT_BATCH, timeout);
 		if (n < 0) {
 			if (errno != EINTR)
 				return -errno;
