@@ -172,9 +172,11 @@ static enum nr_resp_verdict echo6_input(struct nr_responder *r, const struct nr_
 	n += NR_IPV6_HLEN;
 	out->len = (size_t)n;
 	out->ethertype = NR_ETHERTYPE_IPV6;
-	if (in->eth)
+	/* MACs only matter on Ethernet: a TUN reply goes without them. */
+	if (in->eth) {
 		memcpy(out->dst_mac, in->eth->src, 6);
-	nr_host_mac_for(in->host, &src, out->src_mac);
+		nr_host_mac_for(in->host, &src, out->src_mac);
+	}
 	r->stats.replies++;
 	return NR_RESP_REPLY;
 }
