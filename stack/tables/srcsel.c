@@ -119,19 +119,56 @@ struct sel4_cache_entry {
 	int err;
 	struct nr_addr src;
 	const char *reason;
+	char reason16[16]; /* reason, zero-padded (see nr_srcsel4_word) */
 };
 
 static _Thread_local struct sel4_cache_entry sel4_cache[SEL4_CACHE_SLOTS];
 
+/*
+ * The entry answering (t, ifindex, d, scope). dst is d as the caller gave
+ * it (NULL: none), or with from_word the walk is given d as an address.
+ * Inline in both callers: it is most of a cache hit.
+ */
+static inline __attribute__((always_inline)) const struct sel4_cache_entry *
+sel4_entry(const struct nr_iface_table *t, int ifindex, uint32_t d, const struct nr_addr *dst,
+	   bool from_word, uint8_t scope)
+{
+	struct sel4_cache_entry *e;
+	uint64_t gen = nr_iface_generation(t);
+	uint32_t h = (d ^ (d >> 15) ^ (uint32_t)ifindex * 0x9e3779b1u ^ (uint32_t)scope << 7) *
+		     0x85ebca6bu;
+
+	_Static_assert(SEL4_CACHE_SLOTS == 64, "the slot is the hash's top 6 bits");
+	e = &sel4_cache[h >> 26];
+	if (e->gen != gen || e->ifindex != ifindex || e->dst != d || e->scope != scope) {
+		struct nr_addr src, dw;
+		const char *reason = NULL;
+		size_t len;
+
+		if (from_word) {
+			nr_addr_set_v4(&dw, d);
+			dst = &dw;
+		}
+		memset(&src, 0, sizeof(src));
+		e->err = srcsel4_walk(t, ifindex, dst, scope, &src, &reason);
+		e->gen = gen;
+		e->ifindex = ifindex;
+		e->dst = d;
+		e->scope = scope;
+		e->src = src;
+		e->reason = reason;
+		memset(e->reason16, 0, sizeof(e->reason16));
+		len = reason ? strlen(reason) : 0;
+		memcpy(e->reason16, reason, len < sizeof(e->reason16) ? len : sizeof(e->reason16) - 1);
+	}
+	return e;
+}
+
 int nr_srcsel4(const struct nr_iface_table *t, int ifindex, const struct nr_addr *dst, uint8_t scope,
 	       struct nr_addr *ret, const char **ret_reason)
 {
-	struct sel4_cache_entry *e;
-	struct nr_addr src;
-	const char *reason = NULL;
-	uint64_t gen;
-	uint32_t d = 0, h;
-	int err;
+	const struct sel4_cache_entry *e;
+	uint32_t d = 0;
 
 	if (dst && dst->family != AF_UNSPEC) {
 		if (dst->family != AF_INET)
@@ -140,26 +177,27 @@ int nr_srcsel4(const struct nr_iface_table *t, int ifindex, const struct nr_addr
 	}
 	if (!t)
 		return srcsel4_walk(t, ifindex, dst, scope, ret, ret_reason);
-	gen = nr_iface_generation(t);
-	h = (d ^ (d >> 15) ^ (uint32_t)ifindex * 0x9e3779b1u ^ (uint32_t)scope << 7) * 0x85ebca6bu;
-	_Static_assert(SEL4_CACHE_SLOTS == 64, "the slot is the hash's top 6 bits");
-	e = &sel4_cache[h >> 26];
-	if (e->gen != gen || e->ifindex != ifindex || e->dst != d || e->scope != scope) {
-		memset(&src, 0, sizeof(src));
-		err = srcsel4_walk(t, ifindex, dst, scope, &src, &reason);
-		e->gen = gen;
-		e->ifindex = ifindex;
-		e->dst = d;
-		e->scope = scope;
-		e->err = err;
-		e->src = src;
-		e->reason = reason;
-	}
+	e = sel4_entry(t, ifindex, d, dst, false, scope);
 	if (e->err)
 		return e->err;
 	*ret = e->src;
 	if (ret_reason)
 		*ret_reason = e->reason;
+	return 0;
+}
+
+int nr_srcsel4_word(const struct nr_iface_table *t, int ifindex, uint32_t dst, uint8_t scope,
+		    uint32_t *ret_src, const char **ret_reason16)
+{
+	const struct sel4_cache_entry *e;
+
+	if (!t)
+		return -ENODEV;
+	e = sel4_entry(t, ifindex, dst, NULL, true, scope);
+	if (e->err)
+		return e->err;
+	*ret_src = v4_word(&e->src);
+	*ret_reason16 = e->reason16;
 	return 0;
 }
 

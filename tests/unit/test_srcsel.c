@@ -702,6 +702,37 @@ struct case4 {
 	const char *reason;
 };
 
+/*
+ * nr_srcsel4_word on one case: the same source as a word, the reason as
+ * 16 bytes zero-padded, nothing written on failure. Asked twice, so both
+ * the walk and the cached answer are checked.
+ */
+static void check_word4(struct nr_iface_table *t, const struct case4 *c, uint32_t gw)
+{
+	for (int pass = 0; pass < 2; pass++) {
+		uint32_t src = 0x5a5a5a5au;
+		const char *reason16 = NULL;
+		char want16[16];
+		struct nr_addr w;
+		int r = nr_srcsel4_word(t, c->oif, gw, c->scope, &src, &reason16);
+
+		if (!c->want) {
+			assert_int_equal(r, -EADDRNOTAVAIL);
+			assert_int_equal(src, 0x5a5a5a5au);
+			assert_null(reason16);
+			continue;
+		}
+		assert_int_equal(r, 0);
+		assert_int_equal(nr_addr_parse(c->want, AF_INET, &w), 0);
+		assert_int_equal(src, nr_addr_v4(&w));
+		memset(want16, 0, sizeof(want16));
+		assert_true(strlen(c->reason) < sizeof(want16));
+		memcpy(want16, c->reason, strlen(c->reason));
+		assert_non_null(reason16);
+		assert_memory_equal(reason16, want16, sizeof(want16));
+	}
+}
+
 static void run4(struct nr_iface_table *t, const struct case4 *cs, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
@@ -715,6 +746,7 @@ static void run4(struct nr_iface_table *t, const struct case4 *cs, size_t n)
 		memset(&keep, 0x5a, sizeof(keep));
 		got = keep;
 		r = nr_srcsel4(t, cs[i].oif, cs[i].dst ? &dst : NULL, cs[i].scope, &got, &reason);
+		check_word4(t, &cs[i], cs[i].dst ? nr_addr_v4(&dst) : 0);
 		print_message("%-14s gw %-16s scope %3u -> %s (%s)\n", cs[i].id,
 			      cs[i].dst ? cs[i].dst : "0", cs[i].scope,
 			      r == 0 ? nr_addr_format(&got, buf, sizeof(buf)) : "none", reason);
@@ -852,6 +884,16 @@ static void test_srcsel4_errors(void **state)
 	assert_int_equal(nr_addr_parse("192.0.2.2", AF_INET, &dst), 0);
 	assert_int_equal(nr_srcsel4(t, 42, &dst, G, &got, &reason), -ENODEV);
 	assert_null(reason);
+	{
+		uint32_t src = 7;
+		const char *reason16 = NULL;
+
+		assert_int_equal(nr_srcsel4_word(t, 42, 0xc0000202u, G, &src, &reason16), -ENODEV);
+		assert_int_equal(nr_srcsel4_word(NULL, E1, 0xc0000202u, G, &src, &reason16),
+				 -ENODEV);
+		assert_int_equal(src, 7);
+		assert_null(reason16);
+	}
 	/* ret_reason is optional. */
 	assert_int_equal(nr_srcsel4(t, E1, &dst, L, &got, NULL), 0);
 	nr_iface_table_free(t);

@@ -58,6 +58,16 @@
 int nr_srcsel4(const struct nr_iface_table *t, int ifindex, const struct nr_addr *dst, uint8_t scope,
 	       struct nr_addr *ret, const char **ret_reason);
 
+/*
+ * nr_srcsel4 for the route decision's usual path: the gateway and the
+ * answer as host-order words (dst 0: none), and the reason as 16 bytes,
+ * the text zero-padded (every reason above is shorter), valid until this
+ * thread's next nr_srcsel4* call. Same answers and errors otherwise
+ * (-ENODEV without a table).
+ */
+int nr_srcsel4_word(const struct nr_iface_table *t, int ifindex, uint32_t dst, uint8_t scope,
+		    uint32_t *ret_src, const char **ret_reason16);
+
 /* __ipv6_addr_type() bits (include/net/ipv6.h). */
 #define NR_IPV6_ADDR_ANY 0x0000
 #define NR_IPV6_ADDR_UNICAST 0x0001
