@@ -1,9 +1,40 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* The wire reasons (the cursors are inline in buf.h). */
+/* The wire reasons and the copying cursor calls (the rest is inline in buf.h). */
 #include "netrig/buf.h"
 
 #include <errno.h>
 #include <string.h>
+
+/* The copies of a caller-chosen length stay out of line (see buf.h). */
+int nr_buf_get_bytes(struct nr_buf *b, void *ret, size_t n)
+{
+	if (b->len - b->off < n)
+		return -EBADMSG;
+	if (n)
+		memcpy(ret, b->data + b->off, n);
+	b->off += n;
+	return 0;
+}
+
+int nr_wbuf_put_bytes(struct nr_wbuf *w, const void *src, size_t n)
+{
+	if (w->cap - w->len < n)
+		return -EMSGSIZE;
+	if (n)
+		memmove(w->data + w->len, src, n);
+	w->len += n;
+	return 0;
+}
+
+int nr_wbuf_put_zero(struct nr_wbuf *w, size_t n)
+{
+	if (w->cap - w->len < n)
+		return -EMSGSIZE;
+	if (n)
+		memset(w->data + w->len, 0, n);
+	w->len += n;
+	return 0;
+}
 
 static const char *const reason_str[NR_WIRE_REASON_COUNT] = {
 	[NR_WIRE_OK] = "ok",

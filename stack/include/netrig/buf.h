@@ -108,15 +108,8 @@ static inline int nr_buf_get_be32(struct nr_buf *b, uint32_t *ret)
 	return 0;
 }
 
-static inline int nr_buf_get_bytes(struct nr_buf *b, void *ret, size_t n)
-{
-	if (b->len - b->off < n)
-		return -EBADMSG;
-	if (n)
-		memcpy(ret, b->data + b->off, n);
-	b->off += n;
-	return 0;
-}
+/* Out of line: a copy of a caller-chosen length (compilers warn on inlined impossible sizes). */
+int nr_buf_get_bytes(struct nr_buf *b, void *ret, size_t n);
 
 static inline int nr_buf_skip(struct nr_buf *b, size_t n)
 {
@@ -191,25 +184,8 @@ static inline int nr_wbuf_put_be32(struct nr_wbuf *w, uint32_t v)
 }
 
 /* src may overlap the destination (memmove), so a payload already in place stays put. */
-static inline int nr_wbuf_put_bytes(struct nr_wbuf *w, const void *src, size_t n)
-{
-	if (w->cap - w->len < n)
-		return -EMSGSIZE;
-	if (n)
-		memmove(w->data + w->len, src, n);
-	w->len += n;
-	return 0;
-}
-
-static inline int nr_wbuf_put_zero(struct nr_wbuf *w, size_t n)
-{
-	if (w->cap - w->len < n)
-		return -EMSGSIZE;
-	if (n)
-		memset(w->data + w->len, 0, n);
-	w->len += n;
-	return 0;
-}
+int nr_wbuf_put_bytes(struct nr_wbuf *w, const void *src, size_t n);
+int nr_wbuf_put_zero(struct nr_wbuf *w, size_t n);
 
 /*
  * Why a decoder refused its input. Every decoder returns a negative errno
