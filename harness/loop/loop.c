@@ -567,10 +567,11 @@ static int iterate(struct nr_loop *l, uint64_t until)
 	if (timeout != 0)
 		l->stats.blocking_waits++;
 	/*
-	 * The wait. With a ring (uring.c) the loop sleeps in io_uring_enter
-	 * instead, the epoll fd one of its requests, and completions of user
-	 * requests are handed over there (handed); the epoll events it
-	 * fetched come back in evs as epoll_wait's would.
+	 * io_uring hook (uring.c): with a ring the loop sleeps in
+	 * io_uring_enter instead of epoll_wait, the epoll fd being one of
+	 * the ring's requests. Completions of user requests are handed to
+	 * their ops in there (counted in handed); the epoll fd's events come
+	 * back in evs, as epoll_wait's would.
 	 */
 	if (l->ring) {
 		r = nr_loop_ring_wait(l, timeout != 0, evs, &n, &handed);

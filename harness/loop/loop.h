@@ -139,7 +139,7 @@ int nr_loop_signal_remove(struct nr_loop *l, int signo);
  */
 int nr_loop_child_add(struct nr_loop *l, pid_t pid, nr_loop_child_fn fn, void *arg);
 
-/* --- io_uring (optional) --- */
+/* --- io_uring (optional; harness/loop/uring.c) --- */
 
 /*
  * With a ring, the loop waits in io_uring_enter instead of epoll_wait:
