@@ -8,29 +8,35 @@
 int nr_eth_decode(const uint8_t *data, size_t len, struct nr_eth *ret,
 		  enum nr_wire_reason *why)
 {
-	struct nr_eth e = {0};
-	struct nr_buf b;
-	uint16_t type, tci;
+	size_t off = NR_ETH_HLEN;
+	uint16_t type, tci = 0;
+	bool vlan = false;
 
-	nr_buf_init(&b, data, len);
-	if (nr_buf_get_bytes(&b, e.dst, NR_ETH_ALEN) < 0 ||
-	    nr_buf_get_bytes(&b, e.src, NR_ETH_ALEN) < 0 || nr_buf_get_be16(&b, &type) < 0)
+	/* The header is read in place once its length is known to be there. */
+	if (!data || len < NR_ETH_HLEN)
 		return nr_wire_fail(NR_WIRE_TRUNCATED, why);
+	type = nr_load_be16(data + 12);
 	if (type == NR_ETHERTYPE_VLAN) {
-		if (nr_buf_get_be16(&b, &tci) < 0 || nr_buf_get_be16(&b, &type) < 0)
+		if (len < NR_ETH_VLAN_HLEN)
 			return nr_wire_fail(NR_WIRE_TRUNCATED, why);
-		e.has_vlan = true;
-		e.pcp = (uint8_t)(tci >> 13);
-		e.dei = (tci >> 12) & 1;
-		e.vid = tci & 0x0fff;
+		tci = nr_load_be16(data + 14);
+		type = nr_load_be16(data + 16);
+		vlan = true;
+		off = NR_ETH_VLAN_HLEN;
 	}
 	if (type < NR_ETH_MIN_ETHERTYPE)
 		return nr_wire_fail(NR_WIRE_NOT_ETHERNET_II, why);
-	e.ethertype = type;
-	e.payload_off = nr_buf_offset(&b);
-	e.payload_len = nr_buf_remaining(&b);
-	e.payload = nr_buf_cur(&b);
-	*ret = e;
+	/* Every check passed: *ret is written now, every field. */
+	memcpy(ret->dst, data, NR_ETH_ALEN);
+	memcpy(ret->src, data + NR_ETH_ALEN, NR_ETH_ALEN);
+	ret->has_vlan = vlan;
+	ret->pcp = (uint8_t)(tci >> 13);
+	ret->dei = (tci >> 12) & 1;
+	ret->vid = tci & 0x0fff;
+	ret->ethertype = type;
+	ret->payload_off = off;
+	ret->payload_len = len - off;
+	ret->payload = data + off;
 	return 0;
 }
 
