@@ -101,7 +101,8 @@ static enum nr_resp_verdict echo_input(struct nr_responder *r, const struct nr_r
 	const struct nr_ipv4 *ip = in->ip4;
 	enum nr_wire_reason why = NR_WIRE_OK;
 	struct nr_icmp4 req;
-	struct nr_addr src;
+	struct nr_addr picked;
+	const struct nr_addr *src;
 	uint8_t *icmp, *ipb;
 	uint16_t csum;
 	uint32_t dst;
@@ -141,16 +142,18 @@ static enum nr_resp_verdict echo_input(struct nr_responder *r, const struct nr_r
 		if (in->l2_group && (dst >> 28) != 0xe && !(cls & NR_HOST_ADDR_BROADCAST))
 			return drop(r, NR_RESP_DROP_L2_BROADCAST);
 		if (cls & NR_HOST_ADDR_OWN)
-			src = ip->dst;
-		else if (nr_host_pick_source(in->host, AF_INET, &ip->src, &src) < 0)
+			src = &ip->dst;
+		else if (nr_host_pick_source(in->host, AF_INET, &ip->src, &picked) < 0)
 			return drop(r, NR_RESP_DROP_NO_ADDRESS);
+		else
+			src = &picked;
 	} else if (cls & NR_HOST_ADDR_OWN) {
-		src = ip->dst;
+		src = &ip->dst;
 	} else if (p->any) {
 		/* Not from 0/8, 127/8 or a network address: no reply can come from those. */
 		if ((cls & NR_HOST_ADDR_MARTIAN) || (dst >> 28) == 0xf)
 			return drop(r, NR_RESP_DROP_BAD_DEST);
-		src = ip->dst;
+		src = &ip->dst;
 	} else {
 		return drop(r, NR_RESP_DROP_NOT_MINE);
 	}
@@ -193,7 +196,7 @@ static enum nr_resp_verdict echo_input(struct nr_responder *r, const struct nr_r
 	ipb[8] = p->ttl;
 	ipb[9] = NR_IPPROTO_ICMP;
 	ipb[10] = ipb[11] = 0;
-	memcpy(ipb + 12, src.bytes, 4);
+	memcpy(ipb + 12, src->bytes, 4);
 	memcpy(ipb + 16, ip->src.bytes, 4);
 	nr_store_be16(ipb + 10, nr_ipv4_header_checksum(ipb, NR_IPV4_HLEN));
 	n += NR_IPV4_HLEN;
@@ -202,7 +205,7 @@ static enum nr_resp_verdict echo_input(struct nr_responder *r, const struct nr_r
 	/* MACs only matter on Ethernet: a TUN reply goes without them. */
 	if (in->eth) {
 		memcpy(out->dst_mac, in->eth->src, 6);
-		nr_host_mac_for(in->host, &src, out->src_mac);
+		nr_host_mac_for(in->host, src, out->src_mac);
 	}
 	r->stats.replies++;
 	return NR_RESP_REPLY;
