@@ -54,12 +54,6 @@ static uint16_t body_sum(const uint8_t *p, size_t n)
 #endif
 }
 
-void nr_csum_init(struct nr_csum *c)
-{
-	c->sum = 0;
-	c->odd = false;
-}
-
 void nr_csum_add(struct nr_csum *c, const void *data, size_t len)
 {
 	const uint8_t *p = data;
@@ -147,25 +141,6 @@ void nr_csum_add_pseudo6(struct nr_csum *c, const struct nr_addr *src,
 	nr_csum_add(c, dst->bytes, 16);
 	nr_csum_add_be32(c, len);
 	nr_csum_add_be32(c, next_header);
-}
-
-uint16_t nr_csum_fold(const struct nr_csum *c)
-{
-	uint64_t s = c->sum;
-
-	while (s >> 16)
-		s = (s & 0xffff) + (s >> 16);
-	return (uint16_t)s;
-}
-
-uint16_t nr_csum_final(const struct nr_csum *c)
-{
-	return (uint16_t)~nr_csum_fold(c);
-}
-
-bool nr_csum_verify(const struct nr_csum *c)
-{
-	return nr_csum_fold(c) == 0xffff;
 }
 
 uint16_t nr_csum(const void *data, size_t len)

@@ -22,7 +22,12 @@ struct nr_csum {
 	bool odd;     /* an odd number of bytes so far: the next byte is a low byte */
 };
 
-void nr_csum_init(struct nr_csum *c);
+static inline void nr_csum_init(struct nr_csum *c)
+{
+	c->sum = 0;
+	c->odd = false;
+}
+
 void nr_csum_add(struct nr_csum *c, const void *data, size_t len);
 void nr_csum_add_be16(struct nr_csum *c, uint16_t v);
 void nr_csum_add_be32(struct nr_csum *c, uint32_t v);
@@ -34,11 +39,26 @@ void nr_csum_add_pseudo6(struct nr_csum *c, const struct nr_addr *src,
 			 const struct nr_addr *dst, uint32_t len, uint8_t next_header);
 
 /* The sum folded to 16 bits (ones' complement addition), not inverted. */
-uint16_t nr_csum_fold(const struct nr_csum *c);
+static inline uint16_t nr_csum_fold(const struct nr_csum *c)
+{
+	uint64_t s = c->sum;
+
+	while (s >> 16)
+		s = (s & 0xffff) + (s >> 16);
+	return (uint16_t)s;
+}
+
 /* The value for the checksum field: ~fold, host order. */
-uint16_t nr_csum_final(const struct nr_csum *c);
+static inline uint16_t nr_csum_final(const struct nr_csum *c)
+{
+	return (uint16_t)~nr_csum_fold(c);
+}
+
 /* True when the covered bytes, checksum field included, sum to 0xffff. */
-bool nr_csum_verify(const struct nr_csum *c);
+static inline bool nr_csum_verify(const struct nr_csum *c)
+{
+	return nr_csum_fold(c) == 0xffff;
+}
 
 /*
  * RFC 1624 eqn. 3: the checksum field once a 16-bit word of the covered
