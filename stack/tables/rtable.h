@@ -102,7 +102,7 @@ struct nr_rt_hint {
  * found prefetched. A table under NR_RTABLE_HINT_MIN_ROUTES stays cached
  * anyway: its hints are left empty (t NULL) and the lookup walks it.
  */
-#define NR_RTABLE_HINT_MAX 16
+#define NR_RTABLE_HINT_MAX 64
 #define NR_RTABLE_HINT_MIN_ROUTES 4096
 void nr_rtable_longest_many(const struct nr_rtable *t, const struct nr_addr *const *a, size_t n,
 			    struct nr_rt_hint *ret);

@@ -651,18 +651,19 @@ static void gen_query(const struct oracle *o, uint8_t *key)
 }
 
 /*
- * nr_lpm_lookup_many against the oracle: a batch of 1 + salt % 40 keys
- * (batches end inside and across the 16-key groups), plens untouched
+ * nr_lpm_lookup_many against the oracle: a batch of 1 + salt % 140 keys
+ * (batches end inside and across the 64-key groups), plens untouched
  * where nothing matched.
  */
+#define MANY_MAX 140
 static void check_many(const struct oracle *o, const struct nr_lpm *t, size_t salt)
 {
-	uint8_t keys[40][16];
-	const uint8_t *kp[40];
+	uint8_t keys[MANY_MAX][16];
+	const uint8_t *kp[MANY_MAX];
 	const struct oentry *want[129];
-	void *values[40];
-	unsigned plens[40];
-	size_t n = 1 + salt % 40;
+	void *values[MANY_MAX];
+	unsigned plens[MANY_MAX];
+	size_t n = 1 + salt % MANY_MAX;
 
 	for (size_t i = 0; i < n; i++) {
 		gen_query(o, keys[i]);

@@ -35,7 +35,7 @@ void *nr_lpm_lookup(const struct nr_lpm *t, const uint8_t *key, unsigned *ret_pl
 /*
  * nr_lpm_lookup of n keys (each maxbits long): values[i] is what
  * nr_lpm_lookup(t, keys[i], &plens[i]) returns, and plens[i] (plens may be
- * NULL) is written only where values[i] is not NULL. The walks of up to 16
+ * NULL) is written only where values[i] is not NULL. The walks of up to 64
  * keys are interleaved, so their cache misses overlap. t or keys NULL:
  * every values[i] NULL.
  */
