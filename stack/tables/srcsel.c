@@ -158,8 +158,11 @@ sel4_entry(const struct nr_iface_table *t, int ifindex, uint32_t d, const struct
 		e->src = src;
 		e->reason = reason;
 		memset(e->reason16, 0, sizeof(e->reason16));
-		len = reason ? strlen(reason) : 0;
-		memcpy(e->reason16, reason, len < sizeof(e->reason16) ? len : sizeof(e->reason16) - 1);
+		if (reason) {
+			len = strlen(reason);
+			memcpy(e->reason16, reason,
+			       len < sizeof(e->reason16) ? len : sizeof(e->reason16) - 1);
+		}
 	}
 	return e;
 }
