@@ -138,6 +138,11 @@ int nr_stack_loopback_index(const struct nr_stack *s);
  */
 bool nr_nexthop_dead(const struct nr_stack *s, const struct nr_route *r,
 		     const struct nr_nexthop *nh);
+/*
+ * The part of nr_nexthop_dead that asks the device: known and not up.
+ * Remembered per thread (see stack.c).
+ */
+bool nr_stack_dev_down(const struct nr_stack *s, int ifindex);
 
 /*
  * Start an answer: every field a reader looks at cleared, but not the

@@ -766,7 +766,9 @@ static bool route_output4_plain(const struct nr_stack *s, const struct nr_route_
 	if (r->tos || r->type != NR_RTN_UNICAST || r->nh_count != 1)
 		return false;
 	nh = &r->nh[0];
-	if (nr_nexthop_dead(s, r, nh))
+	/* nr_nexthop_dead for a unicast route, inline. */
+	if ((nh->flags & NR_RTNH_F_DEAD) ||
+	    (r->scope != NR_SCOPE_HOST && nh->ifindex && nr_stack_dev_down(s, nh->ifindex)))
 		return false;
 	/* fib_select_path: fib_select_default's candidates need the general path. */
 	if (plen == 0 && l.n > 1)

@@ -224,19 +224,26 @@ struct down_cache_entry {
 
 static _Thread_local struct down_cache_entry down_cache[DOWN_CACHE_SLOTS];
 
-static bool dev_known_down(const struct nr_stack *s, int ifindex)
+static __attribute__((noinline, cold)) bool down_fill(struct down_cache_entry *e,
+						       const struct nr_stack *s, uint64_t gen,
+						       int ifindex)
 {
-	uint64_t gen = nr_iface_generation(s->ifaces);
-	struct down_cache_entry *e = &down_cache[(unsigned)ifindex % DOWN_CACHE_SLOTS];
-	const struct nr_iface *ifc;
+	const struct nr_iface *ifc = nr_iface_by_index(s->ifaces, ifindex);
 
-	if (gen && e->gen == gen && e->ifindex == ifindex)
-		return e->down;
-	ifc = nr_iface_by_index(s->ifaces, ifindex);
 	e->gen = gen;
 	e->ifindex = ifindex;
 	e->down = ifc && !(ifc->flags & NR_IFF_UP);
 	return e->down;
+}
+
+bool nr_stack_dev_down(const struct nr_stack *s, int ifindex)
+{
+	uint64_t gen = nr_iface_generation(s->ifaces);
+	struct down_cache_entry *e = &down_cache[(unsigned)ifindex % DOWN_CACHE_SLOTS];
+
+	if (gen && e->gen == gen && e->ifindex == ifindex)
+		return e->down;
+	return down_fill(e, s, gen, ifindex);
 }
 
 bool nr_nexthop_dead(const struct nr_stack *s, const struct nr_route *r,
@@ -246,7 +253,7 @@ bool nr_nexthop_dead(const struct nr_stack *s, const struct nr_route *r,
 		return true;
 	if (r->type == NR_RTN_LOCAL || r->scope == NR_SCOPE_HOST)
 		return false;
-	return nh->ifindex && dev_known_down(s, nh->ifindex);
+	return nh->ifindex && nr_stack_dev_down(s, nh->ifindex);
 }
 
 static int route_get(const struct nr_stack *s, const struct nr_route_query *q,

@@ -125,6 +125,39 @@ struct sel4_cache_entry {
 static _Thread_local struct sel4_cache_entry sel4_cache[SEL4_CACHE_SLOTS];
 
 /*
+ * A cache miss: walk and fill e. Out of line and cold, so that the hit
+ * path below saves no registers for it.
+ */
+static __attribute__((noinline, cold)) void sel4_fill(struct sel4_cache_entry *e,
+						      const struct nr_iface_table *t,
+						      uint64_t gen, int ifindex, uint32_t d,
+						      const struct nr_addr *dst, bool from_word,
+						      uint8_t scope)
+{
+	struct nr_addr src, dw;
+	const char *reason = NULL;
+	size_t len;
+
+	if (from_word) {
+		nr_addr_set_v4(&dw, d);
+		dst = &dw;
+	}
+	memset(&src, 0, sizeof(src));
+	e->err = srcsel4_walk(t, ifindex, dst, scope, &src, &reason);
+	e->gen = gen;
+	e->ifindex = ifindex;
+	e->dst = d;
+	e->scope = scope;
+	e->src = src;
+	e->reason = reason;
+	memset(e->reason16, 0, sizeof(e->reason16));
+	if (reason) {
+		len = strlen(reason);
+		memcpy(e->reason16, reason, len < sizeof(e->reason16) ? len : sizeof(e->reason16) - 1);
+	}
+}
+
+/*
  * The entry answering (t, ifindex, d, scope). dst is d as the caller gave
  * it (NULL: none), or with from_word the walk is given d as an address.
  * Inline in both callers: it is most of a cache hit.
@@ -140,30 +173,8 @@ sel4_entry(const struct nr_iface_table *t, int ifindex, uint32_t d, const struct
 
 	_Static_assert(SEL4_CACHE_SLOTS == 64, "the slot is the hash's top 6 bits");
 	e = &sel4_cache[h >> 26];
-	if (e->gen != gen || e->ifindex != ifindex || e->dst != d || e->scope != scope) {
-		struct nr_addr src, dw;
-		const char *reason = NULL;
-		size_t len;
-
-		if (from_word) {
-			nr_addr_set_v4(&dw, d);
-			dst = &dw;
-		}
-		memset(&src, 0, sizeof(src));
-		e->err = srcsel4_walk(t, ifindex, dst, scope, &src, &reason);
-		e->gen = gen;
-		e->ifindex = ifindex;
-		e->dst = d;
-		e->scope = scope;
-		e->src = src;
-		e->reason = reason;
-		memset(e->reason16, 0, sizeof(e->reason16));
-		if (reason) {
-			len = strlen(reason);
-			memcpy(e->reason16, reason,
-			       len < sizeof(e->reason16) ? len : sizeof(e->reason16) - 1);
-		}
-	}
+	if (e->gen != gen || e->ifindex != ifindex || e->dst != d || e->scope != scope)
+		sel4_fill(e, t, gen, ifindex, d, dst, from_word, scope);
 	return e;
 }
 
