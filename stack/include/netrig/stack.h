@@ -159,7 +159,7 @@ int nr_stack_route_get(const struct nr_stack *s, const struct nr_route_query *q,
  * errs[i] are what nr_stack_route_get(s, &q[i], &ret[i]) gives (ret[i] is
  * left as it was where errs[i] < 0). Returns 0, or the first negative
  * errs[i]. Faster than n single calls on large tables: the lookups of up
- * to 16 queries walk the tables together, so their cache misses overlap.
+ * to 64 queries walk the tables together, so their cache misses overlap.
  */
 int nr_stack_route_get_many(const struct nr_stack *s, const struct nr_route_query *q, size_t n,
 			    struct nr_route_result *ret, int *errs);
