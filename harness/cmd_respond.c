@@ -68,10 +68,9 @@ static const char respond_usage[] =
 	"  --router          the hosts are routers (NA R flag; ndp answers RS with RA)\n"
 	"  --verbose         one line per reply\n"
 	"  --busy-poll USEC  before sleeping, look for the next frame for up to USEC\n"
-	"                    microseconds (default 0: sleep at once): a flood from a\n"
-	"                    peer on another CPU may be answered faster, keeping a\n"
-	"                    core busy while it lasts; a peer on the same CPU is\n"
-	"                    slowed\n"
+	"                    microseconds, yielding the CPU between looks (default\n"
+	"                    50; 0: sleep at once): a flood is answered without the\n"
+	"                    cost of waking up; polls that find nothing back off\n"
 	"  --allow-host-namespace\n"
 	"                    DANGEROUS: let --tun/--tap/--iface work in the root\n"
 	"                    namespace or this process's own (a device there, a\n"
@@ -89,8 +88,12 @@ static const char respond_usage[] =
 	"missing namespace or device\n";
 
 #define MAX_ADDRS NR_HOST_ADDR_MAX
-/* Off: polling slows a peer on our CPU (loop.h, nr_loop_set_busy_poll). */
-#define BUSY_POLL_US 0u
+/*
+ * On: waking from sleep dominates a reply's cost on a virtual CPU, and the
+ * poll yields to a peer on our CPU and backs off when it finds nothing
+ * (loop.h, nr_loop_set_busy_poll; figures in README's benchmarks).
+ */
+#define BUSY_POLL_US 50u
 #define MAX_OPTS 8
 
 struct respond_args {

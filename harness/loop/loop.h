@@ -225,13 +225,13 @@ void nr_loop_bufs_put(struct nr_loop_bufs *b, unsigned bid);
  * SO_BUSY_POLL does for a socket. Waking a sleeping thread can cost more
  * than a round trip of ping -f (an idle virtual CPU is woken by an
  * interrupt), so a flood answered without sleeping may go much faster,
- * for a core kept busy while it lasts; but a peer that shares our CPU
- * cannot run while we poll, and is slowed instead (measured: ping -f at
- * 0.6x with a compiler busy on the other core). Opt-in for that reason.
- * A poll that found nothing makes the next waits (1, 2, 4... up to 1024
- * of them) sleep at once. With a ring the poll reads the ring's flags
- * (no syscall); without one it is epoll_wait(0) calls. 0 (the default):
- * never. No effect on a fake clock.
+ * for a core kept busy while it lasts. The poll yields the CPU between
+ * looks (sched_yield), so a peer that shares our CPU still runs: without
+ * that, ping -f pinned to our CPU ran at 0.6x. A poll that found nothing
+ * makes the next waits (1, 2, 4... up to 1024 of them) sleep at once.
+ * With a ring the poll reads the ring's flags (a yield every 64 looks);
+ * without one it is epoll_wait(0) calls. 0 (the loop's default): never.
+ * No effect on a fake clock.
  */
 void nr_loop_set_busy_poll(struct nr_loop *l, uint64_t ns);
 
