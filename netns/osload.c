@@ -84,6 +84,27 @@ static int add_rules(struct nr_stack *s, const struct nr_rule *rules, size_t n,
 	return 0;
 }
 
+static int add_routes(struct nr_stack *s, const struct nr_os_snapshot *snap,
+		      struct nr_os_error *err)
+{
+	size_t i;
+	int r;
+
+	for (i = 0; i < snap->nroutes; i++) {
+		const struct nr_route *rt = &snap->routes[i];
+
+		r = nr_stack_route_add(s, rt);
+		if (r < 0) {
+			char p[NR_PREFIX_STRLEN], obj[96];
+
+			snprintf(obj, sizeof(obj), "%s table %u metric %u",
+				 nr_prefix_format(&rt->dst, p, sizeof(p)), rt->table, rt->metric);
+			return fail_obj(err, r, "route", obj);
+		}
+	}
+	return 0;
+}
+
 /* Routes go in with nr_stack_clear_routes, which takes the rules too:
  * keep the stack's rules when they are not being replaced. */
 static int load_routes(const struct nr_os_snapshot *snap, struct nr_stack *s, bool keep_rules,
@@ -105,19 +126,9 @@ static int load_routes(const struct nr_os_snapshot *snap, struct nr_stack *s, bo
 			saved[nsaved++] = *nr_stack_rule_at(s, AF_INET6, i);
 	}
 	nr_stack_clear_routes(s);
-	for (i = 0; i < snap->nroutes; i++) {
-		const struct nr_route *rt = &snap->routes[i];
-
-		r = nr_stack_route_add(s, rt);
-		if (r < 0) {
-			char p[NR_PREFIX_STRLEN], obj[96];
-
-			snprintf(obj, sizeof(obj), "%s table %u metric %u",
-				 nr_prefix_format(&rt->dst, p, sizeof(p)), rt->table, rt->metric);
-			fail_obj(err, r, "route", obj);
-			goto out;
-		}
-	}
+	r = add_routes(s, snap, err);
+	if (r < 0)
+		goto out;
 	if (keep_rules) {
 		clear_rules(s);
 		r = add_rules(s, saved, nsaved, err);
@@ -367,27 +378,6 @@ out:
 	free(sv.rt);
 	free(sv.nh);
 	return r;
-}
-
-static int add_routes(struct nr_stack *s, const struct nr_os_snapshot *snap,
-		      struct nr_os_error *err)
-{
-	size_t i;
-	int r;
-
-	for (i = 0; i < snap->nroutes; i++) {
-		const struct nr_route *rt = &snap->routes[i];
-
-		r = nr_stack_route_add(s, rt);
-		if (r < 0) {
-			char p[NR_PREFIX_STRLEN], obj[96];
-
-			snprintf(obj, sizeof(obj), "%s table %u metric %u",
-				 nr_prefix_format(&rt->dst, p, sizeof(p)), rt->table, rt->metric);
-			return fail_obj(err, r, "route", obj);
-		}
-	}
-	return 0;
 }
 
 /* Read first, then add: the way without a second thread, and after an

@@ -184,24 +184,12 @@ static inline uint32_t mask4(unsigned len)
 	return len ? ~0u << (32 - len) : 0;
 }
 
-/* Same family and bytes; inline, as the owner test asks it per entry and packet. */
-static inline bool addr_same(const struct nr_addr *a, const struct nr_addr *b)
-{
-	uint64_t a0, a1, b0, b1;
-
-	memcpy(&a0, a->bytes, 8);
-	memcpy(&a1, a->bytes + 8, 8);
-	memcpy(&b0, b->bytes, 8);
-	memcpy(&b1, b->bytes + 8, 8);
-	return a->family == b->family && ((a0 ^ b0) | (a1 ^ b1)) == 0;
-}
-
 static bool entry_owns(const struct nr_host_addr *e, const struct nr_addr *a)
 {
 	if (e->p.addr.family != a->family)
 		return false;
 	if (!e->range)
-		return addr_same(&e->p.addr, a);
+		return nr_addr_eq(&e->p.addr, a);
 	return nr_prefix_contains(&e->p, a) && !range_excluded(&e->p, a);
 }
 
@@ -231,7 +219,7 @@ bool nr_host_owns(const struct nr_host *h, const struct nr_addr *a)
 	if (!h || !a)
 		return false;
 	for (size_t i = 0; i < h->nexcl; i++)
-		if (addr_same(&h->excl[i], a))
+		if (nr_addr_eq(&h->excl[i], a))
 			return false;
 	for (size_t i = 0; i < h->naddrs; i++) {
 		const struct nr_host_addr *e = &h->addrs[i];
@@ -239,7 +227,7 @@ bool nr_host_owns(const struct nr_host *h, const struct nr_addr *a)
 		/* Single addresses compared here, ranges in entry_owns: no call per entry. */
 		if (e->p.addr.family != a->family)
 			continue;
-		if (!e->range ? addr_same(&e->p.addr, a) : entry_owns(e, a))
+		if (!e->range ? nr_addr_eq(&e->p.addr, a) : entry_owns(e, a))
 			return true;
 	}
 	return false;
@@ -358,7 +346,7 @@ unsigned nr_host_classify(const struct nr_host *h, const struct nr_addr *a)
 	if ((v >> 24) == 0 || (v >> 24) == 127 || v4_multicast(v))
 		r |= NR_HOST_ADDR_MARTIAN;
 	for (size_t i = 0; i < h->nexcl; i++)
-		if (addr_same(&h->excl[i], a))
+		if (nr_addr_eq(&h->excl[i], a))
 			excluded = true;
 	for (size_t i = 0; i < h->nv4; i++) {
 		uint32_t net = h->v4[i].addr, m = h->v4[i].mask, hb;

@@ -77,29 +77,9 @@ static bool v4_loopback(uint32_t a)
 	return (a & 0xff000000u) == 0x7f000000u;
 }
 
-/*
- * nr_addr_v4 and nr_addr_set_v4, inline: a lookup reads or writes an
- * address word a dozen times, and the calls were 5% of its instructions.
- */
-static inline uint32_t word4(const struct nr_addr *a)
-{
-	return (uint32_t)a->bytes[0] << 24 | (uint32_t)a->bytes[1] << 16 |
-	       (uint32_t)a->bytes[2] << 8 | a->bytes[3];
-}
-
-static inline void set4(struct nr_addr *a, uint32_t host_order)
-{
-	memset(a, 0, sizeof(*a));
-	a->family = AF_INET;
-	a->bytes[0] = (uint8_t)(host_order >> 24);
-	a->bytes[1] = (uint8_t)(host_order >> 16);
-	a->bytes[2] = (uint8_t)(host_order >> 8);
-	a->bytes[3] = (uint8_t)host_order;
-}
-
 static uint32_t addr4(const struct nr_addr *a)
 {
-	return a->family == AF_INET ? word4(a) : 0;
+	return a->family == AF_INET ? nr_addr_v4(a) : 0;
 }
 
 /* nr_addr_is_unspec without the 16-byte compare for the usual IPv4 address. */
@@ -775,7 +755,7 @@ static bool route_output4_plain(const struct nr_stack *s, const struct nr_route_
 		return false;
 	/* fib_result_prefsrc */
 	if (r->prefsrc.family == AF_INET && !addr_unset(&r->prefsrc)) {
-		saddr = word4(&r->prefsrc);
+		saddr = nr_addr_v4(&r->prefsrc);
 		if (v4_loopback(saddr))
 			return false; /* __mkroute_output's device check */
 		copy_reason(ret->why.src_reason, "prefsrc");
@@ -809,7 +789,7 @@ static bool route_output4_plain(const struct nr_stack *s, const struct nr_route_
 	ret->nh = nh;
 	ret->nh_count = 1;
 	if (saddr)
-		set4(&ret->prefsrc, saddr);
+		nr_addr_set_v4(&ret->prefsrc, saddr);
 	return true;
 }
 

@@ -20,38 +20,10 @@ unsigned nr_addr_bits(int family)
 	}
 }
 
-void nr_addr_set_v4(struct nr_addr *a, uint32_t host_order)
-{
-	memset(a, 0, sizeof(*a));
-	a->family = AF_INET;
-	a->bytes[0] = (uint8_t)(host_order >> 24);
-	a->bytes[1] = (uint8_t)(host_order >> 16);
-	a->bytes[2] = (uint8_t)(host_order >> 8);
-	a->bytes[3] = (uint8_t)host_order;
-}
-
-uint32_t nr_addr_v4(const struct nr_addr *a)
-{
-	return (uint32_t)a->bytes[0] << 24 | (uint32_t)a->bytes[1] << 16 |
-	       (uint32_t)a->bytes[2] << 8 | a->bytes[3];
-}
-
 void nr_addr_set_v6(struct nr_addr *a, const uint8_t bytes[16])
 {
 	a->family = AF_INET6;
 	memcpy(a->bytes, bytes, 16);
-}
-
-bool nr_addr_eq(const struct nr_addr *a, const struct nr_addr *b)
-{
-	uint64_t a0, a1, b0, b1;
-
-	/* Two word compares, not a call to memcmp: this is asked on every packet. */
-	memcpy(&a0, a->bytes, 8);
-	memcpy(&a1, a->bytes + 8, 8);
-	memcpy(&b0, b->bytes, 8);
-	memcpy(&b1, b->bytes + 8, 8);
-	return a->family == b->family && ((a0 ^ b0) | (a1 ^ b1)) == 0;
 }
 
 bool nr_addr_is_unspec(const struct nr_addr *a)

@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <sys/socket.h>
 
 #define NR_ADDR_STRLEN 46   /* INET6_ADDRSTRLEN */
@@ -39,11 +40,38 @@ struct nr_lladdr {
 /* 32 for AF_INET, 128 for AF_INET6, 0 otherwise. */
 unsigned nr_addr_bits(int family);
 
-void nr_addr_set_v4(struct nr_addr *a, uint32_t host_order);
-uint32_t nr_addr_v4(const struct nr_addr *a); /* host order */
+/* Inline: the packet and route paths set and compare addresses per frame. */
+static inline void nr_addr_set_v4(struct nr_addr *a, uint32_t host_order)
+{
+	memset(a, 0, sizeof(*a));
+	a->family = AF_INET;
+	a->bytes[0] = (uint8_t)(host_order >> 24);
+	a->bytes[1] = (uint8_t)(host_order >> 16);
+	a->bytes[2] = (uint8_t)(host_order >> 8);
+	a->bytes[3] = (uint8_t)host_order;
+}
+
+/* Host order. */
+static inline uint32_t nr_addr_v4(const struct nr_addr *a)
+{
+	return (uint32_t)a->bytes[0] << 24 | (uint32_t)a->bytes[1] << 16 |
+	       (uint32_t)a->bytes[2] << 8 | a->bytes[3];
+}
+
 void nr_addr_set_v6(struct nr_addr *a, const uint8_t bytes[16]);
 
-bool nr_addr_eq(const struct nr_addr *a, const struct nr_addr *b);
+/* Family and all 16 bytes, as two word compares (not a memcmp call). */
+static inline bool nr_addr_eq(const struct nr_addr *a, const struct nr_addr *b)
+{
+	uint64_t a0, a1, b0, b1;
+
+	memcpy(&a0, a->bytes, 8);
+	memcpy(&a1, a->bytes + 8, 8);
+	memcpy(&b0, b->bytes, 8);
+	memcpy(&b1, b->bytes + 8, 8);
+	return a->family == b->family && ((a0 ^ b0) | (a1 ^ b1)) == 0;
+}
+
 bool nr_addr_is_unspec(const struct nr_addr *a); /* AF_UNSPEC, 0.0.0.0 or :: */
 int nr_addr_cmp(const struct nr_addr *a, const struct nr_addr *b);
 
