@@ -86,3 +86,29 @@ nr_gen_tables() {
 	printf '%s\n' "$script" | sed -n '/^#peer$/,$p' | sed 1d | ip -n "$peer" -batch - ||
 		{ echo "gen_tables: seed $seed: ip -batch failed in $peer" >&2; return 1; }
 }
+
+# The root namespace's links, addresses, routes and rules, one JSON object
+# per line, without what moves on its own (lifetimes, counters).
+nr_root_state() {
+	{
+		ip -j link show
+		ip -j addr show
+		ip -j -4 route show table all
+		ip -j -6 route show table all
+		ip -j -4 rule show
+		ip -j -6 rule show
+	} | $PY -c '
+import json, sys
+# Lifetimes and counters move on their own; everything else must not.
+drop = {"valid_life_time", "preferred_life_time", "expires", "stats64", "used"}
+def strip(o):
+    if isinstance(o, dict):
+        return {k: strip(v) for k, v in o.items() if k not in drop}
+    if isinstance(o, list):
+        return [strip(v) for v in o]
+    return o
+for line in sys.stdin:
+    line = line.strip()
+    if line:
+        print(json.dumps(strip(json.loads(line)), sort_keys=True))'
+}

@@ -39,30 +39,6 @@ lc_cleanup() {
 }
 trap lc_cleanup EXIT INT TERM HUP
 
-root_state() {
-	{
-		ip -j link show
-		ip -j addr show
-		ip -j -4 route show table all
-		ip -j -6 route show table all
-		ip -j -4 rule show
-		ip -j -6 rule show
-	} | $PY -c '
-import json, sys
-# Lifetimes and counters move on their own; everything else must not.
-drop = {"valid_life_time", "preferred_life_time", "expires", "stats64", "used"}
-def strip(o):
-    if isinstance(o, dict):
-        return {k: strip(v) for k, v in o.items() if k not in drop}
-    if isinstance(o, list):
-        return [strip(v) for v in o]
-    return o
-for line in sys.stdin:
-    line = line.strip()
-    if line:
-        print(json.dumps(strip(json.loads(line)), sort_keys=True))'
-}
-
 # Namespaces, journal and keeper log of one run id.
 leftovers() {
 	local id=$1
@@ -83,7 +59,7 @@ down() {
 	[ -z "$(leftovers "$1")" ] || fail "run $1 left: $(leftovers "$1")"
 }
 
-root_state >"$TMP/root.before"
+nr_root_state >"$TMP/root.before"
 
 # --- 1. every example ---
 for f in "$NETRIG_SOURCE_DIR"/scenarios/*.yaml; do
@@ -285,6 +261,6 @@ done
 for id in $ids; do down "$id"; done
 echo "ok: four parallel ups, distinct and working"
 
-root_state >"$TMP/root.after"
+nr_root_state >"$TMP/root.after"
 diff -u "$TMP/root.before" "$TMP/root.after" || fail "the root namespace changed"
 echo "ok: root namespace unchanged"
