@@ -68,9 +68,10 @@ static const char respond_usage[] =
 	"  --router          the hosts are routers (NA R flag; ndp answers RS with RA)\n"
 	"  --verbose         one line per reply\n"
 	"  --busy-poll USEC  before sleeping, look for the next frame for up to USEC\n"
-	"                    microseconds, yielding the CPU between looks (default\n"
-	"                    50; 0: sleep at once): a flood is answered without the\n"
-	"                    cost of waking up; polls that find nothing back off\n"
+	"                    microseconds (default 50; 0: sleep at once): a flood\n"
+	"                    is answered without the cost of waking up; polls that\n"
+	"                    find nothing back off; a peer pinned to our CPU waits\n"
+	"                    for a poll to end\n"
 	"  --allow-host-namespace\n"
 	"                    DANGEROUS: let --tun/--tap/--iface work in the root\n"
 	"                    namespace or this process's own (a device there, a\n"
@@ -90,8 +91,8 @@ static const char respond_usage[] =
 #define MAX_ADDRS NR_HOST_ADDR_MAX
 /*
  * On: waking from sleep dominates a reply's cost on a virtual CPU, and the
- * poll yields to a peer on our CPU and backs off when it finds nothing
- * (loop.h, nr_loop_set_busy_poll; figures in README's benchmarks).
+ * poll backs off when it finds nothing (loop.h, nr_loop_set_busy_poll;
+ * figures in README's benchmarks).
  */
 #define BUSY_POLL_US 50u
 #define MAX_OPTS 8

@@ -7,7 +7,6 @@
 #include "loop/loop_priv.h"
 
 #include <errno.h>
-#include <sched.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -538,8 +537,6 @@ static int epoll_busy_poll(struct nr_loop *l, struct epoll_event *evs)
 				nr_loop_busy_result(l, true);
 			return n < 0 && errno == EINTR ? 0 : n;
 		}
-		/* The peer we wait for may share our CPU: let it run. */
-		sched_yield();
 	} while (l->clock->now_ns(l->clock) < until);
 	nr_loop_busy_result(l, false);
 	return 0;

@@ -225,13 +225,15 @@ void nr_loop_bufs_put(struct nr_loop_bufs *b, unsigned bid);
  * SO_BUSY_POLL does for a socket. Waking a sleeping thread can cost more
  * than a round trip of ping -f (an idle virtual CPU is woken by an
  * interrupt), so a flood answered without sleeping may go much faster,
- * for a core kept busy while it lasts. The poll yields the CPU between
- * looks (sched_yield), so a peer that shares our CPU still runs: without
- * that, ping -f pinned to our CPU ran at 0.6x. A poll that found nothing
+ * for a core kept busy while it lasts. A peer pinned to our CPU waits
+ * for the poll to end (ping -f pinned with the responder: 0.88x of the
+ * minimal responder's rate, against 1.5x across CPUs). The poll does not
+ * sched_yield: with a nice-19 job on every CPU, each yield gave that job
+ * a whole slice and ping -f fell to 0.14x. A poll that found nothing
  * makes the next waits (1, 2, 4... up to 1024 of them) sleep at once.
- * With a ring the poll reads the ring's flags (a yield every 64 looks);
- * without one it is epoll_wait(0) calls. 0 (the loop's default): never.
- * No effect on a fake clock.
+ * With a ring the poll reads the ring's flags (no syscall); without one
+ * it is epoll_wait(0) calls. 0 (the loop's default): never. No effect on
+ * a fake clock.
  */
 void nr_loop_set_busy_poll(struct nr_loop *l, uint64_t ns);
 

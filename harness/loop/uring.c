@@ -12,7 +12,6 @@
 #include "loop/loop_priv.h"
 
 #include <errno.h>
-#include <sched.h>
 #include <linux/io_uring.h>
 #include <poll.h>
 #include <stdlib.h>
@@ -473,14 +472,10 @@ static bool ring_busy_poll(struct nr_loop *l)
 			return true;
 		}
 		cpu_relax();
-		/* The clock every 64 turns: a vDSO call costs more than a look at
-		 * the ring; the CPU too, to a peer that may share it. */
-		if (i % 64 == 0) {
-			if (l->clock->now_ns(l->clock) >= until) {
-				nr_loop_busy_result(l, false);
-				return false;
-			}
-			sched_yield();
+		/* The clock every 64 turns: a vDSO call costs more than a look at the ring. */
+		if (i % 64 == 0 && l->clock->now_ns(l->clock) >= until) {
+			nr_loop_busy_result(l, false);
+			return false;
 		}
 	}
 }
