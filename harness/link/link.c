@@ -4,6 +4,10 @@
 #include "link/capture.h"
 
 #include <errno.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
 
 static void count_rx(struct nr_link *l, const void *frame, size_t len)
 {
@@ -116,4 +120,42 @@ void nr_link_close(struct nr_link *l)
 {
 	if (l)
 		l->ops->close(l);
+}
+
+/* One SIOCGIF* request for the device named by name, or by ifindex. */
+static int dev_ifreq(int fd, int ifindex, const char *name, unsigned long req, struct ifreq *ifr)
+{
+	memset(ifr, 0, sizeof(*ifr));
+	if (name) {
+		snprintf(ifr->ifr_name, sizeof(ifr->ifr_name), "%s", name);
+	} else {
+		ifr->ifr_ifindex = ifindex;
+		if (ioctl(fd, SIOCGIFNAME, ifr) < 0)
+			return -errno;
+	}
+	if (ioctl(fd, req, ifr) < 0)
+		return -errno;
+	return 0;
+}
+
+uint32_t nr_link_dev_mtu(int fd, int ifindex, const char *name)
+{
+	struct ifreq ifr;
+
+	if (dev_ifreq(fd, ifindex, name, SIOCGIFMTU, &ifr) < 0 || ifr.ifr_mtu <= 0)
+		return 0;
+	return (uint32_t)ifr.ifr_mtu;
+}
+
+int nr_link_dev_hwaddr(int fd, int ifindex, const char *name, struct nr_lladdr *ret)
+{
+	struct ifreq ifr;
+	int r = dev_ifreq(fd, ifindex, name, SIOCGIFHWADDR, &ifr);
+
+	if (r < 0)
+		return r;
+	memset(ret, 0, sizeof(*ret));
+	ret->len = 6; /* Ethernet: the only hardware type these links carry */
+	memcpy(ret->bytes, ifr.ifr_hwaddr.sa_data, 6);
+	return 0;
 }

@@ -108,6 +108,15 @@ bool nr_link_frame_fd(const struct nr_link *l);
 void nr_link_count_rx(struct nr_link *l, const void *frame, size_t len, size_t cap);
 void nr_link_count_tx(struct nr_link *l, const void *frame, size_t len, int err);
 
+/*
+ * For backends: a kernel device's MTU (0 when it cannot be read) and its
+ * Ethernet address, by ioctl on fd (any socket or TUN/TAP control fd in
+ * the device's namespace). The device is named by name, or, when name is
+ * NULL, by ifindex (a name may change after open; an index does not).
+ */
+uint32_t nr_link_dev_mtu(int fd, int ifindex, const char *name);
+int nr_link_dev_hwaddr(int fd, int ifindex, const char *name, struct nr_lladdr *ret);
+
 /* --- in-memory pair: what one end sends, the other receives --- */
 
 struct nr_link_mem_opts {

@@ -138,38 +138,15 @@ static int packet_fd(const struct nr_link *l)
 	return pl(l)->fd;
 }
 
-static int ifreq_get(const struct packet_link *p, unsigned long req, struct ifreq *ifr)
-{
-	memset(ifr, 0, sizeof(*ifr));
-	/* By index: the name may have changed since open. */
-	ifr->ifr_ifindex = p->ifindex;
-	if (ioctl(p->fd, SIOCGIFNAME, ifr) < 0)
-		return -errno;
-	if (ioctl(p->fd, req, ifr) < 0)
-		return -errno;
-	return 0;
-}
-
 static uint32_t packet_mtu(const struct nr_link *l)
 {
-	struct ifreq ifr;
-
-	if (ifreq_get(pl(l), SIOCGIFMTU, &ifr) < 0 || ifr.ifr_mtu <= 0)
-		return 0;
-	return (uint32_t)ifr.ifr_mtu;
+	/* By index: the name may have changed since open. */
+	return nr_link_dev_mtu(pl(l)->fd, pl(l)->ifindex, NULL);
 }
 
 static int packet_lladdr(const struct nr_link *l, struct nr_lladdr *ret)
 {
-	struct ifreq ifr;
-	int r = ifreq_get(pl(l), SIOCGIFHWADDR, &ifr);
-
-	if (r < 0)
-		return r;
-	memset(ret, 0, sizeof(*ret));
-	ret->len = ETH_ALEN;
-	memcpy(ret->bytes, ifr.ifr_hwaddr.sa_data, ETH_ALEN);
-	return 0;
+	return nr_link_dev_hwaddr(pl(l)->fd, pl(l)->ifindex, NULL, ret);
 }
 
 static const char *packet_name(const struct nr_link *l)

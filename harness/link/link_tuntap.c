@@ -19,7 +19,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <unistd.h>
@@ -87,40 +86,18 @@ static int tt_fd(const struct nr_link *l)
 	return nr_tuntap_fd(tt(l)->t);
 }
 
-static int tt_ifreq(const struct tt_link *t, unsigned long req, struct ifreq *ifr)
-{
-	memset(ifr, 0, sizeof(*ifr));
-	snprintf(ifr->ifr_name, sizeof(ifr->ifr_name), "%s", nr_tuntap_name(t->t));
-	if (ioctl(t->ctl, req, ifr) < 0)
-		return -errno;
-	return 0;
-}
-
 static uint32_t tt_mtu(const struct nr_link *l)
 {
-	struct ifreq ifr;
-
-	if (tt_ifreq(tt(l), SIOCGIFMTU, &ifr) < 0 || ifr.ifr_mtu <= 0)
-		return 0;
-	return (uint32_t)ifr.ifr_mtu;
+	return nr_link_dev_mtu(tt(l)->ctl, 0, nr_tuntap_name(tt(l)->t));
 }
 
 static int tt_lladdr(const struct nr_link *l, struct nr_lladdr *ret)
 {
-	struct ifreq ifr;
-	int r;
-
 	if (!nr_tuntap_is_tap(tt(l)->t)) {
 		memset(ret, 0, sizeof(*ret));
 		return 0;
 	}
-	r = tt_ifreq(tt(l), SIOCGIFHWADDR, &ifr);
-	if (r < 0)
-		return r;
-	memset(ret, 0, sizeof(*ret));
-	ret->len = 6;
-	memcpy(ret->bytes, ifr.ifr_hwaddr.sa_data, 6);
-	return 0;
+	return nr_link_dev_hwaddr(tt(l)->ctl, 0, nr_tuntap_name(tt(l)->t), ret);
 }
 
 static const char *tt_name(const struct nr_link *l)
