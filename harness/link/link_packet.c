@@ -21,7 +21,6 @@
 #include <linux/if_packet.h>
 #include <linux/virtio_net.h>
 #include <net/if.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -236,21 +235,6 @@ static int open_inside(void *arg)
 	return 0;
 }
 
-static int set_err(struct nr_os_error *err, int e, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static int set_err(struct nr_os_error *err, int e, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err) {
-		err->err = e;
-		va_start(ap, fmt);
-		vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
-		va_end(ap);
-	}
-	return e;
-}
-
 int nr_link_packet_open(struct nr_netns *ns, const char *ifname,
 			const struct nr_link_packet_opts *o, struct nr_link **ret,
 			struct nr_os_error *err)
@@ -264,7 +248,7 @@ int nr_link_packet_open(struct nr_netns *ns, const char *ifname,
 	if (!o)
 		o = &defaults;
 	if (!ifname || !*ifname || strlen(ifname) >= NR_IFNAMSIZ)
-		return set_err(err, -EINVAL, "packet link: bad interface name '%s'",
+		return nr_os_error_set(err, -EINVAL, "packet link: bad interface name '%s'",
 			       ifname ? ifname : "");
 	c.ifname = ifname;
 	c.o = o;
@@ -282,13 +266,13 @@ int nr_link_packet_open(struct nr_netns *ns, const char *ifname,
 			hint = " (no such interface there)";
 		else if (r == -EPROTONOSUPPORT)
 			hint = " (not an Ethernet device; use a TUN link for layer 3)";
-		set_err(err, r, "packet link on '%s'%s%s: %s: %s%s", ifname, ns ? " in " : "",
+		nr_os_error_set(err, r, "packet link on '%s'%s%s: %s: %s%s", ifname, ns ? " in " : "",
 			ns ? nr_netns_name(ns) : "", c.step, strerror(-r), hint);
 		goto out;
 	}
 	p = calloc(1, sizeof(*p));
 	if (!p) {
-		r = set_err(err, -ENOMEM, "packet link on '%s': out of memory", ifname);
+		r = nr_os_error_set(err, -ENOMEM, "packet link on '%s': out of memory", ifname);
 		goto out;
 	}
 	p->link.ops = &packet_ops;

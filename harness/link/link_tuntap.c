@@ -15,7 +15,6 @@
 #include <fcntl.h>
 #include <net/if_arp.h>
 #include <net/if.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -153,21 +152,6 @@ static int ctl_socket(void *arg)
 	return *fd < 0 ? -errno : 0;
 }
 
-static int set_err(struct nr_os_error *err, int e, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static int set_err(struct nr_os_error *err, int e, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err) {
-		err->err = e;
-		va_start(ap, fmt);
-		vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
-		va_end(ap);
-	}
-	return e;
-}
-
 int nr_link_tuntap_open(struct nr_netns *ns, const char *name, enum nr_tuntap_mode mode,
 			struct nr_link **ret, struct nr_os_error *err)
 {
@@ -184,7 +168,7 @@ int nr_link_tuntap_open(struct nr_netns *ns, const char *name, enum nr_tuntap_mo
 
 	t = calloc(1, sizeof(*t));
 	if (!t)
-		return set_err(err, -ENOMEM, "TUN/TAP '%s': out of memory", name ? name : "");
+		return nr_os_error_set(err, -ENOMEM, "TUN/TAP '%s': out of memory", name ? name : "");
 	t->ctl = -1;
 	r = nr_tuntap_open(ns, name, &o, &t->t, err);
 	if (r < 0)
@@ -192,14 +176,14 @@ int nr_link_tuntap_open(struct nr_netns *ns, const char *name, enum nr_tuntap_mo
 	/* The loop drains until -EAGAIN: the fd must not block. */
 	fl = fcntl(nr_tuntap_fd(t->t), F_GETFL);
 	if (fl < 0 || fcntl(nr_tuntap_fd(t->t), F_SETFL, fl | O_NONBLOCK) < 0) {
-		r = set_err(err, -errno, "TUN/TAP '%s': O_NONBLOCK: %s", nr_tuntap_name(t->t),
+		r = nr_os_error_set(err, -errno, "TUN/TAP '%s': O_NONBLOCK: %s", nr_tuntap_name(t->t),
 			    strerror(errno));
 		goto fail;
 	}
 	r = ns ? nr_netns_run(ns, ctl_socket, &t->ctl, err) : ctl_socket(&t->ctl);
 	if (r < 0) {
 		if (t->ctl < 0 && (!err || !err->msg[0]))
-			set_err(err, r, "TUN/TAP '%s': socket: %s", nr_tuntap_name(t->t),
+			nr_os_error_set(err, r, "TUN/TAP '%s': socket: %s", nr_tuntap_name(t->t),
 				strerror(-r));
 		goto fail;
 	}

@@ -21,6 +21,10 @@ struct nr_os_error {
 	char msg[256];  /* "what: why", e.g. "RTM_GETROUTE: Nexthop has invalid gateway" */
 };
 
+/* Fill err (when not NULL) and return e. */
+int nr_os_error_set(struct nr_os_error *err, int e, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
 struct nr_netns;
 
 /*

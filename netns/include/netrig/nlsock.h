@@ -17,9 +17,6 @@ struct nlattr;
 struct nlmsghdr;
 struct nl_sock;
 
-/* Fill err (when not NULL) and return e. */
-int nr_os_error_set(struct nr_os_error *err, int e, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
 /* "namespace 'x'", "own namespace" or the path, for messages. */
 const char *nr_netns_what(const struct nr_netns *ns);
 
