@@ -280,53 +280,19 @@ bool nr_host_mac_is_own(const struct nr_host *h, const uint8_t mac[6])
 	return false;
 }
 
+/* IPv4: nr_host_classify's answers, so the rules are written once. */
 bool nr_host_is_broadcast4(const struct nr_host *h, const struct nr_addr *a)
 {
-	uint32_t v;
-
-	if (a->family != AF_INET)
-		return false;
-	v = nr_load_be32(a->bytes);
-	if (v == 0xffffffffu)
-		return true;
-	for (size_t i = 0; i < h->naddrs; i++) {
-		const struct nr_host_addr *e = &h->addrs[i];
-		uint32_t m;
-
-		if (e->p.addr.family != AF_INET || e->p.len > 30)
-			continue;
-		/* In the prefix (a /30 or wider), with every host bit set. */
-		m = mask4(e->p.len);
-		if (((nr_load_be32(e->p.addr.bytes) ^ v) & m) == 0 && (v | m) == 0xffffffffu)
-			return true;
-	}
-	return false;
+	return a->family == AF_INET && (nr_host_classify(h, a) & NR_HOST_ADDR_BROADCAST);
 }
 
 bool nr_host_is_martian(const struct nr_host *h, const struct nr_addr *a)
 {
-	uint32_t v;
-
 	if (a->family == AF_INET6)
 		return nr_addr_is_unspec(a) || v6_is_loopback(a) || v6_is_multicast(a);
 	if (a->family != AF_INET)
 		return true;
-	v = nr_load_be32(a->bytes);
-	if ((v >> 24) == 0 || (v >> 24) == 127 || v4_multicast(v) || v == 0xffffffffu)
-		return true;
-	for (size_t i = 0; i < h->naddrs; i++) {
-		const struct nr_host_addr *e = &h->addrs[i];
-		uint32_t m;
-
-		if (e->p.addr.family != AF_INET || e->p.len > 30)
-			continue;
-		/* {net, -1} and the old BSD {net, 0} broadcast: never a sender. */
-		m = mask4(e->p.len);
-		if (((nr_load_be32(e->p.addr.bytes) ^ v) & m) == 0 &&
-		    ((v | m) == 0xffffffffu || (v & ~m) == 0))
-			return true;
-	}
-	return false;
+	return nr_host_classify(h, a) & NR_HOST_ADDR_MARTIAN;
 }
 
 unsigned nr_host_classify(const struct nr_host *h, const struct nr_addr *a)
