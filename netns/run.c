@@ -955,14 +955,12 @@ static int wait_delnsid(int ev, int32_t *ids, size_t n, int witness, bool *ret_w
 }
 
 /*
- * The wait's own namespace: its sockets (events, requests) are made in a
- * new, empty namespace that only they hold, so the witness below never
- * puts a device into the caller's namespace (the host's, for `down`). It
- * dies with the sockets, after the wait, unwaited for.
+ * This thread into a new, empty network namespace; *ret_self holds the
+ * one it left, for leave_netns. Errors leave the thread where it was.
  */
-static int helper_sockets(int *ret_ev, int *ret_rq, struct nr_os_error *err)
+static int enter_new_netns(int *ret_self, struct nr_os_error *err)
 {
-	int self = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC), ev = -1, rq = -1, e;
+	int self = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC), e;
 
 	if (self < 0)
 		return nr_os_error_set(err, -errno, "opening own namespace: %s", strerror(errno));
@@ -971,14 +969,36 @@ static int helper_sockets(int *ret_ev, int *ret_rq, struct nr_os_error *err)
 		close(self);
 		return nr_os_error_set(err, -e, "unshare(CLONE_NEWNET): %s", strerror(e));
 	}
-	ev = nl_socket(true, err);
-	if (ev >= 0)
-		rq = nl_socket(false, err);
+	*ret_self = self;
+	return 0;
+}
+
+static void leave_netns(int self)
+{
 	if (setns(self, CLONE_NEWNET) < 0) {
 		/* Stuck in the wrong namespace: nothing sane can follow. */
 		abort();
 	}
 	close(self);
+}
+
+/*
+ * The wait's own namespace: its sockets (events, requests) are made in a
+ * new, empty namespace that only they hold, so the witness below never
+ * puts a device into the caller's namespace (the host's, for `down`). It
+ * dies with the sockets, after the wait, unwaited for.
+ */
+static int helper_sockets(int *ret_ev, int *ret_rq, struct nr_os_error *err)
+{
+	int self, ev = -1, rq = -1, e;
+
+	e = enter_new_netns(&self, err);
+	if (e < 0)
+		return e;
+	ev = nl_socket(true, err);
+	if (ev >= 0)
+		rq = nl_socket(false, err);
+	leave_netns(self);
 	if (ev < 0 || rq < 0) {
 		if (ev >= 0)
 			close(ev);
@@ -1071,22 +1091,14 @@ static int make_witness(int rq, int ns_fd, uint64_t deadline)
 /* An empty namespace, held by the returned fd only. */
 static int barrier_ns(struct nr_os_error *err)
 {
-	int self = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC), fd = -1, e;
+	int self, fd = -1, e;
 
-	if (self < 0)
-		return nr_os_error_set(err, -errno, "opening own namespace: %s", strerror(errno));
-	if (unshare(CLONE_NEWNET) < 0) {
-		e = errno;
-		close(self);
-		return nr_os_error_set(err, -e, "unshare(CLONE_NEWNET): %s", strerror(e));
-	}
+	e = enter_new_netns(&self, err);
+	if (e < 0)
+		return e;
 	fd = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
 	e = errno;
-	if (setns(self, CLONE_NEWNET) < 0) {
-		/* Stuck in the wrong namespace: nothing sane can follow. */
-		abort();
-	}
-	close(self);
+	leave_netns(self);
 	if (fd < 0)
 		return nr_os_error_set(err, -e, "opening barrier namespace: %s", strerror(e));
 	return fd;
