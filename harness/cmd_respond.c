@@ -37,7 +37,7 @@ static const char respond_usage[] =
 	"                      --addr ADDR/LEN... [--mac MAC] [--answer LIST] [--any]\n"
 	"                      [--count N] [--pcap FILE] [--kernel-addr ADDR/LEN]\n"
 	"                      [--kernel-peer ADDR] [--option NAME:K=V,...] [--router]\n"
-	"                      [--verbose] [--busy-poll USEC]\n"
+	"                      [--verbose] [--busy-poll USEC] [--io MODE]\n"
 	"\n"
 	"Emulated hosts answering on a TUN, a TAP or an existing interface, until\n"
 	"SIGINT/SIGTERM (or --count replies); the counters are printed at the end.\n"
@@ -69,9 +69,16 @@ static const char respond_usage[] =
 	"  --verbose         one line per reply\n"
 	"  --busy-poll USEC  before sleeping, look for the next frame for up to USEC\n"
 	"                    microseconds (default 50; 0: sleep at once): a flood\n"
-	"                    is answered without the cost of waking up; polls that\n"
-	"                    find nothing back off; a peer pinned to our CPU waits\n"
-	"                    for a poll to end\n"
+	"                    is answered without the cost of waking up. With the\n"
+	"                    thread, spinning is measured against sleeping as the\n"
+	"                    frames come and kept only while it is faster (a peer\n"
+	"                    sharing our CPU makes it slower); polls that find\n"
+	"                    nothing back off\n"
+	"  --io MODE         how frames move on a TUN/TAP: thread (default: read and\n"
+	"                    write on a thread of their own, blocking, timers and\n"
+	"                    signals on the main one), epoll (one event loop), uring\n"
+	"                    (io_uring, exit 1 without it), auto (io_uring when the\n"
+	"                    kernel allows it, else epoll); --iface always uses epoll\n"
 	"  --allow-host-namespace\n"
 	"                    DANGEROUS: let --tun/--tap/--iface work in the root\n"
 	"                    namespace or this process's own (a device there, a\n"
@@ -81,9 +88,8 @@ static const char respond_usage[] =
 	"--netns must name a namespace other than the root one and the caller's\n"
 	"own (pid:1, pid:$$ or /proc/1/ns/net are refused, exit 2).\n"
 	"\n"
-	"Frames on a TUN/TAP move through epoll readiness, read() and write();\n"
-	"NETRIG_IO_URING=1 in the environment moves them through io_uring instead\n"
-	"(exit 1 without it), =auto when the kernel allows it.\n"
+	"Without --io, NETRIG_IO_URING=1 in the environment means --io uring and\n"
+	"NETRIG_IO_URING=auto --io auto.\n"
 	"\n"
 	"exit: 0 ended by a signal or --count, 1 failure, 2 usage, 3 privileges,\n"
 	"missing namespace or device\n";
@@ -116,6 +122,7 @@ struct respond_args {
 	const char *pcap;
 	bool verbose;
 	uint64_t busy_us;
+	const char *io; /* --io, NULL: not given */
 	bool allow_host_ns;
 	const char *opts[MAX_OPTS];
 	size_t nopts;
@@ -146,6 +153,7 @@ static int parse_args(int argc, char **argv, struct respond_args *a)
 	    {"router", no_argument, NULL, 'R'},
 	    {"verbose", no_argument, NULL, 'v'},
 	    {"busy-poll", required_argument, NULL, 'B'},
+	    {"io", required_argument, NULL, 'O'},
 	    {"allow-host-namespace", no_argument, NULL, 'H'},
 	    {"help", no_argument, NULL, 'h'},
 	    {0},
@@ -225,6 +233,14 @@ static int parse_args(int argc, char **argv, struct respond_args *a)
 		}
 		case 'w':
 			a->pcap = optarg;
+			break;
+		case 'O':
+			if (strcmp(optarg, "thread") && strcmp(optarg, "epoll") &&
+			    strcmp(optarg, "uring") && strcmp(optarg, "auto"))
+				return usage_error(nr_cli_error(
+				    NR_EXIT_USAGE, "bad --io '%s' (thread, epoll, uring or auto)",
+				    optarg));
+			a->io = optarg;
 			break;
 		case 'B': {
 			char *end;
@@ -490,13 +506,22 @@ fail:
  * saves (ping -f through a TUN, 5 alternating runs: 210 vs 180 ms system
  * time per 40,000 replies).
  */
-static enum nr_respond_io io_choice(void)
+static enum nr_respond_io io_choice(const char *io)
 {
-	const char *v = getenv("NETRIG_IO_URING");
+	if (!io) {
+		const char *v = getenv("NETRIG_IO_URING");
 
-	if (!v || !*v || !strcmp(v, "0"))
+		if (!v || !*v || !strcmp(v, "0"))
+			return NR_RESPOND_IO_THREAD;
+		io = strcmp(v, "auto") ? "uring" : "auto";
+	}
+	if (!strcmp(io, "epoll"))
 		return NR_RESPOND_IO_EPOLL;
-	return strcmp(v, "auto") ? NR_RESPOND_IO_URING : NR_RESPOND_IO_AUTO;
+	if (!strcmp(io, "uring"))
+		return NR_RESPOND_IO_URING;
+	if (!strcmp(io, "auto"))
+		return NR_RESPOND_IO_AUTO;
+	return NR_RESPOND_IO_THREAD;
 }
 
 static void on_signal(struct nr_loop *l, int signo, void *arg)
@@ -611,17 +636,19 @@ int nr_cmd_respond(int argc, char **argv)
 		nr_link_set_capture(link, cap);
 	}
 	r = nr_loop_new(NULL, &loop);
-	if (r == 0) {
-		nr_loop_set_busy_poll(loop, a.busy_us * 1000u);
+	if (r == 0)
 		r = nr_loop_signal_add(loop, SIGINT, on_signal, NULL);
-	}
 	if (r == 0)
 		r = nr_loop_signal_add(loop, SIGTERM, on_signal, NULL);
 	ro.count = a.count;
 	ro.verbose = a.verbose ? stdout : NULL;
-	ro.io = io_choice();
+	ro.io = io_choice(a.io);
+	ro.busy_ns = a.busy_us * 1000u;
 	if (r == 0)
 		r = nr_respond_new(loop, link, host, &ro, &resp);
+	/* With the link thread, the loop's thread has only timers and signals. */
+	if (r == 0 && !nr_respond_threaded(resp))
+		nr_loop_set_busy_poll(loop, ro.busy_ns);
 	if (r < 0) {
 		r = nr_cli_error(NR_EXIT_FAIL, "event loop: %s", strerror(-r));
 		goto out;

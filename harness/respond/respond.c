@@ -12,7 +12,7 @@
  * that the loop's next wait submits. Counters, capture and --verbose
  * follow the write's completion, as they follow write() without a ring.
  */
-#include "respond/respond.h"
+#include "respond/respond_priv.h"
 
 #include "netrig/arp.h"
 #include "netrig/eth.h"
@@ -33,44 +33,6 @@
 #define OP_READ_MULTISHOT 49u
 #define RX_BUFS 64u   /* frames the kernel can read ahead of us */
 #define TX_SLOTS 256u /* frames written and not yet completed */
-
-struct nr_respond;
-
-struct tx_slot {
-	struct nr_loop_op op;
-	struct nr_respond *r;
-	uint8_t *buf;
-	size_t len;
-	bool reply;
-};
-
-struct nr_respond {
-	struct nr_loop *loop;
-	struct nr_link *link;
-	struct nr_host *host;
-	struct nr_respond_opts o;
-	struct nr_loop_watch *watch;
-	struct nr_timer timer;
-	uint8_t *buf;
-	size_t buf_len;
-	struct nr_respond_stats stats;
-	bool done;
-	bool read_on;    /* read past the first frame of a wake-up (on_readable) */
-	unsigned single; /* wake-ups in a row that took one frame without reading on */
-	/* io_uring (nr_respond_opts.io) */
-	bool ring_tx;          /* frames go out by ring writes */
-	bool ring_rx;          /* frames come in by the multishot read */
-	bool rx_armed;         /* the multishot read is in flight */
-	bool rx_got;           /* a frame came since the read was armed */
-	bool enough;           /* replies queued reach --count: take no more frames */
-	uint64_t replies_queued; /* replies written or being written */
-	struct nr_loop_op rx_op;
-	struct nr_loop_bufs *rxb;
-	struct tx_slot *tx;
-	uint8_t *tx_mem;
-	unsigned *tx_free;
-	unsigned ntx_free;
-};
 
 /* ------------------------------------------------------------------ */
 /* Describing frames                                                   */
@@ -258,8 +220,7 @@ static bool is_reply(const uint8_t *f, size_t len, enum nr_link_layer layer)
 
 static bool drain_ring(struct nr_respond *r);
 
-/* Send what the host queued; false once the reply count is reached. */
-static bool drain(struct nr_respond *r)
+bool respond_drain(struct nr_respond *r)
 {
 	const uint8_t *f;
 	size_t len;
@@ -291,24 +252,29 @@ static bool drain(struct nr_respond *r)
 		}
 		if (r->o.count && r->stats.replies >= r->o.count) {
 			r->done = true;
-			nr_loop_stop(r->loop);
+			if (r->threaded) /* the loop is the loop thread's to stop */
+				respond_poke(r);
+			else
+				nr_loop_stop(r->loop);
 			return false;
 		}
 	}
 	return true;
 }
 
-static void rearm(struct nr_respond *r)
+void respond_rearm(struct nr_respond *r)
 {
 	uint64_t now = nr_loop_now(r->loop);
 	uint64_t d = nr_host_next_deadline(r->host, now);
 
 	if (r->done || d == UINT64_MAX) {
 		nr_loop_timer_cancel(r->loop, &r->timer);
+		r->armed = UINT64_MAX;
 		return;
 	}
 	if (!nr_timer_armed(&r->timer) || nr_timer_deadline(&r->timer) != d)
 		(void)nr_loop_timer_arm(r->loop, &r->timer, d);
+	r->armed = d;
 }
 
 static void on_timer(struct nr_loop *l, struct nr_timer *t, void *arg)
@@ -316,13 +282,15 @@ static void on_timer(struct nr_loop *l, struct nr_timer *t, void *arg)
 	struct nr_respond *r = arg;
 
 	(void)t;
-	if (r->done)
-		return;
-	(void)nr_host_tick(r->host, nr_loop_now(l));
-	drain(r);
-	if (r->o.on_event && !r->done)
-		r->o.on_event(r, r->o.arg);
-	rearm(r);
+	respond_lock(r);
+	if (!r->done) {
+		(void)nr_host_tick(r->host, nr_loop_now(l));
+		respond_drain(r);
+		if (r->o.on_event && !r->done)
+			r->o.on_event(r, r->o.arg);
+		respond_rearm(r);
+	}
+	respond_unlock(r);
 }
 
 /*
@@ -363,7 +331,7 @@ static void on_readable(struct nr_loop *l, int fd, unsigned events, void *arg)
 		got++;
 		r->stats.frames_in++;
 		(void)nr_host_input(r->host, r->buf, (size_t)n, now);
-		if (!drain(r))
+		if (!respond_drain(r))
 			break;
 		if (r->o.on_event)
 			r->o.on_event(r, r->o.arg);
@@ -374,7 +342,7 @@ static void on_readable(struct nr_loop *l, int fd, unsigned events, void *arg)
 	} else if (++r->single >= PROBE_EVERY) {
 		r->read_on = true;
 	}
-	rearm(r);
+	respond_rearm(r);
 }
 
 /* ------------------------------------------------------------------ */
@@ -515,7 +483,7 @@ static void on_rx(struct nr_loop *l, struct nr_loop_op *op, int32_t res, uint32_
 			} else {
 				r->stats.frames_in++;
 				(void)nr_host_input(r->host, buf, (size_t)res, nr_loop_now(l));
-				drain(r);
+				respond_drain(r);
 			}
 		}
 		/* The host keeps nothing of the frame: the buffer goes back at once. */
@@ -531,7 +499,7 @@ static void on_rx(struct nr_loop *l, struct nr_loop_op *op, int32_t res, uint32_
 		else if (rx_arm(r) < 0)
 			rx_fall_back(r);
 	}
-	rearm(r);
+	respond_rearm(r);
 }
 
 static void ring_done(struct nr_respond *r)
@@ -627,12 +595,19 @@ int nr_respond_new(struct nr_loop *loop, struct nr_link *link, struct nr_host *h
 	r->read_on = true;
 	nr_timer_init(&r->timer, on_timer, r);
 	r->buf_len = nr_link_frame_max(link);
-	r->buf = malloc(r->buf_len);
+	r->buf = malloc(r->buf_len + 1); /* + 1: the link thread sees a frame too long */
 	if (!r->buf) {
 		e = -ENOMEM;
 		goto fail;
 	}
-	if (r->o.io != NR_RESPOND_IO_EPOLL && nr_link_frame_fd(link) && !r->o.on_event) {
+	r->armed = UINT64_MAX;
+	r->poke = -1;
+	if (r->o.io == NR_RESPOND_IO_THREAD && nr_link_frame_fd(link) && !r->o.on_event) {
+		/* Not started (no thread, no eventfd): epoll does the same work. */
+		(void)respond_thread_start(r);
+	} else if (r->o.io == NR_RESPOND_IO_THREAD) {
+		/* Not a frame fd, or on_event: epoll. */
+	} else if (r->o.io != NR_RESPOND_IO_EPOLL && nr_link_frame_fd(link) && !r->o.on_event) {
 		e = ring_setup(r);
 		if (e < 0 && r->o.io == NR_RESPOND_IO_URING)
 			goto fail;
@@ -640,12 +615,12 @@ int nr_respond_new(struct nr_loop *loop, struct nr_link *link, struct nr_host *h
 		e = -EOPNOTSUPP;
 		goto fail;
 	}
-	if (!r->ring_rx) {
+	if (!r->ring_rx && !r->threaded) {
 		e = nr_loop_fd_add(loop, nr_link_fd(link), NR_LOOP_READ, on_readable, r, &r->watch);
 		if (e < 0)
 			goto fail;
 	}
-	rearm(r);
+	respond_rearm(r);
 	*ret = r;
 	return 0;
 fail:
@@ -661,6 +636,8 @@ void nr_respond_free(struct nr_respond *r)
 {
 	if (!r)
 		return;
+	if (r->threaded)
+		respond_thread_stop(r);
 	nr_loop_fd_remove(r->watch);
 	nr_loop_timer_cancel(r->loop, &r->timer);
 	/*
@@ -681,10 +658,19 @@ bool nr_respond_uring(const struct nr_respond *r)
 
 void nr_respond_flush(struct nr_respond *r)
 {
-	if (!r || r->done)
+	if (!r)
 		return;
-	drain(r);
-	rearm(r);
+	respond_lock(r);
+	if (!r->done) {
+		respond_drain(r);
+		respond_rearm(r);
+	}
+	respond_unlock(r);
+}
+
+bool nr_respond_threaded(const struct nr_respond *r)
+{
+	return r && r->threaded;
 }
 
 const struct nr_respond_stats *nr_respond_stats(const struct nr_respond *r)
@@ -714,6 +700,13 @@ void nr_respond_print_counters(const struct nr_respond *r, FILE *f)
 	fprintf(f, "frames out: %" PRIu64 "\n", r->stats.frames_out);
 	counter(f, "", "link receive errors", r->stats.rx_errors);
 	counter(f, "", "link send errors", r->stats.tx_errors);
+	if (r->spin.stats.windows) {
+		const struct nr_spin_stats *ss = &r->spin.stats;
+
+		fprintf(f, "busy poll: %" PRIu64 " of %" PRIu64 " windows spinning, %" PRIu64
+			   " switches, %" PRIu64 " spins found a frame, %" PRIu64 " slept\n",
+			ss->spin_windows, ss->windows, ss->switches, ss->hits, ss->misses);
+	}
 	for (int i = 0; i < NR_WIRE_REASON_COUNT; i++)
 		counter(f, "host drop: ", nr_wire_reason_str((enum nr_wire_reason)i), hs->wire[i]);
 	for (int i = 0; i < NR_HOST_DROP_COUNT; i++)

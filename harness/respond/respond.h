@@ -26,12 +26,14 @@ struct nr_respond;
 
 /*
  * How frames move on a link whose fd carries whole frames (TUN, TAP).
- * epoll is the default: measured the cheaper per frame (cmd_respond.c).
+ * `netrig respond` uses the thread (measured the fastest, README);
+ * epoll is what a zero-initialised nr_respond_opts gives.
  */
 enum nr_respond_io {
 	NR_RESPOND_IO_EPOLL = 0, /* epoll readiness, read() and write() */
 	NR_RESPOND_IO_AUTO,      /* io_uring when the kernel allows it, else epoll */
 	NR_RESPOND_IO_URING,     /* io_uring or fail (-EOPNOTSUPP, -ENOSYS, -EPERM...) */
+	NR_RESPOND_IO_THREAD,    /* a thread of the link's own, else epoll (see below) */
 };
 
 struct nr_respond_opts {
@@ -54,6 +56,17 @@ struct nr_respond_opts {
 	 * anything else, or AUTO where io_uring is unavailable, uses epoll.
 	 */
 	enum nr_respond_io io;
+	/*
+	 * With THREAD: frames are read, answered and written on a thread of
+	 * the link's own, blocking in read() (two syscalls a reply, as the
+	 * plainest responder); the loop's thread keeps the host's timers and
+	 * the loop's signals, and nr_loop_run returns once --count replies
+	 * went. Before each read the thread may spin for up to busy_ns, when
+	 * measuring says it pays (respond/spin.h); 0: never spin. Used only
+	 * on a link with nr_link_frame_fd and without on_event; anything else,
+	 * or a thread that cannot start, uses epoll.
+	 */
+	uint64_t busy_ns;
 };
 
 struct nr_respond_stats {
@@ -79,6 +92,8 @@ void nr_respond_flush(struct nr_respond *r);
 bool nr_respond_done(const struct nr_respond *r);
 /* Frames move through io_uring (see nr_respond_opts.io). */
 bool nr_respond_uring(const struct nr_respond *r);
+/* Frames move on the link's own thread (NR_RESPOND_IO_THREAD started). */
+bool nr_respond_threaded(const struct nr_respond *r);
 
 /*
  * Counters of the link, the host (drops by reason) and each responder

@@ -1,15 +1,19 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-2-Clause
-# netrig respond on a TUN with frames through io_uring (NETRIG_IO_URING=1)
-# and through epoll (=0), the same behaviour both ways:
+# netrig respond on a TUN with frames through each of its ways: the link
+# thread (--io thread, the default), one epoll loop (--io epoll) and
+# io_uring (NETRIG_IO_URING=1), the same behaviour every way:
 #
 #   ping (kernel, 192.0.2.1) -- tun0 --> netrig respond --any (192.0.2.2)
-#          namespace nrt-uring-*
+#          namespace nrt-respio-*
 #
 # --count stops after exactly that many replies (ping -f sends more than
 # it), --verbose prints one line per reply, the pcap tee holds every
-# frame in and out, SIGTERM ends a run with its counters, exit 0. io_uring
-# refused by the kernel (sysctl, seccomp, too old): that half skips.
+# frame in and out, SIGTERM ends a run with its counters, exit 0, within
+# 5 s also when the link thread sleeps in read(). The default really runs
+# the thread (two threads in /proc, its busy-poll line in the counters);
+# --io epoll really does not. io_uring refused by the kernel (sysctl,
+# seccomp, too old): that part skips.
 . "$(dirname "$0")/lib.sh"
 nr_require_netns
 command -v ping >/dev/null || nr_skip "ping missing"
@@ -17,7 +21,7 @@ command -v ping >/dev/null || nr_skip "ping missing"
 fails=0
 ok() { echo "ok - $*"; }
 fail() { echo "FAIL - $*"; fails=$((fails + 1)); }
-TMP=$(mktemp -d /tmp/nrt-uring.XXXXXX)
+TMP=$(mktemp -d /tmp/nrt-respio.XXXXXX)
 PID=""
 DRAIN=""
 cleanup_tmp() {
@@ -26,19 +30,26 @@ cleanup_tmp() {
 }
 nr_at_cleanup cleanup_tmp
 
-nr_netns NS uring
+nr_netns NS respio
 ip -n "$NS" tuntap add dev tun0 mode tun
 ip -n "$NS" addr add 192.0.2.1 peer 192.0.2.2 dev tun0
 ip -n "$NS" link set tun0 up
 
-# start MODE WRAP OUT ARGS...: netrig respond (under WRAP, "" for none) in
+# start MODE WRAP OUT ARGS...: netrig respond (MODE: thread, epoll, uring;
+# under WRAP, "" for none) in
 # the background, its output to OUT (stderr to OUT.err); 0 once it printed
 # its ready line, 77 when io_uring was refused, 1 when it did not start.
 start() {
 	local mode=$1 wrap=$2 out=$3 fifo="$TMP/fifo.$RANDOM" line
 	shift 3
 	mkfifo "$fifo"
-	NETRIG_IO_URING=$mode $wrap "$NETRIG" respond --netns "$NS" --tun tun0 --any "$@" \
+	local how=() u=0
+	case $mode in
+	thread) ;; # the default
+	epoll) how=(--io epoll) ;;
+	uring) u=1 ;; # the environment's word for --io uring
+	esac
+	NETRIG_IO_URING=$u $wrap "$NETRIG" respond --netns "$NS" --tun tun0 --any "${how[@]}" "$@" \
 		>"$fifo" 2>"$out.err" &
 	PID=$!
 	exec 3<"$fifo"
@@ -58,18 +69,36 @@ start() {
 	DRAIN=$!
 	exec 3<&-
 }
-# finish: wait for netrig (sets RC) and for its output to be drained.
+# finish: wait for netrig (sets RC) and for its output to be drained;
+# RC 999 when it was still running 5 s after SIGTERM (then killed).
 finish() {
+	local i
+	for i in $(seq 50); do
+		kill -0 "$PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	if kill -0 "$PID" 2>/dev/null; then
+		kill -KILL "$PID"
+		wait "$PID" 2>/dev/null
+		RC=999
+		PID=""
+		wait "$DRAIN" || true
+		return
+	fi
 	wait "$PID" && RC=0 || RC=$?
 	PID=""
 	wait "$DRAIN" || true
 }
 counter() { sed -n "s/^$1: //p" "$2"; }
 
-for mode in 1 0; do
+# threads MODE: what /proc says of the running netrig's threads.
+threads() { ls "/proc/$PID/task" 2>/dev/null | wc -l; }
+
+for mode in thread epoll uring; do
 	name="io=$mode"
 	out="$TMP/count.$mode"
-	# Bounded by timeout(1): --count is what should end it.
+	# Bounded by timeout(1): --count is what should end it. With a
+	# wrapper, PID is timeout's: the thread check is done in the SIGTERM run.
 	start "$mode" "timeout -k 1 30" "$out" --count 40 --verbose --pcap "$TMP/c.$mode.pcap" &&
 		r=0 || r=$?
 	if [ "$r" = 77 ]; then
@@ -91,10 +120,25 @@ for mode in 1 0; do
 	[ "$outn" = 40 ] && [ "${in:-0}" -ge 40 ] && [ "$cap" = $((in + outn)) ] &&
 		ok "$name: capture holds frames in ($in) and out ($outn)" ||
 		fail "$name: frames in $in, out $outn, captured $cap"
+	if [ "$mode" = thread ]; then
+		grep -q '^busy poll: [0-9]* of [1-9][0-9]* windows spinning' "$out" &&
+			ok "$name: the busy-poll policy measured windows" ||
+			fail "$name: no busy poll line: $(cat "$out")"
+	else
+		! grep -q '^busy poll:' "$out" && ok "$name: no link thread" ||
+			fail "$name: a busy poll line without the thread"
+	fi
 
 	out="$TMP/term.$mode"
 	start "$mode" "" "$out" || { fail "$name: respond did not start again"; continue; }
+	nthreads=$(threads)
+	want=1
+	[ "$mode" = thread ] && want=2
+	[ "$nthreads" = "$want" ] && ok "$name: $nthreads thread(s)" ||
+		fail "$name: $nthreads threads (expected $want)"
 	got=$(ip netns exec "$NS" ping -q -c 5 -i 0.01 -w 10 192.0.2.2 2>&1 | sed -n 's/.* \([0-9]*\) received.*/\1/p')
+	# Idle now: the link thread sleeps in read() when the signal comes.
+	sleep 0.2
 	kill -TERM "$PID"
 	finish
 	[ "$RC" = 0 ] && [ "$(counter replies "$out")" = 5 ] && [ "${got:-0}" = 5 ] &&

@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* The measured choice between spinning and sleeping (spin.h). */
+#include "respond/spin.h"
+
+#include <string.h>
+
+#define MISSES_MAX 10u
+
+void nr_spin_init(struct nr_spin *s, uint64_t max_ns)
+{
+	memset(s, 0, sizeof(*s));
+	s->max_ns = max_ns;
+	s->interval = NR_SPIN_INTERVAL_MIN;
+}
+
+uint64_t nr_spin_budget(struct nr_spin *s)
+{
+	if (!s->max_ns || !s->spin)
+		return 0;
+	if (s->skip) {
+		s->skip--;
+		return 0;
+	}
+	return s->max_ns;
+}
+
+void nr_spin_result(struct nr_spin *s, bool hit)
+{
+	if (hit) {
+		s->stats.hits++;
+		s->misses = 0;
+		return;
+	}
+	s->stats.misses++;
+	if (s->misses < MISSES_MAX)
+		s->misses++;
+	s->skip = 1u << s->misses;
+}
+
+/* Spinning only when it was measurably faster: it costs a CPU. */
+static bool spin_wins(const struct nr_spin *s)
+{
+	return s->cost[0] && s->cost[1] && s->cost[1] * 10 <= s->cost[0] * 9;
+}
+
+static void window_done(struct nr_spin *s, uint64_t cost)
+{
+	s->stats.windows++;
+	s->stats.spin_windows += s->spin;
+	s->cost[s->spin] = cost;
+	if (s->trying) {
+		bool choice = spin_wins(s);
+
+		s->trying = false;
+		s->since = 0;
+		if (choice != s->chosen) {
+			s->chosen = choice;
+			s->stats.switches++;
+			s->interval = NR_SPIN_INTERVAL_MIN;
+		} else if (s->interval < NR_SPIN_INTERVAL_MAX) {
+			s->interval *= 2;
+		}
+	} else if (++s->since >= s->interval) {
+		s->trying = true;
+	}
+	s->spin = s->trying ? !s->chosen : s->chosen;
+	if (!s->spin) {
+		s->misses = 0;
+		s->skip = 0;
+	}
+}
+
+void nr_spin_arrival(struct nr_spin *s, uint64_t now)
+{
+	if (!s->max_ns)
+		return;
+	if (s->n && now - s->last > NR_SPIN_IDLE_NS)
+		s->n = 0; /* a pause: the window would measure the client, not the mode */
+	if (!s->n)
+		s->t0 = now;
+	s->last = now;
+	if (++s->n <= NR_SPIN_WINDOW)
+		return;
+	/* NR_SPIN_WINDOW + 1 arrivals span NR_SPIN_WINDOW frames' time. */
+	window_done(s, (now - s->t0) / NR_SPIN_WINDOW + 1);
+	s->n = 1;
+	s->t0 = now;
+}

@@ -1,0 +1,208 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * respond's link thread (respond_priv.h, NR_RESPOND_IO_THREAD). Per
+ * frame: [spin] read() blocking on the link's fd, then under the lock
+ * count the frame, give it to the host and write what the host queued:
+ * two syscalls a reply, the plainest responder's cost, where the loop
+ * pays a wait, a read and a write. Whether to spin before the read is
+ * measured (spin.h); the spin is poll() with a zero timeout, so a fd
+ * that blocks stays blocking and a read after a spin that found nothing
+ * simply sleeps.
+ *
+ * Stopping a thread blocked in read(): the loop's thread sets the fd
+ * O_NONBLOCK, then sends WAKE_SIG to the thread (its handler does
+ * nothing, installed without SA_RESTART): a read already asleep ends
+ * with EINTR, and one not yet started does not block, since the flag was
+ * set before the signal. The thread blocks every other signal; the loop
+ * keeps receiving them through its signalfd.
+ */
+#include "respond/respond_priv.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#define WAKE_SIG SIGURG
+#define ERROR_PAUSE_MS 10 /* after a link error, before reading again */
+
+static void on_wake_sig(int signo)
+{
+	(void)signo;
+}
+
+void respond_poke(struct nr_respond *r)
+{
+	uint64_t one = 1;
+
+	/* A full counter (2^64 - 2 pokes unread) already wakes it. */
+	(void)!write(r->poke, &one, sizeof(one));
+}
+
+static void on_poke(struct nr_loop *l, int fd, unsigned events, void *arg)
+{
+	struct nr_respond *r = arg;
+	uint64_t v;
+
+	(void)events;
+	(void)!read(fd, &v, sizeof(v));
+	respond_lock(r);
+	if (r->done)
+		nr_loop_stop(l);
+	respond_rearm(r);
+	respond_unlock(r);
+}
+
+/* Poll the fd until it is readable or `budget` ns went by: true if readable. */
+static bool spin(struct nr_respond *r, int fd, uint64_t budget)
+{
+	struct nr_clock *c = nr_loop_clock(r->loop);
+	struct pollfd p = {.fd = fd, .events = POLLIN};
+	uint64_t until = c->now_ns(c) + budget;
+
+	do {
+		if (poll(&p, 1, 0) > 0)
+			return true; /* readable, or an error the read will tell */
+	} while (!atomic_load_explicit(&r->stop, memory_order_relaxed) && c->now_ns(c) < until);
+	return false;
+}
+
+/* One frame read; the host's answer written. false: the thread ends. */
+static bool one_frame(struct nr_respond *r, size_t n)
+{
+	struct nr_clock *c = nr_loop_clock(r->loop);
+	uint64_t now = c->now_ns(c);
+	bool wake = false, more;
+
+	nr_spin_arrival(&r->spin, now);
+	respond_lock(r);
+	nr_link_count_rx(r->link, r->buf, n, r->buf_len);
+	if (n > r->buf_len) {
+		r->stats.rx_errors++;
+	} else if (!r->done) {
+		r->stats.frames_in++;
+		(void)nr_host_input(r->host, r->buf, n, now);
+		respond_drain(r);
+		/* The loop's timer is the loop thread's: ask it when it must move. */
+		wake = nr_host_next_deadline(r->host, now) < r->armed;
+	}
+	more = !r->done; /* done: respond_drain poked the loop's thread */
+	respond_unlock(r);
+	if (wake)
+		respond_poke(r);
+	return more;
+}
+
+static void *link_thread(void *arg)
+{
+	struct nr_respond *r = arg;
+	int fd = nr_link_fd(r->link);
+	sigset_t mask;
+
+	sigfillset(&mask);
+	sigdelset(&mask, WAKE_SIG);
+	pthread_sigmask(SIG_SETMASK, &mask, NULL);
+	while (!atomic_load(&r->stop)) {
+		uint64_t budget = nr_spin_budget(&r->spin);
+		ssize_t n;
+
+		if (budget)
+			nr_spin_result(&r->spin, spin(r, fd, budget));
+		n = read(fd, r->buf, r->buf_len + 1);
+		if (n > 0) {
+			if (!one_frame(r, (size_t)n))
+				break;
+			continue;
+		}
+		if (n < 0 && (errno == EINTR || errno == EAGAIN))
+			continue; /* woken to stop, or stopping */
+		/* A link error (the device went away...): counted, and not in a hot loop. */
+		respond_lock(r);
+		r->stats.rx_errors++;
+		respond_unlock(r);
+		(void)poll(NULL, 0, ERROR_PAUSE_MS);
+	}
+	return NULL;
+}
+
+int respond_thread_start(struct nr_respond *r)
+{
+	int fd = nr_link_fd(r->link);
+	struct sigaction sa;
+	sigset_t all, old;
+	int e;
+
+	r->fd_flags = fcntl(fd, F_GETFL);
+	if (r->fd_flags < 0)
+		return -errno;
+	r->poke = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (r->poke < 0)
+		return -errno;
+	e = nr_loop_fd_add(r->loop, r->poke, NR_LOOP_READ, on_poke, r, &r->poke_watch);
+	if (e < 0)
+		goto fail_fd;
+	e = pthread_mutex_init(&r->lock, NULL);
+	if (e) {
+		e = -e;
+		goto fail_watch;
+	}
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_wake_sig; /* no SA_RESTART: a sleeping read() ends */
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(WAKE_SIG, &sa, &r->old_action) < 0) {
+		e = -errno;
+		goto fail_lock;
+	}
+	if (fcntl(fd, F_SETFL, r->fd_flags & ~O_NONBLOCK) < 0) {
+		e = -errno;
+		goto fail_sig;
+	}
+	nr_spin_init(&r->spin, r->o.busy_ns);
+	atomic_init(&r->stop, false);
+	r->threaded = true;
+	/* Created with every signal blocked; it unblocks WAKE_SIG alone. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	e = -pthread_create(&r->thread, NULL, link_thread, r);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (e == 0)
+		return 0;
+	r->threaded = false;
+	(void)fcntl(fd, F_SETFL, r->fd_flags);
+fail_sig:
+	(void)sigaction(WAKE_SIG, &r->old_action, NULL);
+fail_lock:
+	pthread_mutex_destroy(&r->lock);
+fail_watch:
+	nr_loop_fd_remove(r->poke_watch);
+	r->poke_watch = NULL;
+fail_fd:
+	close(r->poke);
+	r->poke = -1;
+	return e;
+}
+
+void respond_thread_stop(struct nr_respond *r)
+{
+	int fd = nr_link_fd(r->link);
+
+	if (!r->threaded)
+		return;
+	atomic_store(&r->stop, true);
+	/* The order matters (see the top): the flag first, then the signal. */
+	(void)fcntl(fd, F_SETFL, r->fd_flags | O_NONBLOCK);
+	pthread_kill(r->thread, WAKE_SIG);
+	pthread_join(r->thread, NULL);
+	(void)fcntl(fd, F_SETFL, r->fd_flags);
+	(void)sigaction(WAKE_SIG, &r->old_action, NULL);
+	r->threaded = false;
+	pthread_mutex_destroy(&r->lock);
+	nr_loop_fd_remove(r->poke_watch);
+	r->poke_watch = NULL;
+	close(r->poke);
+	r->poke = -1;
+}

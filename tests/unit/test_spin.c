@@ -1,0 +1,167 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The measured spin-or-sleep policy (respond/spin.h) on made-up
+ * arrivals: a simulated client whose round trip costs one figure while
+ * the responder spins and another while it sleeps. The policy must end
+ * on the faster mode (spinning only when at least 10% faster), change
+ * its mind when the figures swap, try the other mode rarely once settled,
+ * ignore pauses in traffic, back off after spins that find nothing, and
+ * never spin with a zero budget.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "respond/spin.h"
+
+#define MAX_NS 50000u
+
+/* n arrivals, each `sleep_ns` or `spin_ns` after the last as the mode is. */
+static void run(struct nr_spin *s, uint64_t *t, uint64_t sleep_ns, uint64_t spin_ns, unsigned n,
+		unsigned *spun)
+{
+	for (unsigned i = 0; i < n; i++) {
+		bool spin = nr_spin_budget(s) > 0;
+
+		if (spun)
+			*spun += spin;
+		*t += spin ? spin_ns : sleep_ns;
+		if (spin)
+			nr_spin_result(s, true);
+		nr_spin_arrival(s, *t);
+	}
+}
+
+static void test_zero_budget_never_spins(void **state)
+{
+	struct nr_spin s;
+	uint64_t t = 1;
+	unsigned spun = 0;
+
+	(void)state;
+	nr_spin_init(&s, 0);
+	run(&s, &t, 50000, 1000, 20000, &spun);
+	assert_int_equal(spun, 0);
+	assert_int_equal(s.stats.windows, 0);
+}
+
+static void test_spin_chosen_when_faster(void **state)
+{
+	struct nr_spin s;
+	uint64_t t = 1;
+
+	(void)state;
+	nr_spin_init(&s, MAX_NS);
+	assert_int_equal(nr_spin_budget(&s), 0); /* starts sleeping */
+	/* A VM whose wake-ups are dear: 55 us a round trip asleep, 16 spinning. */
+	run(&s, &t, 55000, 16000, 20 * NR_SPIN_WINDOW, NULL);
+	assert_true(s.chosen);
+	assert_int_equal(s.stats.switches, 1);
+	assert_int_equal(nr_spin_budget(&s) > 0 || s.trying, true);
+}
+
+static void test_sleep_kept_when_spin_is_slower(void **state)
+{
+	struct nr_spin s;
+	uint64_t t = 1;
+	unsigned spun = 0;
+
+	(void)state;
+	nr_spin_init(&s, MAX_NS);
+	/* Client on our CPU: spinning makes it wait (10 us asleep, 16 spinning). */
+	run(&s, &t, 10000, 16000, 4000 * NR_SPIN_WINDOW, &spun);
+	assert_false(s.chosen);
+	assert_int_equal(s.stats.switches, 0);
+	/* Tries only: after k tries the interval is 2^k windows, up to the maximum. */
+	assert_true(spun <= NR_SPIN_WINDOW * (8 + 4000 / NR_SPIN_INTERVAL_MAX));
+	assert_true(spun >= NR_SPIN_WINDOW * 4);
+}
+
+static void test_within_ten_percent_sleeps(void **state)
+{
+	struct nr_spin s;
+	uint64_t t = 1;
+
+	(void)state;
+	nr_spin_init(&s, MAX_NS);
+	run(&s, &t, 10000, 9500, 400 * NR_SPIN_WINDOW, NULL);
+	assert_false(s.chosen);
+	nr_spin_init(&s, MAX_NS);
+	run(&s, &t, 10000, 8900, 400 * NR_SPIN_WINDOW, NULL);
+	assert_true(s.chosen);
+}
+
+static void test_changes_its_mind(void **state)
+{
+	struct nr_spin s;
+	uint64_t t = 1;
+	unsigned spun = 0;
+
+	(void)state;
+	nr_spin_init(&s, MAX_NS);
+	run(&s, &t, 55000, 16000, 3000 * NR_SPIN_WINDOW, NULL);
+	assert_true(s.chosen);
+	/* The machine changed: wake-ups got cheap and the spin now hurts. */
+	for (unsigned w = 0; w < NR_SPIN_INTERVAL_MAX + 2 && s.stats.switches < 2; w++)
+		run(&s, &t, 9000, 12000, NR_SPIN_WINDOW, NULL);
+	assert_false(s.chosen);
+	assert_int_equal(s.stats.switches, 2);
+	/* And right after a change the other mode is tried again soon. */
+	run(&s, &t, 9000, 12000, (NR_SPIN_INTERVAL_MIN + 2) * NR_SPIN_WINDOW, &spun);
+	assert_true(spun >= NR_SPIN_WINDOW);
+}
+
+static void test_pause_is_not_measured(void **state)
+{
+	struct nr_spin s;
+	uint64_t t = 1;
+
+	(void)state;
+	nr_spin_init(&s, MAX_NS);
+	run(&s, &t, 1000, 1000, NR_SPIN_WINDOW / 2, NULL);
+	t += 2 * (uint64_t)NR_SPIN_IDLE_NS; /* the client thinks */
+	run(&s, &t, 1000, 1000, NR_SPIN_WINDOW + 1, NULL);
+	assert_int_equal(s.stats.windows, 1);
+	assert_true(s.cost[0] >= 1000 && s.cost[0] <= 1001);
+}
+
+static void test_misses_back_off(void **state)
+{
+	struct nr_spin s;
+	uint64_t t = 1;
+
+	(void)state;
+	nr_spin_init(&s, MAX_NS);
+	run(&s, &t, 55000, 16000, 20 * NR_SPIN_WINDOW, NULL);
+	while (s.trying) /* settle in the chosen spinning mode */
+		run(&s, &t, 55000, 16000, 1, NULL);
+	assert_int_equal(nr_spin_budget(&s), MAX_NS);
+	nr_spin_result(&s, false); /* 1 miss: the next 2 waits sleep */
+	assert_int_equal(nr_spin_budget(&s), 0);
+	assert_int_equal(nr_spin_budget(&s), 0);
+	assert_int_equal(nr_spin_budget(&s), MAX_NS);
+	nr_spin_result(&s, false); /* 2 in a row: 4 */
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(nr_spin_budget(&s), 0);
+	assert_int_equal(nr_spin_budget(&s), MAX_NS);
+	nr_spin_result(&s, true); /* a hit: spin at once again */
+	assert_int_equal(nr_spin_budget(&s), MAX_NS);
+	assert_int_equal(s.stats.misses, 2);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_zero_budget_never_spins),
+		cmocka_unit_test(test_spin_chosen_when_faster),
+		cmocka_unit_test(test_sleep_kept_when_spin_is_slower),
+		cmocka_unit_test(test_within_ten_percent_sleeps),
+		cmocka_unit_test(test_changes_its_mind),
+		cmocka_unit_test(test_pause_is_not_measured),
+		cmocka_unit_test(test_misses_back_off),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
