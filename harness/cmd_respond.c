@@ -655,6 +655,7 @@ int nr_cmd_respond(int argc, char **argv)
 	}
 	print_ready(&a, link, host);
 	r = nr_loop_run(loop);
+	nr_respond_stop(resp); /* the counters below are final */
 	if (r < 0) {
 		r = nr_cli_error(NR_EXIT_FAIL, "event loop: %s", strerror(-r));
 	} else {

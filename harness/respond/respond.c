@@ -575,6 +575,7 @@ int nr_respond_new(struct nr_loop *loop, struct nr_link *link, struct nr_host *h
 {
 	struct nr_respond *r;
 	uint8_t want;
+	bool thread;
 	int e;
 
 	if (!loop || !link || !host || !ret)
@@ -602,12 +603,10 @@ int nr_respond_new(struct nr_loop *loop, struct nr_link *link, struct nr_host *h
 	}
 	r->armed = UINT64_MAX;
 	r->poke = -1;
-	if (r->o.io == NR_RESPOND_IO_THREAD && nr_link_frame_fd(link) && !r->o.on_event) {
-		/* Not started (no thread, no eventfd): epoll does the same work. */
-		(void)respond_thread_start(r);
-	} else if (r->o.io == NR_RESPOND_IO_THREAD) {
-		/* Not a frame fd, or on_event: epoll. */
-	} else if (r->o.io != NR_RESPOND_IO_EPOLL && nr_link_frame_fd(link) && !r->o.on_event) {
+	/* Anything else asking for THREAD (not a frame fd, on_event) gets epoll. */
+	thread = r->o.io == NR_RESPOND_IO_THREAD && nr_link_frame_fd(link) && !r->o.on_event;
+	if (r->o.io != NR_RESPOND_IO_EPOLL && r->o.io != NR_RESPOND_IO_THREAD &&
+	    nr_link_frame_fd(link) && !r->o.on_event) {
 		e = ring_setup(r);
 		if (e < 0 && r->o.io == NR_RESPOND_IO_URING)
 			goto fail;
@@ -615,12 +614,21 @@ int nr_respond_new(struct nr_loop *loop, struct nr_link *link, struct nr_host *h
 		e = -EOPNOTSUPP;
 		goto fail;
 	}
-	if (!r->ring_rx && !r->threaded) {
+	if (!r->ring_rx && !thread) {
 		e = nr_loop_fd_add(loop, nr_link_fd(link), NR_LOOP_READ, on_readable, r, &r->watch);
 		if (e < 0)
 			goto fail;
 	}
+	/* Before the thread: from then on r->armed is read under the lock. */
 	respond_rearm(r);
+	if (thread && respond_thread_start(r) < 0) {
+		/* Not started (no thread, no eventfd): epoll does the same work. */
+		e = nr_loop_fd_add(loop, nr_link_fd(link), NR_LOOP_READ, on_readable, r, &r->watch);
+		if (e < 0) {
+			nr_loop_timer_cancel(loop, &r->timer);
+			goto fail;
+		}
+	}
 	*ret = r;
 	return 0;
 fail:
@@ -636,8 +644,7 @@ void nr_respond_free(struct nr_respond *r)
 {
 	if (!r)
 		return;
-	if (r->threaded)
-		respond_thread_stop(r);
+	nr_respond_stop(r);
 	nr_loop_fd_remove(r->watch);
 	nr_loop_timer_cancel(r->loop, &r->timer);
 	/*
@@ -666,6 +673,12 @@ void nr_respond_flush(struct nr_respond *r)
 		respond_rearm(r);
 	}
 	respond_unlock(r);
+}
+
+void nr_respond_stop(struct nr_respond *r)
+{
+	if (r && r->threaded)
+		respond_thread_stop(r);
 }
 
 bool nr_respond_threaded(const struct nr_respond *r)

@@ -94,6 +94,13 @@ bool nr_respond_done(const struct nr_respond *r);
 bool nr_respond_uring(const struct nr_respond *r);
 /* Frames move on the link's own thread (NR_RESPOND_IO_THREAD started). */
 bool nr_respond_threaded(const struct nr_respond *r);
+/*
+ * End the link thread, if any (nr_loop_run returning does not): no more
+ * frames are taken, and the stats and the host are the caller's alone
+ * again, as they always are without the thread. Call it before reading
+ * them after the loop; nr_respond_free does it too.
+ */
+void nr_respond_stop(struct nr_respond *r);
 
 /*
  * Counters of the link, the host (drops by reason) and each responder

@@ -4,14 +4,19 @@
 #
 # 1. ICMP echo through a TUN (nrt-respond-bench-*: tun0 persistent, kernel
 #    192.0.2.1 peer 192.0.2.2), `ping -f -c N` and `ping -f -l 16 -c N` to
-#    192.0.2.2, answered by: netrig respond --any (its defaults: epoll and
-#    a 50 us yielding busy poll; and two variants: frames through io_uring,
-#    NETRIG_IO_URING=1, and no busy poll, --busy-poll 0, "sleep");
-#    bench_min_responder (read,
-#    swap, checksum, write); Scapy's ICMPEcho_am as Debian ships it (fewer
-#    requests, bounded by -w); and the kernel's own echo over a veth into a
-#    second namespace. pps from ping's own clock; CPU per reply from
-#    getrusage of each responder process (bench_min_responder rusage).
+#    192.0.2.2, answered by: netrig respond --any (its defaults: the link
+#    thread, blocking read/write, with a measured 50 us busy poll; and
+#    three variants: one epoll loop, --io epoll, "epoll"; frames through
+#    io_uring, NETRIG_IO_URING=1, "ring"; the thread never spinning,
+#    --busy-poll 0, "sleep"); bench_min_responder (read, swap, checksum,
+#    write); Scapy's ICMPEcho_am as Debian ships it (fewer requests,
+#    bounded by -w); and the kernel's own echo over a veth into a second
+#    namespace. pps from ping's own clock; CPU per reply from getrusage of
+#    each responder process (bench_min_responder rusage). Then netrig and
+#    the minimal responder again with ping and responder pinned to one
+#    CPU ("pinned"): no cross-CPU wake-up, the round trip is CPU-bound,
+#    and a responder that spins only makes the client wait (the regime a
+#    VM with cheap wake-ups is in).
 # 2. Neighbour resolution, first and cached, over a veth pair:
 #    netrig neigh resolve vs Scapy getmacbyip vs arping's reported time
 #    (the kernel's own ARP exchange), medians of R runs.
@@ -67,10 +72,11 @@ stop() { # -> sets CPU_US (user + sys)
 	CPU_US=$((u + s))
 }
 # flood NS ARGS...: ping in NS; sets PPS and RECV.
+PIN="" # a taskset prefix for the client, the pinned runs
 flood() {
 	local ns=$1 out t
 	shift
-	out=$(ip netns exec "$ns" ping -q "$@" 2>&1 || true)
+	out=$($PIN ip netns exec "$ns" ping -q "$@" 2>&1 || true)
 	RECV=$(sed -n 's/.* \([0-9]*\) received.*/\1/p' <<<"$out")
 	t=$(sed -n 's/.*time \([0-9]*\)ms.*/\1/p' <<<"$out")
 	RECV=${RECV:-0}
@@ -104,8 +110,13 @@ run_tun() { # NAME READY CMD...
 }
 run_tun netrig "responding" "$NETRIG" respond --netns "$NS" --tun tun0 --any
 run_tun minimal "ready" ip netns exec "$NS" "$MIN" serve tun0
+run_tun epoll "responding" "$NETRIG" respond --netns "$NS" --tun tun0 --any --io epoll
 run_tun ring "responding" env NETRIG_IO_URING=1 "$NETRIG" respond --netns "$NS" --tun tun0 --any
 run_tun sleep "responding" "$NETRIG" respond --netns "$NS" --tun tun0 --any --busy-poll 0
+PIN="taskset -c 0"
+run_tun pinned "responding" taskset -c 0 "$NETRIG" respond --netns "$NS" --tun tun0 --any
+run_tun pinmin "ready" taskset -c 0 ip netns exec "$NS" "$MIN" serve tun0
+PIN=""
 
 # Scapy as Debian ships it: bounded by timeout and ping -w.
 start "$TMP/scapy.err" "ready" ip netns exec "$NS" timeout 120 /usr/bin/python3 -u -c '
@@ -149,10 +160,12 @@ echo "echo/kernel (veth): ping -f ${PPS1[kernel]} pps, ping -f -l 16 ${PPS16[ker
 
 echo
 echo "## echo through a TUN: pps (ping -f | ping -f -l 16), CPU us per reply"
-for n in netrig ring sleep minimal scapy kernel; do
+for n in netrig epoll ring sleep minimal scapy kernel pinned pinmin; do
 	printf "%-8s %8s | %8s   %s\n" "$n" "${PPS1[$n]}" "${PPS16[$n]}" "${CPU[$n]}"
 done
 echo "netrig/minimal: $(ratio "${PPS1[netrig]}" "${PPS1[minimal]}") | $(ratio "${PPS16[netrig]}" "${PPS16[minimal]}")   (goal >= 1)"
+echo "pinned/pinmin:  $(ratio "${PPS1[pinned]}" "${PPS1[pinmin]}") | $(ratio "${PPS16[pinned]}" "${PPS16[pinmin]}")   (goal >= 1; client and responder on CPU 0)"
+echo "epoll/minimal:  $(ratio "${PPS1[epoll]}" "${PPS1[minimal]}") | $(ratio "${PPS16[epoll]}" "${PPS16[minimal]}")   (--io epoll)"
 echo "ring/minimal:   $(ratio "${PPS1[ring]}" "${PPS1[minimal]}") | $(ratio "${PPS16[ring]}" "${PPS16[minimal]}")   (NETRIG_IO_URING=1)"
 echo "sleep/minimal:  $(ratio "${PPS1[sleep]}" "${PPS1[minimal]}") | $(ratio "${PPS16[sleep]}" "${PPS16[minimal]}")   (--busy-poll 0)"
 echo "netrig/scapy:   $(ratio "${PPS1[netrig]}" "${PPS1[scapy]}") | $(ratio "${PPS16[netrig]}" "${PPS16[scapy]}")   (goal >= 50; n/a: Scapy answered nothing)"
