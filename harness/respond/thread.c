@@ -169,8 +169,11 @@ int respond_thread_start(struct nr_respond *r)
 	pthread_sigmask(SIG_SETMASK, &all, &old);
 	e = -pthread_create(&r->thread, NULL, link_thread, r);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (e == 0)
+	if (e == 0) {
+		/* What top -H and /proc/PID/task/TID/comm show. */
+		(void)pthread_setname_np(r->thread, "netrig-link");
 		return 0;
+	}
 	r->threaded = false;
 	(void)fcntl(fd, F_SETFL, r->fd_flags);
 fail_sig:

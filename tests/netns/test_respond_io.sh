@@ -11,7 +11,7 @@
 # it), --verbose prints one line per reply, the pcap tee holds every
 # frame in and out, SIGTERM ends a run with its counters, exit 0, within
 # 5 s also when the link thread sleeps in read(). The default really runs
-# the thread (two threads in /proc, its busy-poll line in the counters);
+# the thread (netrig-link in /proc, its busy-poll line in the counters);
 # --io epoll really does not. io_uring refused by the kernel (sysctl,
 # seccomp, too old): that part skips.
 . "$(dirname "$0")/lib.sh"
@@ -91,8 +91,8 @@ finish() {
 }
 counter() { sed -n "s/^$1: //p" "$2"; }
 
-# threads MODE: what /proc says of the running netrig's threads.
-threads() { ls "/proc/$PID/task" 2>/dev/null | wc -l; }
+# link_threads: how many threads of the running netrig are the link thread.
+link_threads() { cat "/proc/$PID/task/"*/comm 2>/dev/null | grep -c '^netrig-link$' || true; }
 
 for mode in thread epoll uring; do
 	name="io=$mode"
@@ -131,11 +131,11 @@ for mode in thread epoll uring; do
 
 	out="$TMP/term.$mode"
 	start "$mode" "" "$out" || { fail "$name: respond did not start again"; continue; }
-	nthreads=$(threads)
-	want=1
-	[ "$mode" = thread ] && want=2
-	[ "$nthreads" = "$want" ] && ok "$name: $nthreads thread(s)" ||
-		fail "$name: $nthreads threads (expected $want)"
+	nthreads=$(link_threads)
+	want=0
+	[ "$mode" = thread ] && want=1
+	[ "$nthreads" = "$want" ] && ok "$name: $nthreads link thread(s)" ||
+		fail "$name: $nthreads link threads (expected $want)"
 	got=$(ip netns exec "$NS" ping -q -c 5 -i 0.01 -w 10 192.0.2.2 2>&1 | sed -n 's/.* \([0-9]*\) received.*/\1/p')
 	# Idle now: the link thread sleeps in read() when the signal comes.
 	sleep 0.2
