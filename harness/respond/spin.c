@@ -79,10 +79,10 @@ void nr_spin_arrival(struct nr_spin *s, uint64_t now)
 	if (!s->n)
 		s->t0 = now;
 	s->last = now;
-	if (++s->n <= NR_SPIN_WINDOW)
+	if (++s->n <= NR_SPIN_WINDOW || now - s->t0 < NR_SPIN_WINDOW_NS)
 		return;
-	/* NR_SPIN_WINDOW + 1 arrivals span NR_SPIN_WINDOW frames' time. */
-	window_done(s, (now - s->t0) / NR_SPIN_WINDOW + 1);
+	/* n arrivals span n - 1 frames' time. */
+	window_done(s, (now - s->t0) / (s->n - 1) + 1);
 	s->n = 1;
 	s->t0 = now;
 }

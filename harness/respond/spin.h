@@ -9,8 +9,9 @@
  * one wins is a property of the machine at that moment, so the policy
  * tries both and keeps the faster:
  *
- * Frames are counted in windows of NR_SPIN_WINDOW arrivals; a window's
- * cost is its wall time per frame. Windows run in the chosen mode (spin
+ * Frames are counted in windows of at least NR_SPIN_WINDOW arrivals and
+ * NR_SPIN_WINDOW_NS (a flood's short windows would measure noise); a
+ * window's cost is its wall time per frame. Windows run in the chosen mode (spin
  * or sleep); every `interval` windows one window runs in the other mode,
  * and spinning is chosen when its last window cost at most 9/10 of the
  * last sleeping one (a spin must pay for the CPU it burns). A choice
@@ -32,9 +33,10 @@
 #include <stdint.h>
 
 #define NR_SPIN_WINDOW 32u
+#define NR_SPIN_WINDOW_NS 1000000u
 #define NR_SPIN_INTERVAL_MIN 2u
 #define NR_SPIN_INTERVAL_MAX 256u
-#define NR_SPIN_IDLE_NS 1000000u
+#define NR_SPIN_IDLE_NS 2000000u
 
 struct nr_spin_stats {
 	uint64_t windows;      /* windows measured */

@@ -34,6 +34,16 @@ static void run(struct nr_spin *s, uint64_t *t, uint64_t sleep_ns, uint64_t spin
 	}
 }
 
+/* Arrivals until n more windows were measured. */
+static void windows(struct nr_spin *s, uint64_t *t, uint64_t sleep_ns, uint64_t spin_ns,
+		    uint64_t n)
+{
+	uint64_t until = s->stats.windows + n;
+
+	while (s->stats.windows < until)
+		run(s, t, sleep_ns, spin_ns, 1, NULL);
+}
+
 static void test_zero_budget_never_spins(void **state)
 {
 	struct nr_spin s;
@@ -56,7 +66,7 @@ static void test_spin_chosen_when_faster(void **state)
 	nr_spin_init(&s, MAX_NS);
 	assert_int_equal(nr_spin_budget(&s), 0); /* starts sleeping */
 	/* A VM whose wake-ups are dear: 55 us a round trip asleep, 16 spinning. */
-	run(&s, &t, 55000, 16000, 20 * NR_SPIN_WINDOW, NULL);
+	windows(&s, &t, 55000, 16000, 20);
 	assert_true(s.chosen);
 	assert_int_equal(s.stats.switches, 1);
 	assert_int_equal(nr_spin_budget(&s) > 0 || s.trying, true);
@@ -66,17 +76,16 @@ static void test_sleep_kept_when_spin_is_slower(void **state)
 {
 	struct nr_spin s;
 	uint64_t t = 1;
-	unsigned spun = 0;
 
 	(void)state;
 	nr_spin_init(&s, MAX_NS);
 	/* Client on our CPU: spinning makes it wait (10 us asleep, 16 spinning). */
-	run(&s, &t, 10000, 16000, 4000 * NR_SPIN_WINDOW, &spun);
+	windows(&s, &t, 10000, 16000, 4000);
 	assert_false(s.chosen);
 	assert_int_equal(s.stats.switches, 0);
 	/* Tries only: after k tries the interval is 2^k windows, up to the maximum. */
-	assert_true(spun <= NR_SPIN_WINDOW * (8 + 4000 / NR_SPIN_INTERVAL_MAX));
-	assert_true(spun >= NR_SPIN_WINDOW * 4);
+	assert_true(s.stats.spin_windows <= 8 + 4000 / NR_SPIN_INTERVAL_MAX);
+	assert_true(s.stats.spin_windows >= 4);
 }
 
 static void test_within_ten_percent_sleeps(void **state)
@@ -86,10 +95,10 @@ static void test_within_ten_percent_sleeps(void **state)
 
 	(void)state;
 	nr_spin_init(&s, MAX_NS);
-	run(&s, &t, 10000, 9500, 400 * NR_SPIN_WINDOW, NULL);
+	windows(&s, &t, 10000, 9500, 400);
 	assert_false(s.chosen);
 	nr_spin_init(&s, MAX_NS);
-	run(&s, &t, 10000, 8900, 400 * NR_SPIN_WINDOW, NULL);
+	windows(&s, &t, 10000, 8900, 400);
 	assert_true(s.chosen);
 }
 
@@ -97,20 +106,21 @@ static void test_changes_its_mind(void **state)
 {
 	struct nr_spin s;
 	uint64_t t = 1;
-	unsigned spun = 0;
+	uint64_t spun;
 
 	(void)state;
 	nr_spin_init(&s, MAX_NS);
-	run(&s, &t, 55000, 16000, 3000 * NR_SPIN_WINDOW, NULL);
+	windows(&s, &t, 55000, 16000, 3000);
 	assert_true(s.chosen);
 	/* The machine changed: wake-ups got cheap and the spin now hurts. */
 	for (unsigned w = 0; w < NR_SPIN_INTERVAL_MAX + 2 && s.stats.switches < 2; w++)
-		run(&s, &t, 9000, 12000, NR_SPIN_WINDOW, NULL);
+		windows(&s, &t, 9000, 12000, 1);
 	assert_false(s.chosen);
 	assert_int_equal(s.stats.switches, 2);
 	/* And right after a change the other mode is tried again soon. */
-	run(&s, &t, 9000, 12000, (NR_SPIN_INTERVAL_MIN + 2) * NR_SPIN_WINDOW, &spun);
-	assert_true(spun >= NR_SPIN_WINDOW);
+	spun = s.stats.spin_windows;
+	windows(&s, &t, 9000, 12000, NR_SPIN_INTERVAL_MIN + 2);
+	assert_true(s.stats.spin_windows > spun);
 }
 
 static void test_pause_is_not_measured(void **state)
@@ -120,11 +130,15 @@ static void test_pause_is_not_measured(void **state)
 
 	(void)state;
 	nr_spin_init(&s, MAX_NS);
-	run(&s, &t, 1000, 1000, NR_SPIN_WINDOW / 2, NULL);
+	/* Half a window, a pause, a whole window: one window, of the frames' pace. */
+	run(&s, &t, 1000, 1000, NR_SPIN_WINDOW_NS / 2000, NULL);
 	t += 2 * (uint64_t)NR_SPIN_IDLE_NS; /* the client thinks */
-	run(&s, &t, 1000, 1000, NR_SPIN_WINDOW + 1, NULL);
+	windows(&s, &t, 1000, 1000, 1);
 	assert_int_equal(s.stats.windows, 1);
 	assert_true(s.cost[0] >= 1000 && s.cost[0] <= 1001);
+	/* And a window needs its time as well as its frames. */
+	run(&s, &t, 1000, 1000, 2 * NR_SPIN_WINDOW, NULL);
+	assert_int_equal(s.stats.windows, 1);
 }
 
 static void test_misses_back_off(void **state)
@@ -134,7 +148,7 @@ static void test_misses_back_off(void **state)
 
 	(void)state;
 	nr_spin_init(&s, MAX_NS);
-	run(&s, &t, 55000, 16000, 20 * NR_SPIN_WINDOW, NULL);
+	windows(&s, &t, 55000, 16000, 20);
 	while (s.trying) /* settle in the chosen spinning mode */
 		run(&s, &t, 55000, 16000, 1, NULL);
 	assert_int_equal(nr_spin_budget(&s), MAX_NS);
