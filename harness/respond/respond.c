@@ -717,8 +717,10 @@ void nr_respond_print_counters(const struct nr_respond *r, FILE *f)
 		const struct nr_spin_stats *ss = &r->spin.stats;
 
 		fprintf(f, "busy poll: %" PRIu64 " of %" PRIu64 " windows spinning, %" PRIu64
-			   " switches, %" PRIu64 " spins found a frame, %" PRIu64 " slept\n",
-			ss->spin_windows, ss->windows, ss->switches, ss->hits, ss->misses);
+			   " switches, %" PRIu64 " spins found a frame, %" PRIu64
+			   " slept; last windows: %.2f us/frame asleep, %.2f spinning\n",
+			ss->spin_windows, ss->windows, ss->switches, ss->hits, ss->misses,
+			(double)r->spin.cost[0] / 1000.0, (double)r->spin.cost[1] / 1000.0);
 	}
 	for (int i = 0; i < NR_WIRE_REASON_COUNT; i++)
 		counter(f, "host drop: ", nr_wire_reason_str((enum nr_wire_reason)i), hs->wire[i]);

@@ -15,8 +15,12 @@
 #    each responder process (bench_min_responder rusage). Then netrig and
 #    the minimal responder again with ping and responder pinned to one
 #    CPU ("pinned"): no cross-CPU wake-up, the round trip is CPU-bound,
-#    and a responder that spins only makes the client wait (the regime a
-#    VM with cheap wake-ups is in).
+#    and a responder that spins only makes the client wait. And once more
+#    with PM QoS asking for no idle exit latency (/dev/cpu_dma_latency
+#    held open at 0 for those runs only, "fastwake"): idle CPUs poll
+#    instead of halting, so a wake-up costs no trip through the
+#    hypervisor, the state a VM with cheap wake-ups is in (seen here
+#    unbidden, run to run). BENCH_NO_QOS=1 leaves that part out.
 # 2. Neighbour resolution, first and cached, over a veth pair:
 #    netrig neigh resolve vs Scapy getmacbyip vs arping's reported time
 #    (the kernel's own ARP exchange), medians of R runs.
@@ -76,12 +80,15 @@ PIN="" # a taskset prefix for the client, the pinned runs
 flood() {
 	local ns=$1 out t
 	shift
-	out=$($PIN ip netns exec "$ns" ping -q "$@" 2>&1 || true)
+	out=$($PIN ip netns exec "$ns" "$MIN" rusage -- ping -q "$@" 2>&1 || true)
 	RECV=$(sed -n 's/.* \([0-9]*\) received.*/\1/p' <<<"$out")
 	t=$(sed -n 's/.*time \([0-9]*\)ms.*/\1/p' <<<"$out")
 	RECV=${RECV:-0}
 	t=${t:-0}
 	if [ "$t" -gt 0 ]; then PPS=$((RECV * 1000 / t)); else PPS=0; fi
+	# How busy the client was (its CPU over its run): near 100%, ping itself is the bound.
+	BUSY=$(awk -v t="$t" '/^rusage_us/ { if (t > 0) printf "%d", ($2 + $3) / (t * 10) }' <<<"$out")
+	BUSY=${BUSY:-?}
 }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else printf "n/a" }'; }
 per() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else printf "n/a" }'; }
@@ -101,12 +108,12 @@ run_tun() { # NAME READY CMD...
 	start "$TMP/$name.err" "$pat" "$@"
 	flood "$NS" -f -c "$N" -w 60 192.0.2.2
 	PPS1[$name]=$PPS
-	local r1=$RECV
+	local r1=$RECV b1=$BUSY
 	flood "$NS" -f -l 16 -c "$N" -w 60 192.0.2.2
 	PPS16[$name]=$PPS
 	stop "$TMP/$name.err"
 	CPU[$name]=$(per "$CPU_US" $((r1 + RECV)))
-	echo "echo/$name: ping -f ${PPS1[$name]} pps, ping -f -l 16 ${PPS16[$name]} pps, $((r1 + RECV)) replies, ${CPU[$name]} us CPU/reply"
+	echo "echo/$name: ping -f ${PPS1[$name]} pps, ping -f -l 16 ${PPS16[$name]} pps, $((r1 + RECV)) replies, ${CPU[$name]} us CPU/reply; ping's CPU busy $b1% | $BUSY%"
 }
 run_tun netrig "responding" "$NETRIG" respond --netns "$NS" --tun tun0 --any
 run_tun minimal "ready" ip netns exec "$NS" "$MIN" serve tun0
@@ -117,6 +124,14 @@ PIN="taskset -c 0"
 run_tun pinned "responding" taskset -c 0 "$NETRIG" respond --netns "$NS" --tun tun0 --any
 run_tun pinmin "ready" taskset -c 0 ip netns exec "$NS" "$MIN" serve tun0
 PIN=""
+if [ "${BENCH_NO_QOS:-0}" != 1 ] && [ -w /dev/cpu_dma_latency ]; then
+	# Held while fd 7 is open; closed below, and by the kernel if we die.
+	exec 7>/dev/cpu_dma_latency
+	printf 0 >&7
+	run_tun fastwake "responding" "$NETRIG" respond --netns "$NS" --tun tun0 --any
+	run_tun fastmin "ready" ip netns exec "$NS" "$MIN" serve tun0
+	exec 7>&-
+fi
 
 # Scapy as Debian ships it: bounded by timeout and ping -w.
 start "$TMP/scapy.err" "ready" ip netns exec "$NS" timeout 120 /usr/bin/python3 -u -c '
@@ -160,11 +175,12 @@ echo "echo/kernel (veth): ping -f ${PPS1[kernel]} pps, ping -f -l 16 ${PPS16[ker
 
 echo
 echo "## echo through a TUN: pps (ping -f | ping -f -l 16), CPU us per reply"
-for n in netrig epoll ring sleep minimal scapy kernel pinned pinmin; do
-	printf "%-8s %8s | %8s   %s\n" "$n" "${PPS1[$n]}" "${PPS16[$n]}" "${CPU[$n]}"
+for n in netrig epoll ring sleep minimal scapy kernel pinned pinmin fastwake fastmin; do
+	printf "%-8s %8s | %8s   %s\n" "$n" "${PPS1[$n]:-n/a}" "${PPS16[$n]:-n/a}" "${CPU[$n]:-n/a}"
 done
 echo "netrig/minimal: $(ratio "${PPS1[netrig]}" "${PPS1[minimal]}") | $(ratio "${PPS16[netrig]}" "${PPS16[minimal]}")   (goal >= 1)"
 echo "pinned/pinmin:  $(ratio "${PPS1[pinned]}" "${PPS1[pinmin]}") | $(ratio "${PPS16[pinned]}" "${PPS16[pinmin]}")   (goal >= 1; client and responder on CPU 0)"
+echo "fastwake/fastmin: $(ratio "${PPS1[fastwake]:-}" "${PPS1[fastmin]:-}") | $(ratio "${PPS16[fastwake]:-}" "${PPS16[fastmin]:-}")   (goal >= 1; PM QoS 0, cheap wake-ups)"
 echo "epoll/minimal:  $(ratio "${PPS1[epoll]}" "${PPS1[minimal]}") | $(ratio "${PPS16[epoll]}" "${PPS16[minimal]}")   (--io epoll)"
 echo "ring/minimal:   $(ratio "${PPS1[ring]}" "${PPS1[minimal]}") | $(ratio "${PPS16[ring]}" "${PPS16[minimal]}")   (NETRIG_IO_URING=1)"
 echo "sleep/minimal:  $(ratio "${PPS1[sleep]}" "${PPS1[minimal]}") | $(ratio "${PPS16[sleep]}" "${PPS16[minimal]}")   (--busy-poll 0)"
