@@ -43,11 +43,40 @@ static bool spin_wins(const struct nr_spin *s)
 	return s->cost[0] && s->cost[1] && s->cost[1] * 10 <= s->cost[0] * 9;
 }
 
+/* A window's cost into its mode's mean: false while that mean needs more. */
+static bool account(struct nr_spin *s, uint64_t cost)
+{
+	s->sum += cost;
+	if (++s->nsum < NR_SPIN_TRY && s->trying)
+		return false;
+	/* The chosen mode's mean slides: its last two windows. */
+	s->cost[s->spin] = s->sum / s->nsum;
+	if (s->nsum >= NR_SPIN_TRY) {
+		s->sum = cost;
+		s->nsum = 1;
+	}
+	return true;
+}
+
+static void set_mode(struct nr_spin *s, bool spin)
+{
+	if (spin != s->spin) {
+		s->sum = 0;
+		s->nsum = 0;
+	}
+	s->spin = spin;
+	if (!spin) {
+		s->misses = 0;
+		s->skip = 0;
+	}
+}
+
 static void window_done(struct nr_spin *s, uint64_t cost)
 {
 	s->stats.windows++;
 	s->stats.spin_windows += s->spin;
-	s->cost[s->spin] = cost;
+	if (!account(s, cost))
+		return; /* the try goes on */
 	if (s->trying) {
 		bool choice = spin_wins(s);
 
@@ -63,11 +92,7 @@ static void window_done(struct nr_spin *s, uint64_t cost)
 	} else if (++s->since >= s->interval) {
 		s->trying = true;
 	}
-	s->spin = s->trying ? !s->chosen : s->chosen;
-	if (!s->spin) {
-		s->misses = 0;
-		s->skip = 0;
-	}
+	set_mode(s, s->trying ? !s->chosen : s->chosen);
 }
 
 void nr_spin_arrival(struct nr_spin *s, uint64_t now)

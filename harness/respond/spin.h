@@ -11,10 +11,11 @@
  *
  * Frames are counted in windows of at least NR_SPIN_WINDOW arrivals and
  * NR_SPIN_WINDOW_NS (a flood's short windows would measure noise); a
- * window's cost is its wall time per frame. Windows run in the chosen mode (spin
- * or sleep); every `interval` windows one window runs in the other mode,
- * and spinning is chosen when its last window cost at most 9/10 of the
- * last sleeping one (a spin must pay for the CPU it burns). A choice
+ * window's cost is its wall time per frame. Windows run in the chosen
+ * mode (spin or sleep); every `interval` windows, NR_SPIN_TRY windows
+ * run in the other mode, and spinning is chosen when it cost at most 9/10 of
+ * sleeping (a spin must pay for the CPU it burns), each side's cost the
+ * mean of its last NR_SPIN_TRY windows (one window is noisy). A choice
  * confirmed doubles the interval (up to NR_SPIN_INTERVAL_MAX windows, so
  * trying the worse mode costs little once things are stable); a choice
  * changed sets it back to NR_SPIN_INTERVAL_MIN. A pause in traffic longer
@@ -34,6 +35,7 @@
 
 #define NR_SPIN_WINDOW 32u
 #define NR_SPIN_WINDOW_NS 1000000u
+#define NR_SPIN_TRY 2u
 #define NR_SPIN_INTERVAL_MIN 2u
 #define NR_SPIN_INTERVAL_MAX 256u
 #define NR_SPIN_IDLE_NS 2000000u
@@ -55,7 +57,10 @@ struct nr_spin {
 	unsigned since;     /* windows since the last try */
 	unsigned n;         /* arrivals in the current window */
 	uint64_t t0, last;  /* its first and last arrival */
-	uint64_t cost[2];   /* ns per frame of the last window: [0] sleeping, [1] spinning */
+	uint64_t cost[2];   /* ns per frame lately: [0] sleeping, [1] spinning */
+	uint64_t sum;       /* of the windows in cost's mean so far */
+	unsigned nsum;      /* how many */
+	unsigned try_left;  /* windows of the current try still to run */
 	unsigned misses;    /* spins in a row that found nothing */
 	unsigned skip;      /* waits left that sleep at once after misses */
 	struct nr_spin_stats stats;

@@ -114,6 +114,8 @@ run_tun() { # NAME READY CMD...
 	stop "$TMP/$name.err"
 	CPU[$name]=$(per "$CPU_US" $((r1 + RECV)))
 	echo "echo/$name: ping -f ${PPS1[$name]} pps, ping -f -l 16 ${PPS16[$name]} pps, $((r1 + RECV)) replies, ${CPU[$name]} us CPU/reply; ping's CPU busy $b1% | $BUSY%"
+	# netrig's own account of its busy-poll choice, when it made one
+	sed -n 's/^busy poll: /    busy poll: /p' "$TMP/$name.err.out" 2>/dev/null || true
 }
 run_tun netrig "responding" "$NETRIG" respond --netns "$NS" --tun tun0 --any
 run_tun minimal "ready" ip netns exec "$NS" "$MIN" serve tun0
