@@ -91,8 +91,8 @@ static const char respond_usage[] =
 	"Without --io, NETRIG_IO_URING=1 in the environment means --io uring and\n"
 	"NETRIG_IO_URING=auto --io auto.\n"
 	"\n"
-	"exit: 0 ended by a signal or --count, 1 failure, 2 usage, 3 privileges,\n"
-	"missing namespace or device\n";
+	"exit: 0 ended by a signal or --count, 1 failure (also: the device deleted\n"
+	"while netrig ran), 2 usage, 3 privileges, missing namespace or device\n";
 
 #define MAX_ADDRS NR_HOST_ADDR_MAX
 /*
@@ -658,6 +658,10 @@ int nr_cmd_respond(int argc, char **argv)
 	nr_respond_stop(resp); /* the counters below are final */
 	if (r < 0) {
 		r = nr_cli_error(NR_EXIT_FAIL, "event loop: %s", strerror(-r));
+	} else if (nr_respond_failed(resp)) {
+		nr_respond_print_counters(resp, stdout);
+		r = nr_cli_error(NR_EXIT_FAIL, "%s '%s' went away: %s", nr_link_kind(link),
+				 nr_link_name(link), strerror(-nr_respond_failed(resp)));
 	} else {
 		nr_respond_print_counters(resp, stdout);
 		if (cap)

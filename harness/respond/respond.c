@@ -324,6 +324,13 @@ static void on_readable(struct nr_loop *l, int fd, unsigned events, void *arg)
 		}
 		if (n < 0) {
 			r->stats.rx_errors++;
+			if (respond_link_gone((int)n)) {
+				/* Level-triggered, it would wake the loop for ever: stop. */
+				r->failed = (int)n;
+				r->done = true;
+				nr_loop_stop(l);
+				return;
+			}
 			if (n != -EMSGSIZE)
 				break; /* a link error: the next wake-up tries again */
 			continue;
@@ -694,6 +701,11 @@ const struct nr_respond_stats *nr_respond_stats(const struct nr_respond *r)
 bool nr_respond_done(const struct nr_respond *r)
 {
 	return r && r->done;
+}
+
+int nr_respond_failed(const struct nr_respond *r)
+{
+	return r ? r->failed : 0;
 }
 
 static void counter(FILE *f, const char *prefix, const char *name, uint64_t v)

@@ -88,8 +88,13 @@ const struct nr_respond_stats *nr_respond_stats(const struct nr_respond *r);
  * nr_host_resolve or nr_host_send_ip) and re-arm the timer for it.
  */
 void nr_respond_flush(struct nr_respond *r);
-/* The reply count was reached (the loop was stopped for it). */
+/* The reply count was reached, or the link failed (the loop was stopped for it). */
 bool nr_respond_done(const struct nr_respond *r);
+/*
+ * The link went away under us (its TUN/TAP device deleted...): the
+ * read's negative errno, and the loop was stopped; 0 while it is fine.
+ */
+int nr_respond_failed(const struct nr_respond *r);
 /* Frames move through io_uring (see nr_respond_opts.io). */
 bool nr_respond_uring(const struct nr_respond *r);
 /* Frames move on the link's own thread (NR_RESPOND_IO_THREAD started). */

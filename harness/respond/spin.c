@@ -43,6 +43,14 @@ static bool spin_wins(const struct nr_spin *s)
 	return s->cost[0] && s->cost[1] && s->cost[1] * 10 <= s->cost[0] * 9;
 }
 
+/* The tried mode cost at least 5/4 of the chosen one: no need to look again soon. */
+static bool clear_loss(const struct nr_spin *s)
+{
+	uint64_t tried = s->cost[!s->chosen], chosen = s->cost[s->chosen];
+
+	return tried * 4 >= chosen * 5;
+}
+
 /* A window's cost into its mode's mean: false while that mean needs more. */
 static bool account(struct nr_spin *s, uint64_t cost)
 {
@@ -87,7 +95,9 @@ static void window_done(struct nr_spin *s, uint64_t cost)
 			s->stats.switches++;
 			s->interval = NR_SPIN_INTERVAL_MIN;
 		} else if (s->interval < NR_SPIN_INTERVAL_MAX) {
-			s->interval *= 2;
+			s->interval *= clear_loss(s) ? 4 : 2;
+			if (s->interval > NR_SPIN_INTERVAL_MAX)
+				s->interval = NR_SPIN_INTERVAL_MAX;
 		}
 	} else if (++s->since >= s->interval) {
 		s->trying = true;

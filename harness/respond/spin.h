@@ -16,7 +16,8 @@
  * run in the other mode, and spinning is chosen when it cost at most 9/10 of
  * sleeping (a spin must pay for the CPU it burns), each side's cost the
  * mean of its last NR_SPIN_TRY windows (one window is noisy). A choice
- * confirmed doubles the interval (up to NR_SPIN_INTERVAL_MAX windows, so
+ * confirmed doubles the interval, or quadruples it when the other mode
+ * cost at least 5/4 as much (up to NR_SPIN_INTERVAL_MAX windows, so
  * trying the worse mode costs little once things are stable); a choice
  * changed sets it back to NR_SPIN_INTERVAL_MIN. A pause in traffic longer
  * than NR_SPIN_IDLE_NS starts the window again (it would measure the

@@ -109,6 +109,7 @@ static void *link_thread(void *arg)
 	while (!atomic_load(&r->stop)) {
 		uint64_t budget = nr_spin_budget(&r->spin);
 		ssize_t n;
+		int e;
 
 		if (budget)
 			nr_spin_result(&r->spin, spin(r, fd, budget));
@@ -120,10 +121,19 @@ static void *link_thread(void *arg)
 		}
 		if (n < 0 && (errno == EINTR || errno == EAGAIN))
 			continue; /* woken to stop, or stopping */
-		/* A link error (the device went away...): counted, and not in a hot loop. */
+		/* A link error: counted; the end when the device went away, else a pause. */
+		e = n < 0 ? -errno : -EIO;
 		respond_lock(r);
 		r->stats.rx_errors++;
+		if (respond_link_gone(e)) {
+			r->failed = e;
+			r->done = true;
+		}
 		respond_unlock(r);
+		if (r->failed) {
+			respond_poke(r);
+			break;
+		}
 		(void)poll(NULL, 0, ERROR_PAUSE_MS);
 	}
 	return NULL;

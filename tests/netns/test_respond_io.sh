@@ -10,7 +10,8 @@
 # --count stops after exactly that many replies (ping -f sends more than
 # it), --verbose prints one line per reply, the pcap tee holds every
 # frame in and out, SIGTERM ends a run with its counters, exit 0, within
-# 5 s also when the link thread sleeps in read(). The default really runs
+# 5 s also when the link thread sleeps in read(); a device deleted under
+# netrig ends it with exit 1 and a message, every way (it used to spin). The default really runs
 # the thread (netrig-link in /proc, its busy-poll line in the counters);
 # --io epoll really does not. io_uring refused by the kernel (sysctl,
 # seccomp, too old): that part skips.
@@ -144,6 +145,40 @@ for mode in thread epoll uring; do
 	[ "$RC" = 0 ] && [ "$(counter replies "$out")" = 5 ] && [ "${got:-0}" = 5 ] &&
 		ok "$name: SIGTERM ends with the counters (replies: 5)" ||
 		fail "$name: SIGTERM: exit $RC, ping $got, $(cat "$out" "$out.err")"
+done
+
+# The device deleted while netrig runs: exit 1, said, within 5 s.
+for mode in thread epoll uring; do
+	name="io=$mode"
+	out="$TMP/gone.$mode"
+	start_dev() {
+		local fifo="$TMP/fifo.$RANDOM" line u=0 how=()
+		case $mode in
+		epoll) how=(--io epoll) ;;
+		uring) u=1 ;;
+		esac
+		mkfifo "$fifo"
+		NETRIG_IO_URING=$u "$NETRIG" respond --netns "$NS" --tun tungone --any "${how[@]}" \
+			>"$fifo" 2>"$out.err" &
+		PID=$!
+		exec 3<"$fifo"
+		rm -f "$fifo"
+		read -r -t 10 line <&3 || { exec 3<&-; return 1; }
+		cat <&3 >"$out" &
+		DRAIN=$!
+		exec 3<&-
+	}
+	if ! start_dev; then
+		grep -q "event loop: " "$out.err" && [ "$mode" = uring ] &&
+			{ echo "skip - $name: io_uring refused here"; continue; }
+		fail "$name: respond on tungone did not start: $(cat "$out.err")"
+		continue
+	fi
+	ip -n "$NS" link del tungone
+	finish
+	[ "$RC" = 1 ] && grep -q "tun 'tungone' went away" "$out.err" &&
+		ok "$name: device deleted under netrig: exit 1, said" ||
+		fail "$name: device deleted: exit $RC, $(cat "$out" "$out.err")"
 done
 
 [ "$fails" = 0 ] || exit 1

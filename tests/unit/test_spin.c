@@ -83,9 +83,29 @@ static void test_sleep_kept_when_spin_is_slower(void **state)
 	windows(&s, &t, 10000, 16000, 4000);
 	assert_false(s.chosen);
 	assert_int_equal(s.stats.switches, 0);
-	/* Tries only: after k tries the interval is 2^k windows, up to the maximum. */
-	assert_true(s.stats.spin_windows <= NR_SPIN_TRY * (8 + 4000 / NR_SPIN_INTERVAL_MAX));
-	assert_true(s.stats.spin_windows >= NR_SPIN_TRY * 4);
+	/*
+	 * Tries only: a clear loss (16 against 10) quadruples the interval,
+	 * 2, 8, 32, 128, then the maximum: 4 tries before it, one per
+	 * NR_SPIN_INTERVAL_MAX windows after.
+	 */
+	assert_true(s.stats.spin_windows <= NR_SPIN_TRY * (5 + 4000 / NR_SPIN_INTERVAL_MAX));
+	assert_true(s.stats.spin_windows >= NR_SPIN_TRY * (4 + 3000 / NR_SPIN_INTERVAL_MAX));
+}
+
+/* A narrow loss looks again sooner than a clear one. */
+static void test_narrow_loss_tries_more(void **state)
+{
+	struct nr_spin narrow, clear;
+	uint64_t t = 1;
+
+	(void)state;
+	nr_spin_init(&narrow, MAX_NS);
+	nr_spin_init(&clear, MAX_NS);
+	windows(&narrow, &t, 10000, 11000, 400);
+	windows(&clear, &t, 10000, 16000, 400);
+	assert_false(narrow.chosen);
+	assert_false(clear.chosen);
+	assert_true(narrow.stats.spin_windows > clear.stats.spin_windows);
 }
 
 static void test_within_ten_percent_sleeps(void **state)
@@ -189,6 +209,7 @@ int main(void)
 		cmocka_unit_test(test_zero_budget_never_spins),
 		cmocka_unit_test(test_spin_chosen_when_faster),
 		cmocka_unit_test(test_sleep_kept_when_spin_is_slower),
+		cmocka_unit_test(test_narrow_loss_tries_more),
 		cmocka_unit_test(test_within_ten_percent_sleeps),
 		cmocka_unit_test(test_changes_its_mind),
 		cmocka_unit_test(test_one_odd_window),
