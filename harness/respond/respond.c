@@ -14,6 +14,8 @@
  */
 #include "respond/respond_priv.h"
 
+#include "netrig/kbuild.h"
+
 #include "netrig/arp.h"
 #include "netrig/eth.h"
 #include "netrig/icmp4.h"
@@ -324,7 +326,7 @@ static void on_readable(struct nr_loop *l, int fd, unsigned events, void *arg)
 		}
 		if (n < 0) {
 			r->stats.rx_errors++;
-			if (respond_link_gone((int)n)) {
+			if (nr_tuntap_gone((int)n)) {
 				/* Level-triggered, it would wake the loop for ever: stop. */
 				r->failed = (int)n;
 				r->done = true;

@@ -17,7 +17,6 @@
 #include "respond/respond.h"
 #include "respond/spin.h"
 
-#include <errno.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -44,7 +43,7 @@ struct nr_respond {
 	size_t buf_len;
 	struct nr_respond_stats stats;
 	bool done;
-	int failed;      /* the link went away (respond_link_gone): its -errno */
+	int failed;      /* the link went away (nr_tuntap_gone): its -errno */
 	bool read_on;    /* read past the first frame of a wake-up (on_readable) */
 	unsigned single; /* wake-ups in a row that took one frame without reading on */
 	/* io_uring (nr_respond_opts.io) */
@@ -71,16 +70,6 @@ struct nr_respond {
 	struct sigaction old_action; /* of the thread's wake-up signal */
 	struct nr_spin spin;
 };
-
-/*
- * A read error that says the link is gone for good: a TUN/TAP whose
- * device was deleted (EBADFD), a device that no longer exists. Anything
- * else (a packet socket's ENETDOWN while the interface is down) may pass.
- */
-static inline bool respond_link_gone(int err)
-{
-	return err == -EBADFD || err == -ENODEV || err == -ENXIO;
-}
 
 /* Send what the host queued; false once the reply count is reached. */
 bool respond_drain(struct nr_respond *r);

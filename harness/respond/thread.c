@@ -18,6 +18,8 @@
  */
 #include "respond/respond_priv.h"
 
+#include "netrig/kbuild.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -125,7 +127,7 @@ static void *link_thread(void *arg)
 		e = n < 0 ? -errno : -EIO;
 		respond_lock(r);
 		r->stats.rx_errors++;
-		if (respond_link_gone(e)) {
+		if (nr_tuntap_gone(e)) {
 			r->failed = e;
 			r->done = true;
 		}

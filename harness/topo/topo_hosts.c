@@ -281,6 +281,12 @@ static void on_readable(struct nr_loop *l, int fd, unsigned events, void *arg)
 			/* Counted; level-triggered, so a device that keeps failing
 			 * is retried no faster than the loop wakes. */
 			all->stats.rx_errors++;
+			if (nr_tuntap_gone(n)) {
+				/* Deleted: it would wake the loop for ever. */
+				nr_loop_fd_remove(dev->watch);
+				dev->watch = NULL;
+				all->stats.devs_gone++;
+			}
 			break;
 		}
 		all->stats.frames_in++;
@@ -400,4 +406,7 @@ void nr_topo_hosts_print_counters(struct nr_topo_hosts *h, FILE *f)
 				nr_responder_name(r), rs->seen, rs->replies);
 		}
 	}
+	if (h->stats.rx_errors || h->stats.devs_gone)
+		fprintf(f, "devices: %" PRIu64 " read errors, %" PRIu64 " deleted under the lab\n",
+			h->stats.rx_errors, h->stats.devs_gone);
 }

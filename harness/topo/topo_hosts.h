@@ -36,6 +36,7 @@ struct nr_topo_hosts_stats {
 	uint64_t frames_in;  /* read from the devices */
 	uint64_t frames_out; /* written to them */
 	uint64_t rx_errors;  /* failed reads */
+	uint64_t devs_gone;  /* devices deleted under the lab: no longer read */
 	uint64_t tx_errors;  /* frames a device refused */
 };
 

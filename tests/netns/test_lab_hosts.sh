@@ -113,10 +113,25 @@ done
 [ -n "$ID" ] || fail "foreground up printed no run line: $(cat "$TMP/err")"
 ip netns exec "nr-$ID-lan" ping -c 1 -W 2 203.0.113.9 >/dev/null ||
 	fail "foreground lab: ping 203.0.113.9 not answered"
+# The TUN deleted under the lab: its reader stops (no loop woken for ever
+# by the error: under 0.2 s of CPU in the next second), the TAP answers on.
+ip -n "nr-$ID-p2p" link del tun0
+sleep 0.3
+cpu() { awk '{ print $14 + $15 }' "/proc/$FG/stat"; }
+c0=$(cpu)
+sleep 1
+c1=$(cpu)
+[ $((c1 - c0)) -lt 20 ] ||
+	fail "foreground lab: $((c1 - c0)) ticks of CPU in 1 s after its TUN was deleted"
+ip netns exec "nr-$ID-lan" ping -c 1 -W 2 203.0.113.9 >/dev/null ||
+	fail "foreground lab: ping 203.0.113.9 not answered after the TUN went"
+echo "ok: a device deleted under the lab: $((c1 - c0)) ticks of CPU in 1 s, the TAP still answers"
 kill -TERM "$FG"
 wait "$FG" || fail "foreground up: exit $? after SIGTERM"
 FG=""
 exec 3<&-
 grep -q "replies: [1-9]" "$TMP/err" || fail "foreground: no counters printed: $(cat "$TMP/err")"
+grep -q "devices: [1-9][0-9]* read errors, 1 deleted under the lab" "$TMP/err" ||
+	fail "foreground: the deleted device is not in the counters: $(cat "$TMP/err")"
 if ip netns list | grep -q "^nr-$ID-"; then fail "foreground lab left namespaces"; fi
 echo "ok: foreground lab answers and prints counters; torn down on SIGTERM"

@@ -16,6 +16,7 @@
 #include "netrig/netns.h"
 #include "netrig/route.h"
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -225,5 +226,14 @@ size_t nr_tuntap_read_size(const struct nr_tuntap *t);
  */
 ssize_t nr_tuntap_read(struct nr_tuntap *t, void *buf, size_t cap);
 ssize_t nr_tuntap_write(struct nr_tuntap *t, const void *buf, size_t len);
+/*
+ * A read's -errno that says the device is gone for good: deleted under
+ * its fd (-EBADFD), or no longer there (-ENODEV, -ENXIO). The fd stays
+ * readable with the error, so a reader must stop watching it.
+ */
+static inline bool nr_tuntap_gone(ssize_t err)
+{
+	return err == -EBADFD || err == -ENODEV || err == -ENXIO;
+}
 
 #endif
