@@ -11,6 +11,8 @@ void nr_spin_init(struct nr_spin *s, uint64_t max_ns)
 	memset(s, 0, sizeof(*s));
 	s->max_ns = max_ns;
 	s->interval = NR_SPIN_INTERVAL_MIN;
+	/* Spinning first: where it loses, it loses less than sleeping does where that loses. */
+	s->chosen = s->spin = max_ns != 0;
 }
 
 uint64_t nr_spin_budget(struct nr_spin *s)
@@ -43,12 +45,12 @@ static bool spin_wins(const struct nr_spin *s)
 	return s->cost[0] && s->cost[1] && s->cost[1] * 10 <= s->cost[0] * 9;
 }
 
-/* The tried mode cost at least 5/4 of the chosen one: no need to look again soon. */
+/* The tried mode cost at least 4/3 of the chosen one: no need to look again soon. */
 static bool clear_loss(const struct nr_spin *s)
 {
 	uint64_t tried = s->cost[!s->chosen], chosen = s->cost[s->chosen];
 
-	return tried * 4 >= chosen * 5;
+	return tried * 3 >= chosen * 4;
 }
 
 /* A window's cost into its mode's mean: false while that mean needs more. */

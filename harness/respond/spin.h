@@ -17,7 +17,7 @@
  * sleeping (a spin must pay for the CPU it burns), each side's cost the
  * mean of its last NR_SPIN_TRY windows (one window is noisy). A choice
  * confirmed doubles the interval, or quadruples it when the other mode
- * cost at least 5/4 as much (up to NR_SPIN_INTERVAL_MAX windows, so
+ * cost at least 4/3 as much (up to NR_SPIN_INTERVAL_MAX windows, so
  * trying the worse mode costs little once things are stable); a choice
  * changed sets it back to NR_SPIN_INTERVAL_MIN. A pause in traffic longer
  * than NR_SPIN_IDLE_NS starts the window again (it would measure the
@@ -67,7 +67,12 @@ struct nr_spin {
 	struct nr_spin_stats stats;
 };
 
-/* Starts sleeping, and tries spinning after NR_SPIN_INTERVAL_MIN windows. */
+/*
+ * Starts spinning (max_ns > 0), and tries sleeping after
+ * NR_SPIN_INTERVAL_MIN windows: spinning where sleeping wins costs up to
+ * half again (a client on our CPU), sleeping where spinning wins up to
+ * several times (a VM's slow wake-ups).
+ */
 void nr_spin_init(struct nr_spin *s, uint64_t max_ns);
 /* How long the next wait may spin before it sleeps, in ns; 0: sleep at once. */
 uint64_t nr_spin_budget(struct nr_spin *s);
