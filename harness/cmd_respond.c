@@ -96,9 +96,10 @@ static const char respond_usage[] =
 
 #define MAX_ADDRS NR_HOST_ADDR_MAX
 /*
- * On: waking from sleep dominates a reply's cost on a virtual CPU, and the
- * poll backs off when it finds nothing (loop.h, nr_loop_set_busy_poll;
- * figures in README's benchmarks).
+ * On: waking from sleep dominates a reply's cost on a virtual CPU; the
+ * link thread keeps spinning only while it measures faster, and polls
+ * back off when they find nothing (respond.h, busy_ns; figures in
+ * README's benchmarks).
  */
 #define BUSY_POLL_US 50u
 #define MAX_OPTS 8
@@ -646,9 +647,6 @@ int nr_cmd_respond(int argc, char **argv)
 	ro.busy_ns = a.busy_us * 1000u;
 	if (r == 0)
 		r = nr_respond_new(loop, link, host, &ro, &resp);
-	/* With the link thread, the loop's thread has only timers and signals. */
-	if (r == 0 && !nr_respond_threaded(resp))
-		nr_loop_set_busy_poll(loop, ro.busy_ns);
 	if (r < 0) {
 		r = nr_cli_error(NR_EXIT_FAIL, "event loop: %s", strerror(-r));
 		goto out;

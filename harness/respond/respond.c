@@ -274,8 +274,13 @@ void respond_rearm(struct nr_respond *r)
 		r->armed = UINT64_MAX;
 		return;
 	}
-	if (!nr_timer_armed(&r->timer) || nr_timer_deadline(&r->timer) != d)
-		(void)nr_loop_timer_arm(r->loop, &r->timer, d);
+	if (!nr_timer_armed(&r->timer) || nr_timer_deadline(&r->timer) != d) {
+		if (nr_loop_timer_arm(r->loop, &r->timer, d) < 0) {
+			/* Not armed: the next frame (or poke) tries again. */
+			r->armed = UINT64_MAX;
+			return;
+		}
+	}
 	r->armed = d;
 }
 
@@ -614,6 +619,13 @@ int nr_respond_new(struct nr_loop *loop, struct nr_link *link, struct nr_host *h
 	r->poke = -1;
 	/* Anything else asking for THREAD (not a frame fd, on_event) gets epoll. */
 	thread = r->o.io == NR_RESPOND_IO_THREAD && nr_link_frame_fd(link) && !r->o.on_event;
+	if (thread) {
+		e = respond_thread_prepare(r);
+		if (e < 0) {
+			r->thread_err = e;
+			thread = false;
+		}
+	}
 	if (r->o.io != NR_RESPOND_IO_EPOLL && r->o.io != NR_RESPOND_IO_THREAD &&
 	    nr_link_frame_fd(link) && !r->o.on_event) {
 		e = ring_setup(r);
@@ -628,25 +640,27 @@ int nr_respond_new(struct nr_loop *loop, struct nr_link *link, struct nr_host *h
 		if (e < 0)
 			goto fail;
 	}
-	/* Before the thread: from then on r->armed is read under the lock. */
+	if (!thread)
+		nr_loop_set_busy_poll(loop, r->o.busy_ns);
 	respond_rearm(r);
-	if (thread && respond_thread_start(r) < 0) {
-		/* Not started (no thread, no eventfd): epoll does the same work. */
-		e = nr_loop_fd_add(loop, nr_link_fd(link), NR_LOOP_READ, on_readable, r, &r->watch);
-		if (e < 0) {
-			nr_loop_timer_cancel(loop, &r->timer);
-			goto fail;
-		}
-	}
 	*ret = r;
 	return 0;
 fail:
 	if (!ring_stop(r))
 		return e; /* left allocated, as in nr_respond_free */
 	ring_done(r);
+	respond_thread_stop(r);
 	free(r->buf);
 	free(r);
 	return e;
+}
+
+void respond_epoll_fallback(struct nr_respond *r)
+{
+	if (nr_loop_fd_add(r->loop, nr_link_fd(r->link), NR_LOOP_READ, on_readable, r,
+			   &r->watch) < 0)
+		r->stats.rx_errors++; /* nothing reads the link: counted, and said */
+	nr_loop_set_busy_poll(r->loop, r->o.busy_ns);
 }
 
 void nr_respond_free(struct nr_respond *r)
@@ -686,7 +700,7 @@ void nr_respond_flush(struct nr_respond *r)
 
 void nr_respond_stop(struct nr_respond *r)
 {
-	if (r && r->threaded)
+	if (r)
 		respond_thread_stop(r);
 }
 
@@ -727,7 +741,10 @@ void nr_respond_print_counters(const struct nr_respond *r, FILE *f)
 	fprintf(f, "frames out: %" PRIu64 "\n", r->stats.frames_out);
 	counter(f, "", "link receive errors", r->stats.rx_errors);
 	counter(f, "", "link send errors", r->stats.tx_errors);
-	if (r->spin.stats.windows) {
+	if (r->thread_err)
+		fprintf(f, "link thread: not started (%s); frames went through the event loop\n",
+			strerror(-r->thread_err));
+	if (r->thread_tried && !r->thread_err && r->spin.max_ns) {
 		const struct nr_spin_stats *ss = &r->spin.stats;
 
 		fprintf(f, "busy poll: %" PRIu64 " of %" PRIu64 " windows spinning, %" PRIu64

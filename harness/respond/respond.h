@@ -61,10 +61,16 @@ struct nr_respond_opts {
 	 * the link's own, blocking in read() (two syscalls a reply, as the
 	 * plainest responder); the loop's thread keeps the host's timers and
 	 * the loop's signals, and nr_loop_run returns once --count replies
-	 * went. Before each read the thread may spin for up to busy_ns, when
-	 * measuring says it pays (respond/spin.h); 0: never spin. Used only
-	 * on a link with nr_link_frame_fd and without on_event; anything else,
-	 * or a thread that cannot start, uses epoll.
+	 * went. The thread starts when the loop first runs (it may answer at
+	 * once: say "ready" before nr_loop_run). Used only on a link with
+	 * nr_link_frame_fd and without on_event; anything else, or a thread
+	 * that cannot start (the counters say why), uses epoll.
+	 */
+	/*
+	 * Before waiting for a frame, look for one for up to busy_ns: the link
+	 * thread when measuring says it pays (respond/spin.h), or the loop
+	 * (nr_loop_set_busy_poll on the caller's loop, set by nr_respond_new)
+	 * on epoll and io_uring. 0: never.
 	 */
 	uint64_t busy_ns;
 };
@@ -97,7 +103,7 @@ bool nr_respond_done(const struct nr_respond *r);
 int nr_respond_failed(const struct nr_respond *r);
 /* Frames move through io_uring (see nr_respond_opts.io). */
 bool nr_respond_uring(const struct nr_respond *r);
-/* Frames move on the link's own thread (NR_RESPOND_IO_THREAD started). */
+/* Frames move on the link's own thread (NR_RESPOND_IO_THREAD, started by the loop). */
 bool nr_respond_threaded(const struct nr_respond *r);
 /*
  * End the link thread, if any (nr_loop_run returning does not): no more

@@ -60,14 +60,16 @@ struct nr_respond {
 	unsigned *tx_free;
 	unsigned ntx_free;
 	/* the link thread (thread.c) */
-	bool threaded;           /* the thread runs: lock and poke are live */
+	bool thread_wanted;      /* prepared: lock and poke exist, the first poke starts it */
+	bool thread_tried;       /* the start was attempted */
+	int thread_err;          /* why it did not start (epoll took over), -errno */
+	bool threaded;           /* the thread runs: the lock is taken */
 	pthread_t thread;
 	pthread_mutex_t lock;
 	atomic_bool stop;        /* the thread is asked to end */
 	int poke;                /* eventfd: the link thread asks the loop thread to look */
 	struct nr_loop_watch *poke_watch;
 	int fd_flags;            /* the link fd's status flags before the thread */
-	struct sigaction old_action; /* of the thread's wake-up signal */
 	struct nr_spin spin;
 };
 
@@ -89,13 +91,19 @@ static inline void respond_unlock(struct nr_respond *r)
 }
 
 /*
- * Start the link thread on r's link (a frame fd, no on_event): 0, or a
- * negative errno and nothing started (respond then stays on epoll).
+ * Make ready the link thread on r's link (a frame fd, no on_event): the
+ * lock, the poke, and a first poke that starts the thread once the loop
+ * runs (after the caller said it is ready: the thread may answer at
+ * once). 0, or a negative errno and nothing made (respond stays on epoll).
+ * A thread that cannot start then falls back to epoll (thread_err says
+ * why).
  */
-int respond_thread_start(struct nr_respond *r);
+int respond_thread_prepare(struct nr_respond *r);
+/* The epoll path's watch on the link, and the loop's busy poll: the fallback. */
+void respond_epoll_fallback(struct nr_respond *r);
 /* Ask the loop's thread to look at r: stop (done), re-arm the timer. */
 void respond_poke(struct nr_respond *r);
-/* Stop and join it, and give the fd its flags back. Loop thread only. */
+/* Stop and join it, give the fd its flags back, free what prepare made. Loop thread only. */
 void respond_thread_stop(struct nr_respond *r);
 
 #endif

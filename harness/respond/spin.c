@@ -53,7 +53,10 @@ static bool clear_loss(const struct nr_spin *s)
 	return tried * 3 >= chosen * 4;
 }
 
-/* A window's cost into its mode's mean: false while that mean needs more. */
+/* The sliding mean below keeps one window back: it is a mean of two. */
+_Static_assert(NR_SPIN_TRY == 2, "account() keeps the last window alone");
+
+/* A window's cost into its mode's mean: false while a try needs more. */
 static bool account(struct nr_spin *s, uint64_t cost)
 {
 	s->sum += cost;

@@ -22,8 +22,8 @@
  * changed sets it back to NR_SPIN_INTERVAL_MIN. A pause in traffic longer
  * than NR_SPIN_IDLE_NS starts the window again (it would measure the
  * client's think time, not the mode). While spinning, spins that find
- * nothing back off: after k misses in a row the next 2^k waits sleep at
- * once.
+ * nothing back off: after k misses in a row (k counted up to 10) the
+ * next 2^k waits sleep at once.
  *
  * Pure: the caller passes the time and does the waiting (respond's link
  * thread, thread.c); tested on made-up arrivals (tests/unit/test_spin.c).
@@ -61,7 +61,6 @@ struct nr_spin {
 	uint64_t cost[2];   /* ns per frame lately: [0] sleeping, [1] spinning */
 	uint64_t sum;       /* of the windows in cost's mean so far */
 	unsigned nsum;      /* how many */
-	unsigned try_left;  /* windows of the current try still to run */
 	unsigned misses;    /* spins in a row that found nothing */
 	unsigned skip;      /* waits left that sleep at once after misses */
 	struct nr_spin_stats stats;

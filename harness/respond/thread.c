@@ -26,6 +26,7 @@
 #include <signal.h>
 #include <stdint.h>
 #include <string.h>
+#include <time.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
 
@@ -45,13 +46,24 @@ void respond_poke(struct nr_respond *r)
 	(void)!write(r->poke, &one, sizeof(one));
 }
 
+static int start_thread(struct nr_respond *r);
+
 static void on_poke(struct nr_loop *l, int fd, unsigned events, void *arg)
 {
 	struct nr_respond *r = arg;
 	uint64_t v;
+	int e;
 
 	(void)events;
 	(void)!read(fd, &v, sizeof(v));
+	if (!r->threaded && !r->thread_tried && !r->done) {
+		r->thread_tried = true;
+		e = start_thread(r);
+		if (e < 0) {
+			r->thread_err = e;
+			respond_epoll_fallback(r);
+		}
+	}
 	respond_lock(r);
 	if (r->done)
 		nr_loop_stop(l);
@@ -82,10 +94,15 @@ static bool one_frame(struct nr_respond *r, size_t n)
 
 	nr_spin_arrival(&r->spin, now);
 	respond_lock(r);
+	if (r->done) {
+		/* --count reached by a timer's reply: this frame is left, as unread. */
+		respond_unlock(r);
+		return false;
+	}
 	nr_link_count_rx(r->link, r->buf, n, r->buf_len);
 	if (n > r->buf_len) {
 		r->stats.rx_errors++;
-	} else if (!r->done) {
+	} else {
 		r->stats.frames_in++;
 		(void)nr_host_input(r->host, r->buf, n, now);
 		respond_drain(r);
@@ -141,38 +158,30 @@ static void *link_thread(void *arg)
 	return NULL;
 }
 
-int respond_thread_start(struct nr_respond *r)
+/* Installed once and never taken back: a later instance's signal must not be lost. */
+static void install_wake_handler(void)
 {
-	int fd = nr_link_fd(r->link);
 	struct sigaction sa;
-	sigset_t all, old;
-	int e;
 
-	r->fd_flags = fcntl(fd, F_GETFL);
-	if (r->fd_flags < 0)
-		return -errno;
-	r->poke = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	if (r->poke < 0)
-		return -errno;
-	e = nr_loop_fd_add(r->loop, r->poke, NR_LOOP_READ, on_poke, r, &r->poke_watch);
-	if (e < 0)
-		goto fail_fd;
-	e = pthread_mutex_init(&r->lock, NULL);
-	if (e) {
-		e = -e;
-		goto fail_watch;
-	}
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_wake_sig; /* no SA_RESTART: a sleeping read() ends */
 	sigemptyset(&sa.sa_mask);
-	if (sigaction(WAKE_SIG, &sa, &r->old_action) < 0) {
-		e = -errno;
-		goto fail_lock;
-	}
-	if (fcntl(fd, F_SETFL, r->fd_flags & ~O_NONBLOCK) < 0) {
-		e = -errno;
-		goto fail_sig;
-	}
+	(void)sigaction(WAKE_SIG, &sa, NULL);
+}
+
+static pthread_once_t wake_handler_once = PTHREAD_ONCE_INIT;
+
+/* On the loop's thread, from its first poke: after the caller's "ready" line. */
+static int start_thread(struct nr_respond *r)
+{
+	int fd = nr_link_fd(r->link);
+	sigset_t all, old;
+	int e;
+
+	(void)pthread_once(&wake_handler_once, install_wake_handler);
+	r->fd_flags = fcntl(fd, F_GETFL);
+	if (r->fd_flags < 0 || fcntl(fd, F_SETFL, r->fd_flags & ~O_NONBLOCK) < 0)
+		return -errno;
 	nr_spin_init(&r->spin, r->o.busy_ns);
 	atomic_init(&r->stop, false);
 	r->threaded = true;
@@ -181,17 +190,38 @@ int respond_thread_start(struct nr_respond *r)
 	pthread_sigmask(SIG_SETMASK, &all, &old);
 	e = -pthread_create(&r->thread, NULL, link_thread, r);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (e == 0) {
-		/* What top -H and /proc/PID/task/TID/comm show. */
-		(void)pthread_setname_np(r->thread, "netrig-link");
-		return 0;
+	if (e < 0) {
+		r->threaded = false;
+		(void)fcntl(fd, F_SETFL, r->fd_flags);
+		return e;
 	}
-	r->threaded = false;
-	(void)fcntl(fd, F_SETFL, r->fd_flags);
-fail_sig:
-	(void)sigaction(WAKE_SIG, &r->old_action, NULL);
-fail_lock:
-	pthread_mutex_destroy(&r->lock);
+	/* What top -H and /proc/PID/task/TID/comm show. */
+	(void)pthread_setname_np(r->thread, "netrig-link");
+	return 0;
+}
+
+int respond_thread_prepare(struct nr_respond *r)
+{
+	uint64_t one = 1;
+	int e;
+
+	r->poke = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (r->poke < 0)
+		return -errno;
+	e = nr_loop_fd_add(r->loop, r->poke, NR_LOOP_READ, on_poke, r, &r->poke_watch);
+	if (e < 0)
+		goto fail_fd;
+	e = -pthread_mutex_init(&r->lock, NULL);
+	if (e < 0)
+		goto fail_watch;
+	/* The first poke starts the thread, when the loop first runs. */
+	if (write(r->poke, &one, sizeof(one)) < 0) {
+		e = -errno;
+		pthread_mutex_destroy(&r->lock);
+		goto fail_watch;
+	}
+	r->thread_wanted = true;
+	return 0;
 fail_watch:
 	nr_loop_fd_remove(r->poke_watch);
 	r->poke_watch = NULL;
@@ -201,20 +231,39 @@ fail_fd:
 	return e;
 }
 
+/* Wake the thread until it is joined: a write blocked on a full pipe (--verbose) may eat one. */
+static void join(struct nr_respond *r)
+{
+	for (;;) {
+		struct timespec ts;
+
+		pthread_kill(r->thread, WAKE_SIG);
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += 100 * 1000 * 1000;
+		if (ts.tv_nsec >= 1000000000L) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000L;
+		}
+		if (pthread_timedjoin_np(r->thread, NULL, &ts) != ETIMEDOUT)
+			return;
+	}
+}
+
 void respond_thread_stop(struct nr_respond *r)
 {
 	int fd = nr_link_fd(r->link);
 
-	if (!r->threaded)
+	if (r->threaded) {
+		atomic_store(&r->stop, true);
+		/* The order matters (see the top): the flag first, then the signal. */
+		(void)fcntl(fd, F_SETFL, r->fd_flags | O_NONBLOCK);
+		join(r);
+		(void)fcntl(fd, F_SETFL, r->fd_flags);
+		r->threaded = false;
+	}
+	if (!r->thread_wanted)
 		return;
-	atomic_store(&r->stop, true);
-	/* The order matters (see the top): the flag first, then the signal. */
-	(void)fcntl(fd, F_SETFL, r->fd_flags | O_NONBLOCK);
-	pthread_kill(r->thread, WAKE_SIG);
-	pthread_join(r->thread, NULL);
-	(void)fcntl(fd, F_SETFL, r->fd_flags);
-	(void)sigaction(WAKE_SIG, &r->old_action, NULL);
-	r->threaded = false;
+	r->thread_wanted = false;
 	pthread_mutex_destroy(&r->lock);
 	nr_loop_fd_remove(r->poke_watch);
 	r->poke_watch = NULL;

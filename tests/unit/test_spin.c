@@ -4,7 +4,8 @@
  * arrivals: a simulated client whose round trip costs one figure while
  * the responder spins and another while it sleeps. The policy must end
  * on the faster mode (spinning only when at least 10% faster), change
- * its mind when the figures swap, not be swayed by one odd window, try the other mode rarely once settled,
+ * its mind when the figures swap, not be swayed by one odd window, try
+ * the other mode rarely once settled (more rarely after a clear loss),
  * ignore pauses in traffic, back off after spins that find nothing, and
  * never spin with a zero budget.
  */
@@ -168,6 +169,107 @@ static void test_one_odd_window(void **state)
 	assert_int_equal(s.stats.switches, 1);
 }
 
+/* The odd window last in the try: the mean of two still holds. */
+static void test_odd_window_last(void **state)
+{
+	struct nr_spin s;
+	uint64_t t = 1;
+
+	(void)state;
+	nr_spin_init(&s, MAX_NS);
+	for (unsigned w = 0; w < 64 && !(s.trying && s.spin); w++)
+		windows(&s, &t, 10000, 16000, 1);
+	assert_true(s.trying && s.spin && !s.chosen);
+	windows(&s, &t, 10000, 16000, 1);
+	windows(&s, &t, 10000, 5000, 1);
+	assert_false(s.trying);
+	assert_false(s.chosen);
+}
+
+/* An odd window of the chosen mode just before a try: its mean of two holds too. */
+static void test_odd_chosen_window(void **state)
+{
+	struct nr_spin s;
+	uint64_t t = 1;
+
+	(void)state;
+	nr_spin_init(&s, MAX_NS);
+	/* Settle on sleeping at 10 us; stop one window before the next try of spinning. */
+	for (unsigned w = 0; w < 64 && !(s.trying && s.spin); w++)
+		windows(&s, &t, 10000, 16000, 1);
+	windows(&s, &t, 10000, 16000, 2 * NR_SPIN_TRY);
+	while (s.since + 1 < s.interval)
+		windows(&s, &t, 10000, 16000, 1);
+	assert_false(s.trying);
+	/* One slow sleeping window (20 us), then spinning at 14 us: 14 > 0.9 * 15. */
+	windows(&s, &t, 20000, 16000, 1);
+	assert_true(s.trying && s.spin);
+	windows(&s, &t, 10000, 14000, NR_SPIN_TRY);
+	assert_false(s.chosen);
+}
+
+/* A window needs NR_SPIN_WINDOW frames even when they come slowly. */
+static void test_window_frames(void **state)
+{
+	struct nr_spin s;
+	uint64_t t = 1;
+
+	(void)state;
+	nr_spin_init(&s, MAX_NS);
+	run(&s, &t, 100000, 100000, NR_SPIN_WINDOW, NULL); /* 3.2 ms, 32 arrivals */
+	assert_int_equal(s.stats.windows, 0);
+	run(&s, &t, 100000, 100000, 1, NULL);
+	assert_int_equal(s.stats.windows, 1);
+}
+
+/* A loss of 1.3 (under 4/3) is not clear: looked at again as often as a narrow one. */
+static void test_clear_loss_threshold(void **state)
+{
+	struct nr_spin mid, clear;
+	uint64_t t = 1;
+
+	(void)state;
+	nr_spin_init(&mid, MAX_NS);
+	nr_spin_init(&clear, MAX_NS);
+	windows(&mid, &t, 10000, 13000, 400);
+	windows(&clear, &t, 10000, 13400, 400);
+	assert_false(mid.chosen);
+	assert_false(clear.chosen);
+	assert_true(mid.stats.spin_windows > clear.stats.spin_windows);
+}
+
+/* Misses while spinning leave nothing behind once the mode turns to sleeping. */
+static void test_misses_forgotten_when_sleeping(void **state)
+{
+	struct nr_spin s;
+	uint64_t t = 1;
+
+	(void)state;
+	nr_spin_init(&s, MAX_NS);
+	windows(&s, &t, 55000, 16000, 20);
+	while (s.trying)
+		run(&s, &t, 55000, 16000, 1, NULL);
+	/* Sleeping is faster now. Up to the arrival that ends the window before a try. */
+	for (;;) {
+		bool ends = s.n + 1 > NR_SPIN_WINDOW && t + 16000 - s.t0 >= NR_SPIN_WINDOW_NS;
+
+		if (ends && s.since + 1 >= s.interval)
+			break;
+		run(&s, &t, 10000, 16000, 1, NULL);
+	}
+	for (int i = 0; i < 3; i++)
+		nr_spin_result(&s, false); /* the next 8 waits would sleep */
+	t += 16000;
+	nr_spin_arrival(&s, t); /* the window ends: the try of sleeping starts */
+	assert_true(s.trying && !s.spin);
+	assert_int_equal(s.skip, 0);
+	/* Sleeping chosen; when spinning is tried again, it spins at once. */
+	for (unsigned w = 0; w < 64 && !(s.trying && s.spin && !s.chosen); w++)
+		windows(&s, &t, 10000, 16000, 1);
+	assert_true(s.trying && s.spin && !s.chosen);
+	assert_int_equal(nr_spin_budget(&s), MAX_NS);
+}
+
 static void test_pause_is_not_measured(void **state)
 {
 	struct nr_spin s;
@@ -220,6 +322,11 @@ int main(void)
 		cmocka_unit_test(test_within_ten_percent_sleeps),
 		cmocka_unit_test(test_changes_its_mind),
 		cmocka_unit_test(test_one_odd_window),
+		cmocka_unit_test(test_odd_window_last),
+		cmocka_unit_test(test_odd_chosen_window),
+		cmocka_unit_test(test_window_frames),
+		cmocka_unit_test(test_clear_loss_threshold),
+		cmocka_unit_test(test_misses_forgotten_when_sleeping),
 		cmocka_unit_test(test_pause_is_not_measured),
 		cmocka_unit_test(test_misses_back_off),
 	};
