@@ -61,6 +61,20 @@ static bool complete_csum(uint8_t *frame, size_t len, size_t start, size_t off)
 	return true;
 }
 
+/*
+ * The kernel tells a packet socket ENETDOWN both when its interface goes
+ * down and when it is deleted; only the second is for good. The socket's
+ * own namespace answers which (SIOCGIFNAME by index).
+ */
+static bool device_exists(const struct packet_link *p)
+{
+	struct ifreq ifr;
+
+	memset(&ifr, 0, sizeof(ifr));
+	ifr.ifr_ifindex = p->ifindex;
+	return ioctl(p->fd, SIOCGIFNAME, &ifr) == 0 || errno != ENODEV;
+}
+
 static ssize_t packet_recv(struct nr_link *l, void *buf, size_t cap)
 {
 	struct packet_link *p = pl(l);
@@ -84,6 +98,8 @@ static ssize_t packet_recv(struct nr_link *l, void *buf, size_t cap)
 				i--;
 				continue;
 			}
+			if (errno == ENETDOWN && !device_exists(p))
+				return -ENODEV; /* deleted, not merely down: gone for good */
 			return -errno;
 		}
 		/* Kernels before 4.20 have no PACKET_IGNORE_OUTGOING. */

@@ -11,7 +11,9 @@
 # it), --verbose prints one line per reply, the pcap tee holds every
 # frame in and out, SIGTERM ends a run with its counters, exit 0, within
 # 5 s also when the link thread sleeps in read(); a device deleted under
-# netrig ends it with exit 1 and a message, every way (it used to spin). The default really runs
+# netrig ends it with exit 1 and a message, every way (it used to spin),
+# and so does a --iface interface deleted (one merely taken down and up
+# again is answered on). The default really runs
 # the thread (netrig-link in /proc, its busy-poll line in the counters);
 # --io epoll really does not. io_uring refused by the kernel (sysctl,
 # seccomp, too old): that part skips.
@@ -202,5 +204,43 @@ for mode in thread epoll uring; do
 		ok "$name: device deleted under netrig: exit 1, said" ||
 		fail "$name: device deleted: exit $RC, $(cat "$out" "$out.err")"
 done
+
+# --iface (a packet socket, always the event loop): an interface taken
+# down and up again is still answered on; deleted, netrig ends (exit 1).
+nr_netns PK respio
+ip -n "$PK" link add v0 type veth peer name v1
+ip -n "$PK" addr add 198.51.100.1/24 dev v0
+ip -n "$PK" link set v0 up
+ip -n "$PK" link set v1 up
+out="$TMP/iface"
+fifo="$TMP/fifo.iface"
+mkfifo "$fifo"
+"$NETRIG" respond --netns "$PK" --iface v1 --addr 198.51.100.2/24 --answer arp,echo \
+	>"$fifo" 2>"$out.err" &
+PID=$!
+exec 3<"$fifo"
+rm -f "$fifo"
+if read -r -t 10 line <&3; then
+	cat <&3 >"$out" &
+	DRAIN=$!
+	exec 3<&-
+	ip netns exec "$PK" ping -c 1 -W 2 198.51.100.2 >/dev/null &&
+		ok "iface: answered" || fail "iface: no answer"
+	ip -n "$PK" link set v1 down
+	sleep 0.3
+	ip -n "$PK" link set v1 up
+	sleep 1
+	kill -0 "$PID" 2>/dev/null && ip netns exec "$PK" ping -c 1 -W 3 198.51.100.2 >/dev/null &&
+		ok "iface: down and up again: still answering" ||
+		fail "iface: after down/up: $(cat "$out.err")"
+	ip -n "$PK" link del v0
+	finish
+	[ "$RC" = 1 ] && grep -q "packet 'v1' went away" "$out.err" &&
+		ok "iface: interface deleted under netrig: exit 1, said" ||
+		fail "iface: deleted: exit $RC, $(cat "$out" "$out.err")"
+else
+	exec 3<&-
+	fail "iface: respond did not start: $(cat "$out.err")"
+fi
 
 [ "$fails" = 0 ] || exit 1
