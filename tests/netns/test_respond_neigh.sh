@@ -96,6 +96,10 @@ run out rc respond --netns nrt-neigh-absent-$$ --tap tap0 --addr 203.0.113.0/24
 check "respond: missing namespace, exit 3" test "$rc" -eq 3
 run out rc respond --netns "$A" --iface nope0 --addr 203.0.113.0/24
 check "respond: missing interface, exit 3" test "$rc" -eq 3
+run out rc respond --netns "$A" --tun tun0 --any --io threads
+check "respond: unknown --io, exit 2" test "$rc" -eq 2
+check "respond: ... naming the choices" grep -q "thread, epoll, uring or auto" <<<"$out"
+check "respond: ... no device left behind" eval '! ip -n "$A" link show tun0 >/dev/null 2>&1'
 
 if [ "$fails" -ne 0 ]; then
 	echo "$fails check(s) failed"
