@@ -207,11 +207,9 @@ int nr_knetns_create_with(const char *name, const struct nr_knetns_create_opts *
 	}
 
 	if (!o->have_home) {
-		orig = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+		orig = nr_ns_thread_save(err);
 		if (orig < 0) {
-			r = -errno;
-			nr_os_error_set(err, r, "opening /proc/thread-self/ns/net: %s",
-					strerror(-r));
+			r = orig;
 			goto out;
 		}
 	}
@@ -245,14 +243,11 @@ out:
 		umount2(path, MNT_DETACH);
 	/* The thread goes back whatever happened; the new namespace lives on
 	 * through its bind mount, or dies here with its last reference. */
-	if (moved && setns(orig, CLONE_NEWNET) < 0) {
-		/* The thread is stranded in the new namespace: whatever it did
-		 * next (sockets, links) would land there. Nothing sane follows. */
-		fprintf(stderr,
-			"netrig: fatal: cannot return from namespace '%s' to the original network "
-			"namespace: %s\n",
-			name, strerror(errno));
-		abort();
+	if (moved) {
+		char what[NAME_MAX + 16];
+
+		snprintf(what, sizeof(what), "namespace '%s'", name);
+		nr_ns_thread_return(orig, what);
 	}
 	if (r < 0 && made_file)
 		unlink(path);

@@ -215,16 +215,36 @@ int nr_netns_is_host(const struct nr_netns *ns, bool *ret)
 	return 0;
 }
 
+int nr_ns_thread_save(struct nr_os_error *err)
+{
+	int fd = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+	int e = errno;
+
+	if (fd < 0)
+		return nr_os_error_set(err, -e, "opening /proc/thread-self/ns/net: %s", strerror(e));
+	return fd;
+}
+
+void nr_ns_thread_return(int saved, const char *from)
+{
+	int e;
+
+	if (setns(saved, CLONE_NEWNET) == 0)
+		return;
+	e = errno;
+	fprintf(stderr,
+		"netrig: fatal: cannot return from %s to the original network namespace: %s\n",
+		from, strerror(e));
+	abort();
+}
+
 int nr_netns_run(struct nr_netns *ns, int (*fn)(void *arg), void *arg, struct nr_os_error *err)
 {
 	int orig, r;
 
-	orig = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
-	if (orig < 0) {
-		r = -errno;
-		return nr_os_error_set(err, r, "opening /proc/thread-self/ns/net: %s",
-				       strerror(-r));
-	}
+	orig = nr_ns_thread_save(err);
+	if (orig < 0)
+		return orig;
 	/* Already there: no setns, so no CAP_SYS_ADMIN needed. */
 	if (same_ns(orig, ns->fd)) {
 		r = fn(arg);
@@ -242,20 +262,7 @@ int nr_netns_run(struct nr_netns *ns, int (*fn)(void *arg), void *arg, struct nr
 		goto out;
 	}
 	r = fn(arg);
-	if (setns(orig, CLONE_NEWNET) < 0) {
-		/*
-		 * The thread is stranded in ns: every socket, route query and
-		 * cleanup after this would act on the wrong namespace, so
-		 * nothing sane can follow. Say why, then stop at once.
-		 */
-		int e = errno;
-
-		fprintf(stderr,
-			"netrig: fatal: cannot return from %s to the original network "
-			"namespace: %s\n",
-			ns->what, strerror(e));
-		abort();
-	}
+	nr_ns_thread_return(orig, ns->what);
 out:
 	close(orig);
 	return r;

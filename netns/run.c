@@ -960,10 +960,10 @@ static int wait_delnsid(int ev, int32_t *ids, size_t n, int witness, bool *ret_w
  */
 static int enter_new_netns(int *ret_self, struct nr_os_error *err)
 {
-	int self = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC), e;
+	int self = nr_ns_thread_save(err), e;
 
 	if (self < 0)
-		return nr_os_error_set(err, -errno, "opening own namespace: %s", strerror(errno));
+		return self;
 	if (unshare(CLONE_NEWNET) < 0) {
 		e = errno;
 		close(self);
@@ -975,10 +975,7 @@ static int enter_new_netns(int *ret_self, struct nr_os_error *err)
 
 static void leave_netns(int self)
 {
-	if (setns(self, CLONE_NEWNET) < 0) {
-		/* Stuck in the wrong namespace: nothing sane can follow. */
-		abort();
-	}
+	nr_ns_thread_return(self, "a helper namespace");
 	close(self);
 }
 
@@ -1394,10 +1391,10 @@ out:
 /* Enter ns_fd on this thread only, make a NETLINK_ROUTE socket, come back. */
 static int nl_socket_in(int ns_fd)
 {
-	int self = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC), fd, e;
+	int self = nr_ns_thread_save(NULL), fd, e;
 
 	if (self < 0)
-		return -errno;
+		return self;
 	if (setns(ns_fd, CLONE_NEWNET) < 0) {
 		e = -errno;
 		close(self);
@@ -1405,11 +1402,7 @@ static int nl_socket_in(int ns_fd)
 	}
 	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
 	e = fd < 0 ? -errno : 0;
-	if (setns(self, CLONE_NEWNET) < 0) {
-		fprintf(stderr, "netrig: fatal: cannot return to the original network namespace: "
-				"%s\n", strerror(errno));
-		abort();
-	}
+	nr_ns_thread_return(self, "a namespace being cleaned");
 	close(self);
 	return fd < 0 ? e : fd;
 }

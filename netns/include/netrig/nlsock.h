@@ -20,6 +20,19 @@ struct nl_sock;
 /* "namespace 'x'", "own namespace" or the path, for messages. */
 const char *nr_netns_what(const struct nr_netns *ns);
 
+/*
+ * The calling thread's network namespace, an fd to come back to with
+ * nr_ns_thread_return, or a negative errno (err filled; NULL is fine).
+ */
+int nr_ns_thread_save(struct nr_os_error *err);
+/*
+ * The calling thread back into `saved` (setns; the caller closes it). A
+ * thread that cannot return is stranded: every socket, link and route
+ * after would act on the wrong namespace, so it says so on stderr,
+ * naming `from` ("namespace 'x'"), and aborts.
+ */
+void nr_ns_thread_return(int saved, const char *from);
+
 struct nr_nlsock;
 
 /* A NETLINK_ROUTE socket created inside ns (NULL: the caller's), with
