@@ -126,6 +126,84 @@ unsigned nr_scapy_kernel_scope6(const struct nr_addr *a)
 }
 
 /* in6_getifaddr() as far as the tables tell: interfaces by index, addresses in table order. */
+struct proc_collect {
+	bool (*keep)(const struct nr_route *r);
+	const struct nr_route **v;
+	size_t n, cap;
+	int err;
+};
+
+static int proc_collect(const struct nr_route *r, void *arg)
+{
+	struct proc_collect *c = arg;
+
+	if (c->keep && !c->keep(r))
+		return 0;
+	if (c->n == c->cap) {
+		size_t ncap = c->cap ? c->cap * 2 : 64;
+		const struct nr_route **nv = realloc(c->v, ncap * sizeof(*nv));
+
+		if (!nv) {
+			c->err = -ENOMEM;
+			return 1;
+		}
+		c->v = nv;
+		c->cap = ncap;
+	}
+	c->v[c->n++] = r;
+	return 0;
+}
+
+struct idx_route {
+	const struct nr_route *r;
+	size_t i;
+};
+
+static int idx_cmp(const void *pa, const void *pb, void *arg)
+{
+	int (*cmp)(const struct nr_route *, const struct nr_route *) =
+	    *(int (**)(const struct nr_route *, const struct nr_route *))arg;
+	const struct idx_route *a = pa, *b = pb;
+	int c = cmp(a->r, b->r);
+
+	if (c)
+		return c;
+	return a->i < b->i ? -1 : a->i > b->i;
+}
+
+int nr_scapy__proc_order(const struct nr_stack *s, int family,
+			 bool (*keep)(const struct nr_route *r),
+			 int (*cmp)(const struct nr_route *a, const struct nr_route *b),
+			 const struct nr_route ***ret, size_t *ret_n)
+{
+	struct proc_collect c = {.keep = keep};
+	struct idx_route *order;
+	int r;
+
+	*ret = NULL;
+	*ret_n = 0;
+	r = nr_stack_route_walk(s, family, proc_collect, &c);
+	if (c.err < 0 || r < 0) {
+		free(c.v);
+		return c.err < 0 ? c.err : r;
+	}
+	order = calloc(c.n ? c.n : 1, sizeof(*order));
+	if (!order) {
+		free(c.v);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < c.n; i++)
+		order[i] = (struct idx_route){c.v[i], i};
+	/* qsort is not stable: the walk's index breaks ties. */
+	qsort_r(order, c.n, sizeof(*order), idx_cmp, &cmp);
+	for (size_t i = 0; i < c.n; i++)
+		c.v[i] = order[i].r;
+	free(order);
+	*ret = c.v;
+	*ret_n = c.n;
+	return 0;
+}
+
 static int default_if6(struct nr_scapy_model *m)
 {
 	size_t n = 0, k = 0;

@@ -89,68 +89,38 @@ static bool alias_address(const struct nr_iface_table *t, struct nr_scapy_route4
 	return false;
 }
 
-struct collect {
-	const struct nr_route **v;
-	size_t n, cap;
-	int err;
-};
-
-static int collect_main(const struct nr_route *r, void *arg)
+/* fib_route_seq_show(): table main only, broadcast and multicast not listed. */
+static bool listed4(const struct nr_route *r)
 {
-	struct collect *c = arg;
-
-	/* fib_route_seq_show(): table main only, broadcast and multicast not listed. */
-	if (r->table != NR_TABLE_MAIN || r->type == NR_RTN_BROADCAST || r->type == NR_RTN_MULTICAST)
-		return 0;
-	if (c->n == c->cap) {
-		size_t ncap = c->cap ? c->cap * 2 : 64;
-		const struct nr_route **nv = realloc(c->v, ncap * sizeof(*nv));
-
-		if (!nv) {
-			c->err = -ENOMEM;
-			return 1;
-		}
-		c->v = nv;
-		c->cap = ncap;
-	}
-	c->v[c->n++] = r;
-	return 0;
+	return r->table == NR_TABLE_MAIN && r->type != NR_RTN_BROADCAST &&
+	       r->type != NR_RTN_MULTICAST;
 }
 
-struct idx_route {
-	const struct nr_route *r;
-	size_t i;
-};
-
 /* The fib trie lists by key (prefix address) ascending, then longer prefix first. */
-static int proc_route_cmp(const void *pa, const void *pb)
+static int proc_route_cmp(const struct nr_route *a, const struct nr_route *b)
 {
-	const struct idx_route *a = pa, *b = pb;
-	uint32_t ka = nr_addr_v4(&a->r->dst.addr) & mask_of(a->r->dst.len);
-	uint32_t kb = nr_addr_v4(&b->r->dst.addr) & mask_of(b->r->dst.len);
+	uint32_t ka = nr_addr_v4(&a->dst.addr) & mask_of(a->dst.len);
+	uint32_t kb = nr_addr_v4(&b->dst.addr) & mask_of(b->dst.len);
 
 	if (ka != kb)
 		return ka < kb ? -1 : 1;
-	if (a->r->dst.len != b->r->dst.len)
-		return a->r->dst.len > b->r->dst.len ? -1 : 1;
-	return a->i < b->i ? -1 : a->i > b->i;
+	if (a->dst.len != b->dst.len)
+		return a->dst.len > b->dst.len ? -1 : 1;
+	return 0;
 }
 
 int nr_scapy__build4(struct nr_scapy_model *m)
 {
-	struct collect c = {0};
-	struct idx_route *order = NULL;
+	const struct nr_route **order = NULL;
 	uint32_t addr, mask;
+	size_t n;
 	int r;
 
-	r = nr_stack_route_walk(m->s, AF_INET, collect_main, &c);
-	if (c.err < 0 || r < 0) {
-		r = c.err < 0 ? c.err : r;
-		goto out;
-	}
-	m->r4 = calloc(c.n + 1, sizeof(*m->r4));
-	order = calloc(c.n ? c.n : 1, sizeof(*order));
-	if (!m->r4 || !order) {
+	r = nr_scapy__proc_order(m->s, AF_INET, listed4, proc_route_cmp, &order, &n);
+	if (r < 0)
+		return r;
+	m->r4 = calloc(n + 1, sizeof(*m->r4));
+	if (!m->r4) {
 		r = -ENOMEM;
 		goto out;
 	}
@@ -165,12 +135,8 @@ int nr_scapy__build4(struct nr_scapy_model *m)
 		lo->metric = 1;
 		lo->origin = NR_SCAPY_SYNTH_LO;
 	}
-	for (size_t i = 0; i < c.n; i++)
-		order[i] = (struct idx_route){c.v[i], i};
-	qsort(order, c.n, sizeof(*order), proc_route_cmp);
-
-	for (size_t i = 0; i < c.n; i++) {
-		const struct nr_route *kr = order[i].r;
+	for (size_t i = 0; i < n; i++) {
+		const struct nr_route *kr = order[i];
 		struct nr_scapy_route4 *e = &m->r4[m->n4];
 		const struct nr_iface *dev = NULL;
 
@@ -197,7 +163,6 @@ int nr_scapy__build4(struct nr_scapy_model *m)
 	r = 0;
 out:
 	free(order);
-	free(c.v);
 	return r;
 }
 

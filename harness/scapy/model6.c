@@ -136,59 +136,28 @@ static int candidate_set(const struct nr_scapy_model *m, const struct nr_addr *p
 	return 0;
 }
 
-struct collect6 {
-	const struct nr_route **v;
-	size_t n, cap;
-	int err;
-};
-
-static int collect_all(const struct nr_route *r, void *arg)
-{
-	struct collect6 *c = arg;
-
-	if (c->n == c->cap) {
-		size_t ncap = c->cap ? c->cap * 2 : 64;
-		const struct nr_route **nv = realloc(c->v, ncap * sizeof(*nv));
-
-		if (!nv) {
-			c->err = -ENOMEM;
-			return 1;
-		}
-		c->v = nv;
-		c->cap = ncap;
-	}
-	c->v[c->n++] = r;
-	return 0;
-}
-
-struct idx_route6 {
-	const struct nr_route *r;
-	size_t i;
-};
-
 /*
  * /proc/net/ipv6_route: tables by hash bucket (id & 255), each walked in
  * fib6 post-order (left = bit 0, right = bit 1, node last): two prefixes
  * that diverge are in address order, a prefix follows every prefix it
  * contains; one prefix's routes in the kernel's order (the stack's).
  */
-static int proc6_cmp(const void *pa, const void *pb)
+static int proc6_cmp(const struct nr_route *a, const struct nr_route *b)
 {
-	const struct idx_route6 *a = pa, *b = pb;
-	uint32_t ha = a->r->table & 255u, hb = b->r->table & 255u;
-	unsigned la = a->r->dst.len, lb = b->r->dst.len, m, common;
+	uint32_t ha = a->table & 255u, hb = b->table & 255u;
+	unsigned la = a->dst.len, lb = b->dst.len, m, common;
 
 	if (ha != hb)
 		return ha < hb ? -1 : 1;
-	if (a->r->table != b->r->table)
-		return a->r->table < b->r->table ? -1 : 1;
+	if (a->table != b->table)
+		return a->table < b->table ? -1 : 1;
 	m = la < lb ? la : lb;
-	common = nr_addr_common_bits(&a->r->dst.addr, &b->r->dst.addr);
+	common = nr_addr_common_bits(&a->dst.addr, &b->dst.addr);
 	if (common < m)
-		return nr_addr_bit(&a->r->dst.addr, common) ? 1 : -1;
+		return nr_addr_bit(&a->dst.addr, common) ? 1 : -1;
 	if (la != lb)
 		return la > lb ? -1 : 1;
-	return a->i < b->i ? -1 : a->i > b->i;
+	return 0;
 }
 
 static bool reject6(const struct nr_route *r)
@@ -199,30 +168,22 @@ static bool reject6(const struct nr_route *r)
 
 int nr_scapy__build6(struct nr_scapy_model *m)
 {
-	struct collect6 c = {0};
-	struct idx_route6 *order = NULL;
-	size_t cap = 0;
+	const struct nr_route **order = NULL;
+	size_t n, cap = 0;
 	int r;
 
-	r = nr_stack_route_walk(m->s, AF_INET6, collect_all, &c);
-	if (c.err < 0 || r < 0) {
-		r = c.err < 0 ? c.err : r;
-		goto out;
-	}
-	for (size_t i = 0; i < c.n; i++)
-		cap += c.v[i]->nh_count ? c.v[i]->nh_count : 1;
+	r = nr_scapy__proc_order(m->s, AF_INET6, NULL, proc6_cmp, &order, &n);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < n; i++)
+		cap += order[i]->nh_count ? order[i]->nh_count : 1;
 	m->r6 = calloc(cap ? cap : 1, sizeof(*m->r6));
-	order = calloc(c.n ? c.n : 1, sizeof(*order));
-	if (!m->r6 || !order) {
+	if (!m->r6) {
 		r = -ENOMEM;
 		goto out;
 	}
-	for (size_t i = 0; i < c.n; i++)
-		order[i] = (struct idx_route6){c.v[i], i};
-	qsort(order, c.n, sizeof(*order), proc6_cmp);
-
-	for (size_t i = 0; i < c.n; i++) {
-		const struct nr_route *kr = order[i].r;
+	for (size_t i = 0; i < n; i++) {
+		const struct nr_route *kr = order[i];
 
 		if (reject6(kr))
 			continue; /* RTF_REJECT */
@@ -277,7 +238,6 @@ int nr_scapy__build6(struct nr_scapy_model *m)
 	r = 0;
 out:
 	free(order);
-	free(c.v);
 	return r;
 }
 

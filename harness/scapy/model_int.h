@@ -82,4 +82,15 @@ void nr_scapy__pysort(struct nr_addr *v, size_t n, nr_scapy_lt_fn lt, void *ctx,
 /* inet_ntop text (what Python's socket.inet_ntop prints). */
 const char *nr_scapy__ntop(const struct nr_addr *a, char *buf, size_t cap);
 
+/*
+ * The family's routes that keep() accepts (NULL: all), in /proc's order:
+ * by cmp (which returns 0 for routes it cannot tell apart), ties in the
+ * stack's own order. *ret is malloc'd (free it; NULL when *ret_n is 0).
+ * 0, or a negative errno.
+ */
+int nr_scapy__proc_order(const struct nr_stack *s, int family,
+			 bool (*keep)(const struct nr_route *r),
+			 int (*cmp)(const struct nr_route *a, const struct nr_route *b),
+			 const struct nr_route ***ret, size_t *ret_n);
+
 #endif
