@@ -58,8 +58,8 @@ struct nr_respond_opts {
 	enum nr_respond_io io;
 	/*
 	 * With THREAD: frames are read, answered and written on a thread of
-	 * the link's own, blocking in read() (two syscalls a reply, as the
-	 * plainest responder); the loop's thread keeps the host's timers and
+	 * the link's own, blocking in read() (asleep, two syscalls a reply,
+	 * as the plainest responder); the loop's thread keeps the host's timers and
 	 * the loop's signals, and nr_loop_run returns once --count replies
 	 * went. The thread starts when the loop first runs (it may answer at
 	 * once: say "ready" before nr_loop_run). Used only on a link with

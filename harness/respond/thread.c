@@ -3,8 +3,8 @@
  * respond's link thread (respond_priv.h, NR_RESPOND_IO_THREAD). Per
  * frame: [spin] read() blocking on the link's fd, then under the lock
  * count the frame, give it to the host and write what the host queued:
- * two syscalls a reply, the plainest responder's cost, where the loop
- * pays a wait, a read and a write. Whether to spin before the read is
+ * without a spin, two syscalls a reply, the plainest responder's cost,
+ * where the loop pays a wait, a read and a write. Whether to spin before the read is
  * measured (spin.h); the spin is poll() with a zero timeout, so a fd
  * that blocks stays blocking and a read after a spin that found nothing
  * simply sleeps.
