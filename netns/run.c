@@ -962,6 +962,7 @@ static int enter_new_netns(int *ret_self, struct nr_os_error *err)
 {
 	int self = nr_ns_thread_save(err), e;
 
+	*ret_self = -1; /* set on every path: GCC -O3 cannot see the errors are negative */
 	if (self < 0)
 		return self;
 	if (unshare(CLONE_NEWNET) < 0) {
