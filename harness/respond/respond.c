@@ -220,48 +220,63 @@ static bool is_reply(const uint8_t *f, size_t len, enum nr_link_layer layer)
 	return false;
 }
 
+/* A reply went out: counted, said with --verbose; false once --count is reached. */
+static bool reply_sent(struct nr_respond *r, const uint8_t *f, size_t len)
+{
+	char line[256];
+
+	r->stats.replies++;
+	if (r->o.verbose) {
+		(void)nr_respond_describe(f, len, nr_link_layer(r->link), line, sizeof(line));
+		fprintf(r->o.verbose, "%s\n", line);
+		fflush(r->o.verbose);
+	}
+	if (!r->o.count || r->stats.replies < r->o.count)
+		return true;
+	r->done = true;
+	if (r->threaded) /* the loop is the loop thread's to stop */
+		respond_poke(r);
+	else
+		nr_loop_stop(r->loop);
+	return false;
+}
+
 static bool drain_ring(struct nr_respond *r);
 
 bool respond_drain(struct nr_respond *r)
 {
 	const uint8_t *f;
 	size_t len;
-	char line[256];
 
 	if (r->ring_tx)
 		return drain_ring(r);
 	while (nr_host_output_peek(r->host, &f, &len) == 0) {
-		bool reply;
-		int e;
+		bool reply = is_reply(f, len, nr_link_layer(r->link)), more = true;
 
-		reply = is_reply(f, len, nr_link_layer(r->link));
-		if (reply && r->o.verbose)
-			(void)nr_respond_describe(f, len, nr_link_layer(r->link), line,
-						  sizeof(line));
-		e = nr_link_send(r->link, f, len);
-		nr_host_output_pop(r->host);
-		if (e < 0) {
+		if (nr_link_send(r->link, f, len) < 0) {
 			r->stats.tx_errors++;
-			continue;
+		} else {
+			r->stats.frames_out++;
+			if (reply)
+				more = reply_sent(r, f, len);
 		}
-		r->stats.frames_out++;
-		if (!reply)
-			continue;
-		r->stats.replies++;
-		if (r->o.verbose) {
-			fprintf(r->o.verbose, "%s\n", line);
-			fflush(r->o.verbose);
-		}
-		if (r->o.count && r->stats.replies >= r->o.count) {
-			r->done = true;
-			if (r->threaded) /* the loop is the loop thread's to stop */
-				respond_poke(r);
-			else
-				nr_loop_stop(r->loop);
+		nr_host_output_pop(r->host);
+		if (!more)
 			return false;
-		}
 	}
 	return true;
+}
+
+void respond_frame_in(struct nr_respond *r, const uint8_t *f, size_t n, uint64_t now)
+{
+	nr_link_count_rx(r->link, f, n, r->buf_len);
+	if (n > r->buf_len) {
+		r->stats.rx_errors++;
+		return;
+	}
+	r->stats.frames_in++;
+	(void)nr_host_input(r->host, f, n, now);
+	respond_drain(r);
 }
 
 void respond_rearm(struct nr_respond *r)
@@ -362,22 +377,6 @@ static void on_readable(struct nr_loop *l, int fd, unsigned events, void *arg)
 /* ------------------------------------------------------------------ */
 /* io_uring                                                            */
 
-static void reply_sent(struct nr_respond *r, const uint8_t *f, size_t len)
-{
-	char line[256];
-
-	r->stats.replies++;
-	if (r->o.verbose) {
-		(void)nr_respond_describe(f, len, nr_link_layer(r->link), line, sizeof(line));
-		fprintf(r->o.verbose, "%s\n", line);
-		fflush(r->o.verbose);
-	}
-	if (r->o.count && r->stats.replies >= r->o.count) {
-		r->done = true;
-		nr_loop_stop(r->loop);
-	}
-}
-
 static void on_tx(struct nr_loop *l, struct nr_loop_op *op, int32_t res, uint32_t flags,
 		  void *arg)
 {
@@ -401,7 +400,7 @@ static void on_tx(struct nr_loop *l, struct nr_loop_op *op, int32_t res, uint32_
 	}
 	r->stats.frames_out++;
 	if (s->reply && !r->done)
-		reply_sent(r, s->buf, s->len);
+		(void)reply_sent(r, s->buf, s->len);
 }
 
 static void tx_drop(struct nr_respond *r, const uint8_t *f, size_t len, int err)
@@ -491,14 +490,7 @@ static void on_rx(struct nr_loop *l, struct nr_loop_op *op, int32_t res, uint32_
 		/* Past --count, frames are left alone as they are left queued without a ring. */
 		if (res > 0 && buf && !r->done && !r->enough) {
 			r->rx_got = true;
-			nr_link_count_rx(r->link, buf, (size_t)res, r->buf_len);
-			if ((size_t)res > r->buf_len) {
-				r->stats.rx_errors++;
-			} else {
-				r->stats.frames_in++;
-				(void)nr_host_input(r->host, buf, (size_t)res, nr_loop_now(l));
-				respond_drain(r);
-			}
+			respond_frame_in(r, buf, (size_t)res, nr_loop_now(l));
 		}
 		/* The host keeps nothing of the frame: the buffer goes back at once. */
 		nr_loop_bufs_put(r->rxb, bid);
@@ -704,10 +696,6 @@ void nr_respond_stop(struct nr_respond *r)
 		respond_thread_stop(r);
 }
 
-bool nr_respond_threaded(const struct nr_respond *r)
-{
-	return r && r->threaded;
-}
 
 const struct nr_respond_stats *nr_respond_stats(const struct nr_respond *r)
 {

@@ -103,8 +103,6 @@ bool nr_respond_done(const struct nr_respond *r);
 int nr_respond_failed(const struct nr_respond *r);
 /* Frames move through io_uring (see nr_respond_opts.io). */
 bool nr_respond_uring(const struct nr_respond *r);
-/* Frames move on the link's own thread (NR_RESPOND_IO_THREAD, started by the loop). */
-bool nr_respond_threaded(const struct nr_respond *r);
 /*
  * End the link thread, if any (nr_loop_run returning does not): no more
  * frames are taken, and the stats and the host are the caller's alone

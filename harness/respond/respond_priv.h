@@ -75,6 +75,12 @@ struct nr_respond {
 
 /* Send what the host queued; false once the reply count is reached. */
 bool respond_drain(struct nr_respond *r);
+/*
+ * A frame read whole (n bytes, up to buf_len + 1: longer ones are counted
+ * and dropped) to the host, and its answers out (the ring and the thread;
+ * epoll's nr_link_recv counts its own).
+ */
+void respond_frame_in(struct nr_respond *r, const uint8_t *f, size_t n, uint64_t now);
 /* Arm the loop's timer for the host's next deadline (loop thread only). */
 void respond_rearm(struct nr_respond *r);
 

@@ -4,10 +4,10 @@
  * frame: [spin] read() blocking on the link's fd, then under the lock
  * count the frame, give it to the host and write what the host queued:
  * without a spin, two syscalls a reply, the plainest responder's cost,
- * where the loop pays a wait, a read and a write. Whether to spin before the read is
- * measured (spin.h); the spin is poll() with a zero timeout, so a fd
- * that blocks stays blocking and a read after a spin that found nothing
- * simply sleeps.
+ * where the loop pays a wait, a read and a write. Whether to spin before
+ * the read is measured (spin.h); the spin is poll() with a zero timeout,
+ * so a fd that blocks stays blocking and a read after a spin that found
+ * nothing simply sleeps.
  *
  * Stopping a thread blocked in read(): the loop's thread sets the fd
  * O_NONBLOCK, then sends WAKE_SIG to the thread (its handler does
@@ -90,7 +90,7 @@ static bool one_frame(struct nr_respond *r, size_t n)
 {
 	struct nr_clock *c = nr_loop_clock(r->loop);
 	uint64_t now = c->now_ns(c);
-	bool wake = false, more;
+	bool wake, more;
 
 	nr_spin_arrival(&r->spin, now);
 	respond_lock(r);
@@ -99,16 +99,9 @@ static bool one_frame(struct nr_respond *r, size_t n)
 		respond_unlock(r);
 		return false;
 	}
-	nr_link_count_rx(r->link, r->buf, n, r->buf_len);
-	if (n > r->buf_len) {
-		r->stats.rx_errors++;
-	} else {
-		r->stats.frames_in++;
-		(void)nr_host_input(r->host, r->buf, n, now);
-		respond_drain(r);
-		/* The loop's timer is the loop thread's: ask it when it must move. */
-		wake = nr_host_next_deadline(r->host, now) < r->armed;
-	}
+	respond_frame_in(r, r->buf, n, now);
+	/* The loop's timer is the loop thread's: ask it when it must move. */
+	wake = n <= r->buf_len && nr_host_next_deadline(r->host, now) < r->armed;
 	more = !r->done; /* done: respond_drain poked the loop's thread */
 	respond_unlock(r);
 	if (wake)
