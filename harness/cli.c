@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 int nr_cli_error(int code, const char *fmt, ...)
 {
@@ -33,4 +34,20 @@ int nr_cli_exit_for(int err)
 	default:
 		return NR_EXIT_FAIL;
 	}
+}
+
+int nr_cli_parse_uint(const char *s, uint64_t min, uint64_t max, uint64_t *ret)
+{
+	char *end;
+	unsigned long long v;
+
+	/* strtoull would take "" as 0 and "-1" as its largest value. */
+	if (!*s || *s == '-')
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (*end || errno || v < min || v > max)
+		return -EINVAL;
+	*ret = v;
+	return 0;
 }

@@ -6,6 +6,8 @@
 #ifndef NETRIG_CLI_H
 #define NETRIG_CLI_H
 
+#include <stdint.h>
+
 /* Exit codes (DESIGN.md, "Command line contract"). */
 enum nr_exit {
 	NR_EXIT_OK = 0,    /* all passed / answered */
@@ -32,6 +34,9 @@ int nr_cli_error(int code, const char *fmt, ...) __attribute__((format(printf, 2
  * else, out of memory included, NR_EXIT_FAIL.
  */
 int nr_cli_exit_for(int err);
+
+/* A decimal number in [min, max] for an option: 0, or -EINVAL (nothing stored). */
+int nr_cli_parse_uint(const char *s, uint64_t min, uint64_t max, uint64_t *ret);
 
 /* Subcommand entry points (one cmd_*.c each). */
 int nr_cmd_show(int argc, char **argv);  /* cmd_show.c */

@@ -78,14 +78,9 @@ static int usage_error(int code)
 
 static int parse_u32_arg(const char *s, uint32_t min, uint32_t *ret)
 {
-	char *end;
-	unsigned long v;
+	uint64_t v;
 
-	if (!*s || *s == '-')
-		return -EINVAL;
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (*end || errno || v < min || v > UINT32_MAX)
+	if (nr_cli_parse_uint(s, min, UINT32_MAX, &v) < 0)
 		return -EINVAL;
 	*ret = (uint32_t)v;
 	return 0;

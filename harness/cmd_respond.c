@@ -123,7 +123,8 @@ struct respond_args {
 	const char *pcap;
 	bool verbose;
 	uint64_t busy_us;
-	const char *io; /* --io, NULL: not given */
+	bool io_given; /* --io; else the environment decides (io_choice) */
+	enum nr_respond_io io;
 	bool allow_host_ns;
 	const char *opts[MAX_OPTS];
 	size_t nopts;
@@ -133,6 +134,28 @@ static int usage_error(int code)
 {
 	fputs("Try 'netrig respond --help'.\n", stderr);
 	return code;
+}
+
+/* --io's word: 0 and *ret, or -EINVAL. */
+static int io_named(const char *s, enum nr_respond_io *ret)
+{
+	static const struct {
+		const char *name;
+		enum nr_respond_io io;
+	} ways[] = {
+	    {"thread", NR_RESPOND_IO_THREAD},
+	    {"epoll", NR_RESPOND_IO_EPOLL},
+	    {"uring", NR_RESPOND_IO_URING},
+	    {"auto", NR_RESPOND_IO_AUTO},
+	};
+
+	for (size_t i = 0; i < sizeof(ways) / sizeof(ways[0]); i++) {
+		if (!strcmp(s, ways[i].name)) {
+			*ret = ways[i].io;
+			return 0;
+		}
+	}
+	return -EINVAL;
 }
 
 static int parse_args(int argc, char **argv, struct respond_args *a)
@@ -220,42 +243,27 @@ static int parse_args(int argc, char **argv, struct respond_args *a)
 		case 'R':
 			a->router = true;
 			break;
-		case 'c': {
-			char *end;
-			unsigned long long v;
-
-			errno = 0;
-			v = strtoull(optarg, &end, 10);
-			if (!*optarg || *end || errno || v == 0 || *optarg == '-')
+		case 'c':
+			if (nr_cli_parse_uint(optarg, 1, UINT64_MAX, &a->count) < 0)
 				return usage_error(nr_cli_error(
 				    NR_EXIT_USAGE, "bad --count '%s' (a positive number)", optarg));
-			a->count = v;
 			break;
-		}
 		case 'w':
 			a->pcap = optarg;
 			break;
 		case 'O':
-			if (strcmp(optarg, "thread") && strcmp(optarg, "epoll") &&
-			    strcmp(optarg, "uring") && strcmp(optarg, "auto"))
+			if (io_named(optarg, &a->io) < 0)
 				return usage_error(nr_cli_error(
 				    NR_EXIT_USAGE, "bad --io '%s' (thread, epoll, uring or auto)",
 				    optarg));
-			a->io = optarg;
+			a->io_given = true;
 			break;
-		case 'B': {
-			char *end;
-			unsigned long long v;
-
-			errno = 0;
-			v = strtoull(optarg, &end, 10);
-			if (!*optarg || *end || errno || *optarg == '-' || v > 1000000)
+		case 'B':
+			if (nr_cli_parse_uint(optarg, 0, 1000000, &a->busy_us) < 0)
 				return usage_error(nr_cli_error(
 				    NR_EXIT_USAGE,
 				    "bad --busy-poll '%s' (microseconds, 0 to 1000000)", optarg));
-			a->busy_us = v;
 			break;
-		}
 		case 'o':
 			if (a->nopts >= MAX_OPTS || !strchr(optarg, ':'))
 				return usage_error(nr_cli_error(
@@ -500,29 +508,22 @@ fail:
 }
 
 /*
- * NETRIG_IO_URING: unset, empty or 0, epoll; auto, io_uring if allowed;
- * anything else, io_uring or fail. epoll is the default because it was
- * measured the cheaper: on Linux 6.18 a multishot read's poll and task
- * work cost more kernel time per frame than the epoll_wait and read it
- * saves (ping -f through a TUN, 5 alternating runs: 210 vs 180 ms system
- * time per 40,000 replies).
+ * Without --io, NETRIG_IO_URING: unset, empty or 0, the link thread (the
+ * fastest measured, README); auto, io_uring if allowed; anything else,
+ * io_uring or fail. io_uring is not the default: on Linux 6.18 a
+ * multishot read's poll and task work cost more kernel time per frame
+ * than the epoll_wait and read it saves (ping -f through a TUN, 5
+ * alternating runs: 210 vs 180 ms system time per 40,000 replies).
  */
-static enum nr_respond_io io_choice(const char *io)
+static enum nr_respond_io io_choice(const struct respond_args *a)
 {
-	if (!io) {
-		const char *v = getenv("NETRIG_IO_URING");
+	const char *v = getenv("NETRIG_IO_URING");
 
-		if (!v || !*v || !strcmp(v, "0"))
-			return NR_RESPOND_IO_THREAD;
-		io = strcmp(v, "auto") ? "uring" : "auto";
-	}
-	if (!strcmp(io, "epoll"))
-		return NR_RESPOND_IO_EPOLL;
-	if (!strcmp(io, "uring"))
-		return NR_RESPOND_IO_URING;
-	if (!strcmp(io, "auto"))
-		return NR_RESPOND_IO_AUTO;
-	return NR_RESPOND_IO_THREAD;
+	if (a->io_given)
+		return a->io;
+	if (!v || !*v || !strcmp(v, "0"))
+		return NR_RESPOND_IO_THREAD;
+	return strcmp(v, "auto") ? NR_RESPOND_IO_URING : NR_RESPOND_IO_AUTO;
 }
 
 static void on_signal(struct nr_loop *l, int signo, void *arg)
@@ -643,7 +644,7 @@ int nr_cmd_respond(int argc, char **argv)
 		r = nr_loop_signal_add(loop, SIGTERM, on_signal, NULL);
 	ro.count = a.count;
 	ro.verbose = a.verbose ? stdout : NULL;
-	ro.io = io_choice(a.io);
+	ro.io = io_choice(&a);
 	ro.busy_ns = a.busy_us * 1000u;
 	if (r == 0)
 		r = nr_respond_new(loop, link, host, &ro, &resp);
