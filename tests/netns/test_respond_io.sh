@@ -38,22 +38,14 @@ ip -n "$NS" tuntap add dev tun0 mode tun
 ip -n "$NS" addr add 192.0.2.1 peer 192.0.2.2 dev tun0
 ip -n "$NS" link set tun0 up
 
-# start MODE WRAP OUT ARGS...: netrig respond (MODE: thread, epoll, uring;
-# under WRAP, "" for none) in
-# the background, its output to OUT (stderr to OUT.err); 0 once it printed
-# its ready line, 77 when io_uring was refused, 1 when it did not start.
-start() {
-	local mode=$1 wrap=$2 out=$3 fifo="$TMP/fifo.$RANDOM" line
-	shift 3
+# launch OUT CMD...: CMD in the background, its output to OUT (stderr to
+# OUT.err), PID and DRAIN set; 0 once it printed its ready line, 1 (and
+# killed) when none came within 10 s.
+launch() {
+	local out=$1 fifo="$TMP/fifo.$RANDOM" line
+	shift
 	mkfifo "$fifo"
-	local how=() u=0
-	case $mode in
-	thread) ;; # the default
-	epoll) how=(--io epoll) ;;
-	uring) u=1 ;; # the environment's word for --io uring
-	esac
-	NETRIG_IO_URING=$u $wrap "$NETRIG" respond --netns "$NS" --tun tun0 --any "${how[@]}" "$@" \
-		>"$fifo" 2>"$out.err" &
+	"$@" >"$fifo" 2>"$out.err" &
 	PID=$!
 	exec 3<"$fifo"
 	rm -f "$fifo"
@@ -62,15 +54,35 @@ start() {
 		kill -KILL "$PID" 2>/dev/null
 		wait "$PID" 2>/dev/null
 		PID=""
-		grep -q "event loop: .*\(not supported\|Function not implemented\|Operation not permitted\)" \
-			"$out.err" && return 77
-		cat "$out.err"
 		return 1
 	fi
 	echo "$line" >"$out"
 	cat <&3 >>"$out" &
 	DRAIN=$!
 	exec 3<&-
+}
+# io_way MODE: IOENV (NETRIG_IO_URING's value) and IOARGS for a mode
+# (thread: the default; epoll: --io epoll; uring: the environment's word).
+io_way() {
+	IOENV=0
+	IOARGS=()
+	case $1 in
+	epoll) IOARGS=(--io epoll) ;;
+	uring) IOENV=1 ;;
+	esac
+}
+# start MODE WRAP OUT ARGS...: netrig respond --any on tun0 in MODE (under
+# WRAP, "" for none), launched; 77 when io_uring was refused.
+start() {
+	local mode=$1 wrap=$2 out=$3
+	shift 3
+	io_way "$mode"
+	launch "$out" env NETRIG_IO_URING="$IOENV" $wrap "$NETRIG" respond --netns "$NS" \
+		--tun tun0 --any "${IOARGS[@]}" "$@" && return 0
+	grep -q "event loop: .*\(not supported\|Function not implemented\|Operation not permitted\)" \
+		"$out.err" && return 77
+	cat "$out.err"
+	return 1
 }
 # finish: wait for netrig (sets RC) and for its output to be drained;
 # RC 999 when it was still running 5 s after SIGTERM (then killed).
@@ -168,27 +180,9 @@ done
 for mode in thread epoll uring; do
 	name="io=$mode"
 	out="$TMP/gone.$mode"
-	start_dev() {
-		local fifo="$TMP/fifo.$RANDOM" line u=0 how=()
-		case $mode in
-		epoll) how=(--io epoll) ;;
-		uring) u=1 ;;
-		esac
-		mkfifo "$fifo"
-		NETRIG_IO_URING=$u "$NETRIG" respond --netns "$NS" --tun tungone --any "${how[@]}" \
-			>"$fifo" 2>"$out.err" &
-		PID=$!
-		exec 3<"$fifo"
-		rm -f "$fifo"
-		read -r -t 10 line <&3 || { exec 3<&-; return 1; }
-		cat <&3 >"$out" &
-		DRAIN=$!
-		exec 3<&-
-	}
-	if ! start_dev; then
-		kill -KILL "$PID" 2>/dev/null
-		wait "$PID" 2>/dev/null
-		PID=""
+	io_way "$mode"
+	if ! launch "$out" env NETRIG_IO_URING="$IOENV" "$NETRIG" respond --netns "$NS" \
+		--tun tungone --any "${IOARGS[@]}"; then
 		grep -q "event loop: " "$out.err" && [ "$mode" = uring ] &&
 			{ echo "skip - $name: io_uring refused here"; continue; }
 		fail "$name: respond on tungone did not start: $(cat "$out.err")"
@@ -213,17 +207,8 @@ ip -n "$PK" addr add 198.51.100.1/24 dev v0
 ip -n "$PK" link set v0 up
 ip -n "$PK" link set v1 up
 out="$TMP/iface"
-fifo="$TMP/fifo.iface"
-mkfifo "$fifo"
-"$NETRIG" respond --netns "$PK" --iface v1 --addr 198.51.100.2/24 --answer arp,echo \
-	>"$fifo" 2>"$out.err" &
-PID=$!
-exec 3<"$fifo"
-rm -f "$fifo"
-if read -r -t 10 line <&3; then
-	cat <&3 >"$out" &
-	DRAIN=$!
-	exec 3<&-
+if launch "$out" "$NETRIG" respond --netns "$PK" --iface v1 --addr 198.51.100.2/24 \
+	--answer arp,echo; then
 	ip netns exec "$PK" ping -c 1 -W 2 198.51.100.2 >/dev/null &&
 		ok "iface: answered" || fail "iface: no answer"
 	ip -n "$PK" link set v1 down
@@ -239,7 +224,6 @@ if read -r -t 10 line <&3; then
 		ok "iface: interface deleted under netrig: exit 1, said" ||
 		fail "iface: deleted: exit $RC, $(cat "$out" "$out.err")"
 else
-	exec 3<&-
 	fail "iface: respond did not start: $(cat "$out.err")"
 fi
 

@@ -45,6 +45,17 @@ static void windows(struct nr_spin *s, uint64_t *t, uint64_t sleep_ns, uint64_t 
 		run(s, t, sleep_ns, spin_ns, 1, NULL);
 }
 
+/*
+ * Windows with sleeping at 10 us and spinning at 16 us until a try of
+ * spinning starts while sleeping is chosen (bounded: 64 windows).
+ */
+static void until_spin_tried(struct nr_spin *s, uint64_t *t)
+{
+	for (unsigned w = 0; w < 64 && !(s->trying && s->spin && !s->chosen); w++)
+		windows(s, t, 10000, 16000, 1);
+	assert_true(s->trying && s->spin && !s->chosen);
+}
+
 static void test_zero_budget_never_spins(void **state)
 {
 	struct nr_spin s;
@@ -164,10 +175,7 @@ static void test_one_odd_window(void **state)
 
 	(void)state;
 	nr_spin_init(&s, MAX_NS);
-	/* Settle on sleeping, up to the next try of spinning. */
-	for (unsigned w = 0; w < 64 && !(s.trying && s.spin); w++)
-		windows(&s, &t, 10000, 16000, 1);
-	assert_true(s.trying && s.spin && !s.chosen);
+	until_spin_tried(&s, &t); /* settled on sleeping */
 	assert_int_equal(s.stats.switches, 1);
 	/* The try's first window is lucky (5 us), its second as spinning is (16). */
 	windows(&s, &t, 10000, 5000, 1);
@@ -185,9 +193,7 @@ static void test_odd_window_last(void **state)
 
 	(void)state;
 	nr_spin_init(&s, MAX_NS);
-	for (unsigned w = 0; w < 64 && !(s.trying && s.spin); w++)
-		windows(&s, &t, 10000, 16000, 1);
-	assert_true(s.trying && s.spin && !s.chosen);
+	until_spin_tried(&s, &t);
 	windows(&s, &t, 10000, 16000, 1);
 	windows(&s, &t, 10000, 5000, 1);
 	assert_false(s.trying);
@@ -203,8 +209,7 @@ static void test_odd_chosen_window(void **state)
 	(void)state;
 	nr_spin_init(&s, MAX_NS);
 	/* Settle on sleeping at 10 us; stop one window before the next try of spinning. */
-	for (unsigned w = 0; w < 64 && !(s.trying && s.spin); w++)
-		windows(&s, &t, 10000, 16000, 1);
+	until_spin_tried(&s, &t);
 	windows(&s, &t, 10000, 16000, 2 * NR_SPIN_TRY);
 	while (s.since + 1 < s.interval)
 		windows(&s, &t, 10000, 16000, 1);
@@ -256,9 +261,7 @@ static void test_misses_forgotten_when_sleeping(void **state)
 	assert_true(s.trying && !s.spin);
 	assert_int_equal(s.skip, 0);
 	/* Sleeping chosen; when spinning is tried again, it spins at once. */
-	for (unsigned w = 0; w < 64 && !(s.trying && s.spin && !s.chosen); w++)
-		windows(&s, &t, 10000, 16000, 1);
-	assert_true(s.trying && s.spin && !s.chosen);
+	until_spin_tried(&s, &t);
 	assert_int_equal(nr_spin_budget(&s), MAX_NS);
 }
 
