@@ -639,6 +639,19 @@ static void stop_on_timer(struct nr_loop *l, struct nr_timer *t, void *arg)
 	nr_loop_stop(l);
 }
 
+/* One read or write of len bytes at buf on fd, queued for op. */
+static void prep_rw(struct nr_loop *l, struct nr_loop_op *op, uint8_t opcode, int fd,
+		    const void *buf, uint32_t len)
+{
+	struct io_uring_sqe *sqe = nr_loop_uring_sqe(l, op);
+
+	assert_non_null(sqe);
+	sqe->opcode = opcode;
+	sqe->fd = fd;
+	sqe->addr = (uint64_t)(uintptr_t)buf;
+	sqe->len = len;
+}
+
 /*
  * A read on an empty pipe; a timer (through the epoll fd, polled by the
  * ring) writes to the pipe; the read completes: the loop slept in
@@ -649,7 +662,6 @@ static void test_ring_read_and_timer(void **state)
 	struct nr_loop *l = ring_loop();
 	struct oplog o = {.stop = true};
 	struct nr_loop_op op;
-	struct io_uring_sqe *sqe;
 	struct pipe_timer pt;
 	struct nr_timer t;
 	char buf[8] = {0};
@@ -663,12 +675,7 @@ static void test_ring_read_and_timer(void **state)
 	assert_int_equal(pipe2(p, O_NONBLOCK | O_CLOEXEC), 0);
 	pt = (struct pipe_timer){p[1], "ring"};
 	op_init(&op, &o);
-	sqe = nr_loop_uring_sqe(l, &op);
-	assert_non_null(sqe);
-	sqe->opcode = IORING_OP_READ;
-	sqe->fd = p[0];
-	sqe->addr = (uint64_t)(uintptr_t)buf;
-	sqe->len = sizeof(buf);
+	prep_rw(l, &op, IORING_OP_READ, p[0], buf, sizeof(buf));
 	nr_timer_init(&t, write_on_timer, &pt);
 	assert_int_equal(nr_loop_timer_arm_in(l, &t, NR_NSEC_PER_MSEC), 0);
 	assert_int_equal(nr_loop_run(l), NR_LOOP_STOPPED);
@@ -734,7 +741,6 @@ static void test_ring_quick_op(void **state)
 	struct nr_loop *l = ring_loop();
 	struct oplog o = {0};
 	struct nr_loop_op op;
-	struct io_uring_sqe *sqe;
 	struct nr_timer t;
 	char buf[4];
 	uint64_t it;
@@ -744,12 +750,7 @@ static void test_ring_quick_op(void **state)
 	assert_int_equal(pipe2(p, O_NONBLOCK | O_CLOEXEC), 0);
 	op_init(&op, &o);
 	op.quick = true;
-	sqe = nr_loop_uring_sqe(l, &op);
-	assert_non_null(sqe);
-	sqe->opcode = IORING_OP_WRITE;
-	sqe->fd = p[1];
-	sqe->addr = (uint64_t)(uintptr_t)"abc";
-	sqe->len = 3;
+	prep_rw(l, &op, IORING_OP_WRITE, p[1], "abc", 3);
 	nr_timer_init(&t, stop_on_timer, NULL);
 	assert_int_equal(nr_loop_timer_arm_in(l, &t, NR_NSEC_PER_MSEC), 0);
 	it = nr_loop_stats(l)->iterations;
@@ -769,7 +770,6 @@ static void test_ring_cancel(void **state)
 	struct nr_loop *l = ring_loop();
 	struct oplog o = {0};
 	struct nr_loop_op op;
-	struct io_uring_sqe *sqe;
 	struct nr_timer t;
 	char buf[8];
 	int p[2];
@@ -778,12 +778,7 @@ static void test_ring_cancel(void **state)
 	assert_int_equal(pipe2(p, O_NONBLOCK | O_CLOEXEC), 0);
 	op_init(&op, &o);
 	assert_int_equal(nr_loop_op_cancel(l, &op), 0); /* nothing in flight */
-	sqe = nr_loop_uring_sqe(l, &op);
-	assert_non_null(sqe);
-	sqe->opcode = IORING_OP_READ;
-	sqe->fd = p[0];
-	sqe->addr = (uint64_t)(uintptr_t)buf;
-	sqe->len = sizeof(buf);
+	prep_rw(l, &op, IORING_OP_READ, p[0], buf, sizeof(buf));
 	assert_int_equal(nr_loop_uring_submit(l), 0);
 	assert_int_equal(op.inflight, 1);
 	assert_int_equal(nr_loop_op_cancel(l, &op), 0);
